@@ -1,0 +1,46 @@
+/* budget.h — the account stage: turns a ledger's integer times and the
+ * plan's currents into charge, energy and shares. Report writers read a
+ * budget and nothing else. */
+#ifndef IMPSIM_BUDGET_H
+#define IMPSIM_BUDGET_H
+
+#include "ledger.h"
+
+typedef struct {
+    const char *name;       /* static */
+    tick_t ticks;
+    double time_s, current_A, charge_C;
+} budget_state;
+
+typedef struct {
+    const char *name;       /* static */
+    double charge_C, avg_current_A;
+    tick_t ticks;           /* equals the duration */
+    budget_state st[COMP_MAX_STATES];
+    int nst;
+} budget_comp;
+
+typedef struct {
+    char name[LEDGER_ACT_NAME];
+    tick_t ticks;           /* wall-clock time spent in the activity */
+    double time_s, charge_C;
+} budget_act;
+
+typedef struct {
+    char scenario[256], module[32], title[128];
+    tick_t duration;
+    double duration_s, supply_V;
+    double charge_C, energy_J, avg_current_A;
+    budget_comp comp[COMP__COUNT];
+    budget_act act[LEDGER_MAX_ACT];
+    int nact;
+    uint64_t wakes, boots, changes;
+} budget;
+
+/* Fill b from ledger L with currents cur[comp][state] (A) at supply
+ * voltage supply_V. scenario/module/title are copied (may be cut). The
+ * duration must be > 0. */
+void budget_make(budget *b, const ledger *L, const double cur[COMP__COUNT][COMP_MAX_STATES],
+                 double supply_V, const char *scenario, const char *module, const char *title);
+
+#endif

@@ -1,0 +1,32 @@
+/* cli.c — helpers shared by the subcommands. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "cli.h"
+#include "diag.h"
+
+void cli_list_push(cli_list *l, char *s)
+{
+    l->v = realloc(l->v, (size_t)(l->n + 1) * sizeof *l->v);
+    if (!l->v)
+        abort();
+    l->v[l->n++] = s;
+}
+
+void cli_list_free(cli_list *l)
+{
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fputs("impsim: error: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'impsim %s --help'.\n", cmd);
+    return DIAG_EXIT_INPUT;
+}

@@ -1,0 +1,25 @@
+/* cli.h — the impsim subcommands and shared command-line helpers. */
+#ifndef IMPSIM_CLI_H
+#define IMPSIM_CLI_H
+
+/* Each command takes argv with argv[0] = the command name and returns the
+ * process exit code (diag.h: 0 ok, 1 verdict no, 2 bad input, 3 system). */
+int cmd_run(int argc, char **argv);
+int cmd_models(int argc, char **argv);
+int cmd_battery(int argc, char **argv);
+
+/* A growable list of strings collected from repeated options (--set).
+ * Strings are borrowed from argv. */
+typedef struct {
+    char **v;
+    int n;
+} cli_list;
+
+void cli_list_push(cli_list *l, char *s);
+void cli_list_free(cli_list *l);
+
+/* Print "impsim: error: ..." plus a hint to use --help; returns 2. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

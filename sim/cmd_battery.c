@@ -1,0 +1,316 @@
+/* cmd_battery.c — `impsim battery`: battery life under a load profile.
+ *
+ *   impsim battery --cell PRESET|FILE --load PROFILE [options]
+ *
+ * Loads the cell (with --set overrides), parses the profile, runs it until
+ * the battery is empty or the horizon is reached, and prints life and
+ * delivered charge as text or JSON; --trace writes a CSV of time, voltage,
+ * state of charge and current. Bad arguments or files: exit 2. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "battery.h"
+#include "battery_profile.h"
+#include "outfile.h"
+
+#define BATTERY_MAX_SET 64
+
+typedef struct {
+    const char *cell, *load, *format, *trace;
+    const char *set[BATTERY_MAX_SET];
+    int n_set;
+    double horizon, wifi_above;
+    battery_regulator reg;
+} battery_args;
+
+static const char battery_usage[] =
+"usage: impsim battery --cell PRESET|FILE --load PROFILE [options]\n"
+"\n"
+"Battery life of a cell or pack under a repeating load.\n"
+"\n"
+"  --cell NAME|FILE     preset (2xAA-alkaline, 2xAA-lithium, 1xCR123A,\n"
+"                       1xAA-LiSOCl2, 1x18650) or a .cell file\n"
+"  --load PROFILE       module current, repeated until the battery is empty:\n"
+"                         15mA                    constant\n"
+"                         pulse:80mA,2s,15min     on current, on-time, off-time\n"
+"                         pulse:80mA,2s,15min,5uA ... and off current\n"
+"                         steps:80mA/2s,5uA/898s  current/duration steps\n"
+"                         csv:FILE                time_s,current_A rows (header\n"
+"                                                 allowed, extra columns ignored)\n"
+"  --set KEY=VALUE      override a cell figure, e.g. cell.capacity=2000mAh\n"
+"                       (repeatable; the prefix battery. is accepted)\n"
+"  --regulator KIND     linear (default: battery current = module current + Iq)\n"
+"                       or switching (battery power = module power / efficiency)\n"
+"  --supply V           module supply voltage for a switching regulator (3.3V)\n"
+"  --efficiency PCT     switching regulator efficiency (90%)\n"
+"  --quiescent I        regulator quiescent current (0A)\n"
+"  --wifi-min V         battery voltage under load below which WiFi fails (2.7V;\n"
+"                       0V disables)\n"
+"  --wifi-above I       load steps drawing at least this are WiFi activity (20mA)\n"
+"  --horizon T          stop here if not empty yet (50y)\n"
+"  --format text|json   output format (text)\n"
+"  --trace FILE.csv     write time_s,voltage_V,soc,current_A at each change\n"
+"  --help               this text\n"
+"\n"
+"Exit status: 0 done, 2 bad arguments or input files, 3 output failure.\n";
+
+/* "--name VALUE" or "--name=VALUE". Returns the value or NULL. */
+static const char *battery_opt(int argc, char **argv, int *i,
+                               const char *name, int *matched)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, n) != 0 || (a[n] != '\0' && a[n] != '='))
+        return NULL;
+    *matched = 1;
+    if (a[n] == '=')
+        return a + n + 1;
+    if (*i + 1 >= argc)
+        return NULL;
+    return argv[++*i];
+}
+
+static int battery_arg_qty(const char *opt, const char *v, units_dim dim,
+                           double *out, diag *d)
+{
+    char num[64];
+    int n = units_split(v);
+    const char *unit = v + n;
+    while (*unit == ' ')
+        unit++;
+    units_dim got;
+    if (n > 0 && n < (int)sizeof num) {
+        memcpy(num, v, (size_t)n);
+        num[n] = '\0';
+        if (units_parse(num, unit, out, &got) == 0 && got == dim
+            && *out >= 0)
+            return 0;
+    }
+    diag_error(d, (diag_pos){ opt, 0, 0 }, "found '%s', expected %s", v,
+               units_dim_word(dim));
+    return -1;
+}
+
+static int battery_arg_one(battery_args *a, int argc, char **argv, int *i,
+                           diag *d)
+{
+    static const struct { const char *name; units_dim dim; } qty[] = {
+        {"--supply", DIM_VOLTAGE}, {"--efficiency", DIM_RATIO},
+        {"--quiescent", DIM_CURRENT}, {"--wifi-min", DIM_VOLTAGE},
+        {"--wifi-above", DIM_CURRENT}, {"--horizon", DIM_TIME}};
+    double *dst[] = { &a->reg.v_module, &a->reg.efficiency, &a->reg.i_q,
+                      &a->reg.wifi_min_v, &a->wifi_above, &a->horizon };
+    const char **str[] = { &a->cell, &a->load, &a->format, &a->trace };
+    static const char *const sname[] = {
+        "--cell", "--load", "--format", "--trace"};
+    int m = 0;
+    const char *v;
+    for (int k = 0; k < 4; k++)
+        if ((v = battery_opt(argc, argv, i, sname[k], &m)) || m) {
+            *str[k] = v;
+            return v ? 0 : -1;
+        }
+    for (int k = 0; k < 6; k++)
+        if ((v = battery_opt(argc, argv, i, qty[k].name, &m)) || m)
+            return v ? battery_arg_qty(qty[k].name, v, qty[k].dim, dst[k], d)
+                     : -1;
+    if ((v = battery_opt(argc, argv, i, "--set", &m)) || m) {
+        if (v && a->n_set == BATTERY_MAX_SET) {
+            diag_error(d, (diag_pos){ "--set", 0, 0 }, "found more than %d "
+                       "--set options, expected fewer", BATTERY_MAX_SET);
+            return -2;
+        }
+        if (v)
+            a->set[a->n_set++] = v;
+        return v ? 0 : -1;
+    }
+    if ((v = battery_opt(argc, argv, i, "--regulator", &m)) || m) {
+        if (v && strcmp(v, "linear") == 0)
+            a->reg.kind = BATTERY_REG_LINEAR;
+        else if (v && strcmp(v, "switching") == 0)
+            a->reg.kind = BATTERY_REG_SWITCHING;
+        else if (v) {
+            diag_error(d, (diag_pos){ "--regulator", 0, 0 }, "found '%s', "
+                       "expected linear or switching", v);
+            return -2;
+        }
+        return v ? 0 : -1;
+    }
+    diag_error(d, (diag_pos){ 0 }, "found argument '%s', expected an option "
+               "of impsim battery (see impsim battery --help)", argv[*i]);
+    return -2;
+}
+
+static int battery_args_parse(battery_args *a, int argc, char **argv,
+                              diag *d)
+{
+    memset(a, 0, sizeof *a);
+    battery_regulator_default(&a->reg);
+    a->horizon = 50 * 365.25 * 86400.0;
+    a->wifi_above = 0.020;
+    a->format = "text";
+    for (int i = 1; i < argc; i++) {
+        int rc = battery_arg_one(a, argc, argv, &i, d);
+        if (rc == -1)
+            diag_error(d, (diag_pos){ argv[i], 0, 0 }, "found no value, "
+                       "expected one after %s", argv[i]);
+    }
+    if (!a->cell)
+        diag_error(d, (diag_pos){ "--cell", 0, 0 }, "missing; expected "
+                   "--cell PRESET|FILE");
+    if (!a->load)
+        diag_error(d, (diag_pos){ "--load", 0, 0 }, "missing; expected "
+                   "--load PROFILE (e.g. pulse:80mA,2s,15min)");
+    if (strcmp(a->format, "text") && strcmp(a->format, "json"))
+        diag_error(d, (diag_pos){ "--format", 0, 0 }, "found '%s', expected "
+                   "text or json", a->format);
+    if (!(a->reg.efficiency > 0 && a->reg.efficiency <= 1))
+        diag_error(d, (diag_pos){ "--efficiency", 0, 0 }, "found %g %%, "
+                   "expected more than 0 %% and at most 100 %%",
+                   a->reg.efficiency * 100);
+    if (!(a->horizon > 0))
+        diag_error(d, (diag_pos){ "--horizon", 0, 0 }, "found 0, expected "
+                   "a positive time (e.g. 20y)");
+    return diag_count(d) ? -1 : 0;
+}
+
+static int battery_overrides(const battery_args *a, fig_entry *e, diag *d)
+{
+    int n = 0;
+    for (int k = 0; k < a->n_set; k++)
+        if (fig_parse_override(a->set[k], (diag_pos){ "--set", 0, 0 },
+                               &e[n], d) == 0)
+            n++;
+    return n;
+}
+
+static void battery_trace_row(void *ctx, double t, double v, double soc,
+                              double i)
+{
+    fprintf(ctx, "%.9g,%.6g,%.6g,%.6g\n", t, v, soc, i);
+}
+
+static void battery_json_str(FILE *fp, const char *s)
+{
+    fputc('"', fp);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(fp, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(fp, "\\u%04x", c);
+        else
+            fputc(c, fp);
+    }
+    fputc('"', fp);
+}
+
+static void battery_print_json(const battery_args *a, const battery_cell *c,
+                               const battery_load *l,
+                               const battery_result *r)
+{
+    printf("{\n  \"cell\": ");
+    battery_json_str(stdout, battery_cell_name(c));
+    printf(",\n  \"title\": ");
+    battery_json_str(stdout, battery_cell_title(c));
+    printf(",\n  \"model\": \"%s\",\n  \"voltage_model\": \"%s\",\n",
+           battery_cell_model(c), battery_cell_vmodel(c));
+    printf("  \"load\": ");
+    battery_json_str(stdout, a->load);
+    printf(",\n  \"period_s\": %.9g,\n  \"average_current_A\": %.9g,\n",
+           battery_load_period(l), battery_load_average(l));
+    printf("  \"regulator\": \"%s\",\n", a->reg.kind == BATTERY_REG_LINEAR
+           ? "linear" : "switching");
+    printf("  \"life_s\": %.9g,\n  \"life_days\": %.6g,\n", r->life_s,
+           r->life_s / 86400.0);
+    printf("  \"ended_by\": \"%s\",\n", battery_end_word(r->ended_by));
+    printf("  \"delivered_C\": %.9g,\n  \"delivered_mAh\": %.6g,\n",
+           r->delivered_C, r->delivered_C / 3.6);
+    printf("  \"capacity_C\": %.9g,\n  \"soc_end\": %.6g,\n",
+           battery_cell_capacity_C(c), r->soc);
+    printf("  \"voltage_end_V\": %.6g,\n  \"horizon_s\": %.9g\n}\n",
+           r->voltage_V, a->horizon);
+}
+
+static void battery_print_text(const battery_args *a, const battery_cell *c,
+                               const battery_load *l,
+                               const battery_result *r)
+{
+    char b1[64], b2[64];
+    printf("cell       %s (%s; model %s, voltage %s)\n",
+           battery_cell_title(c), battery_cell_name(c),
+           battery_cell_model(c), battery_cell_vmodel(c));
+    printf("load       %s: period %s, average %s\n", a->load,
+           units_format(battery_load_period(l), DIM_TIME, b1, sizeof b1),
+           units_format(battery_load_average(l), DIM_CURRENT, b2,
+                        sizeof b2));
+    printf("life       %.1f days = %.3f years, ended by %s\n",
+           r->life_s / 86400.0, r->life_s / (365.25 * 86400.0),
+           battery_end_word(r->ended_by));
+    printf("delivered  %.1f mAh (%.0f C) of %.0f mAh rated\n",
+           r->delivered_C / 3.6, r->delivered_C,
+           battery_cell_capacity_C(c) / 3.6);
+    printf("at end     state of charge %.1f %%, open-circuit %.3f V\n",
+           r->soc * 100, r->voltage_V);
+}
+
+/* Run with an optional trace file; 0, or DIAG_EXIT_* on failure. */
+static int battery_simulate(const battery_args *a, const battery_cell *c,
+                            const battery_load *l, battery_result *r)
+{
+    outfile *o = NULL;
+    battery_profile p = { NULL, 0, l->seg, l->n, a->horizon, NULL, NULL };
+    if (a->trace) {
+        if (!(o = outfile_open(a->trace)))
+            return DIAG_EXIT_SYS;
+        fprintf(outfile_fp(o), "time_s,voltage_V,soc,current_A\n");
+        p.trace = battery_trace_row;
+        p.trace_ctx = outfile_fp(o);
+    }
+    if (battery_run(c, &a->reg, &p, r) != 0) {
+        outfile_abort(o);
+        fprintf(stderr, "impsim: error: the load profile is not valid\n");
+        return DIAG_EXIT_INPUT;
+    }
+    if (o && outfile_commit(o) != 0)
+        return DIAG_EXIT_SYS;
+    return 0;
+}
+
+int cmd_battery(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(battery_usage, stdout);
+            return 0;
+        }
+    diag *d = diag_new();
+    battery_args a;
+    fig_entry over[BATTERY_MAX_SET];
+    int n_over = 0, rc = DIAG_EXIT_INPUT;
+    battery_cell *c = NULL;
+    battery_load l = { 0 };
+    if (battery_args_parse(&a, argc, argv, d) == 0) {
+        n_over = battery_overrides(&a, over, d);
+        if (!diag_count(d))
+            c = battery_cell_load(a.cell, over, n_over, d);
+        if (c)
+            battery_load_parse(a.load, (diag_pos){ "--load", 0, 0 },
+                               a.wifi_above, &l, d);
+    }
+    if (!diag_count(d)) {
+        battery_result r;
+        rc = battery_simulate(&a, c, &l, &r);
+        if (rc == 0 && strcmp(a.format, "json") == 0)
+            battery_print_json(&a, c, &l, &r);
+        else if (rc == 0)
+            battery_print_text(&a, c, &l, &r);
+    }
+    diag_print(d, stderr);
+    diag_free(d);
+    for (int k = 0; k < n_over; k++)
+        fig_entry_clear(&over[k]);
+    battery_load_clear(&l);
+    battery_cell_free(c);
+    return rc;
+}

@@ -1,0 +1,467 @@
+/* device.c — impOS behaviour: waking, booting, running tasks, waiting in
+ * the mode the rules allow (stop only when no clock-keeping peripheral is
+ * on, WiFi is off and nothing is pending), and the radio's hidden costs
+ * (DTIM beacons in power-save, calibration bursts, keepalives). */
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <stdlib.h>
+#include <string.h>
+#include "device.h"
+
+typedef struct {
+    const plan *p;
+    ledger *L;
+    const device_hooks *h;
+    tick_t now;
+    int stopped;
+    int st[COMP__COUNT];
+    int act;
+    int connected, ps;
+    int enabled[64];            /* per declared peripheral */
+    tick_t cal_acc, ka_acc;
+    /* trace */
+    double last[COMP__COUNT];
+    int traced;
+    /* schedule */
+    tick_t *due;                /* T_EVERY next run; T_PIN_* next event */
+    int *pin_i;                 /* T_PIN_AT index of the next event */
+    int64_t wakes;
+    gsl_rng *rng;
+} dev;
+
+/* ---- accounting ---- */
+
+static tick_t mul_div(tick_t a, tick_t b, tick_t c)
+{
+    return (tick_t)((__int128)a * b / c);
+}
+
+static void book(dev *v, comp_id c, int s, tick_t dt, double *q)
+{
+    if (dt <= 0)
+        return;
+    ledger_add(v->L, c, s, v->act, dt);
+    *q += v->p->cur[c][s] * (double)dt;
+}
+
+/* Book the radio's dt, carving calibration, keepalive and DTIM beacons out
+ * of the base state. Returns charge*ticks for the trace. */
+static double book_wifi(dev *v, tick_t dt)
+{
+    const plan *p = v->p;
+    int s = v->st[COMP_WIFI];
+    double q = 0;
+    if (s == WIFI_OFF || s == WIFI_STANDBY || s == WIFI_DEEPSLEEP) {
+        v->cal_acc = v->ka_acc = 0;
+        book(v, COMP_WIFI, s, dt, &q);
+        return q;
+    }
+    tick_t rest = dt, x;
+    if (p->cal_interval > 0) {
+        v->cal_acc += dt;
+        tick_t n = v->cal_acc / p->cal_interval;
+        v->cal_acc %= p->cal_interval;
+        x = n * p->cal < rest ? n * p->cal : rest;
+        book(v, COMP_WIFI, WIFI_CAL, x, &q);
+        rest -= x;
+    }
+    if ((s == WIFI_ASSOC || s == WIFI_PS_DOZE) && p->ka_interval > 0) {
+        v->ka_acc += dt;
+        tick_t n = v->ka_acc / p->ka_interval;
+        v->ka_acc %= p->ka_interval;
+        x = n * p->ka_tx < rest ? n * p->ka_tx : rest;
+        book(v, COMP_WIFI, WIFI_TX, x, &q);
+        rest -= x;
+        x = n * p->ka_rx < rest ? n * p->ka_rx : rest;
+        book(v, COMP_WIFI, WIFI_RX, x, &q);
+        rest -= x;
+    }
+    if (s == WIFI_PS_DOZE) {
+        x = mul_div(rest, p->beacon, p->dtim);
+        book(v, COMP_WIFI, WIFI_PS_BEACON, x, &q);
+        rest -= x;
+    }
+    book(v, COMP_WIFI, s, rest, &q);
+    return q;
+}
+
+static void trace_point(dev *v, tick_t t, const double cur[COMP__COUNT])
+{
+    if (!v->h->trace)
+        return;
+    if (v->traced && !memcmp(cur, v->last, sizeof v->last))
+        return;
+    memcpy(v->last, cur, sizeof v->last);
+    v->traced = 1;
+    v->h->trace(v->h->ctx, t, cur);
+}
+
+/* Advance time by dt in the current states, clipped at the end of the run. */
+static void advance(dev *v, tick_t dt)
+{
+    if (v->stopped || dt <= 0)
+        return;
+    if (dt >= v->p->duration - v->now) {
+        dt = v->p->duration - v->now;
+        v->stopped = 1;
+        if (dt == 0)
+            return;
+    }
+    double cur[COMP__COUNT];
+    for (int c = 0; c < COMP__COUNT; c++) {
+        double q = 0;
+        if (c == COMP_WIFI)
+            q = book_wifi(v, dt);
+        else
+            book(v, (comp_id)c, v->st[c], dt, &q);
+        cur[c] = q / (double)dt;
+    }
+    trace_point(v, v->now, cur);
+    v->now += dt;
+    v->L->changes++;
+    if (v->h->advance)
+        v->h->advance(v->h->ctx, v->now);
+}
+
+/* ---- component state helpers ---- */
+
+static int wifi_base(const dev *v)
+{
+    if (!v->connected)
+        return v->p->wifi_off_state;
+    return v->ps ? WIFI_PS_DOZE : WIFI_ASSOC;
+}
+
+static int periph_rest_state(const dev *v, comp_id c)
+{
+    for (int i = 0; i < v->p->nperiph; i++)
+        if (v->p->periph_comp[i] == c && v->enabled[i])
+            return PERIPH_ON;
+    return PERIPH_OFF;
+}
+
+static int clocks_kept(const dev *v)
+{
+    for (int i = 0; i < v->p->nperiph; i++)
+        if (v->enabled[i] && v->p->keeps_clocks[v->p->periph_comp[i]])
+            return 1;
+    return 0;
+}
+
+/* Awake and idle-at-rest states: CPU as given, radio at its base. */
+static void set_awake(dev *v, int cpu)
+{
+    v->st[COMP_CPU] = cpu;
+    v->st[COMP_WIFI] = wifi_base(v);
+    v->st[COMP_CLK32K] = v->p->crystal ? CLK_XTAL : CLK_RC;
+    for (int c = COMP_PERIPH_FIRST; c <= COMP_PERIPH_LAST; c++)
+        v->st[c] = periph_rest_state(v, (comp_id)c);
+}
+
+/* Run for dt with the CPU in `cpu` and everything else at rest. */
+static void run_cpu(dev *v, int cpu, tick_t dt)
+{
+    set_awake(v, cpu);
+    advance(v, dt);
+}
+
+static void flash_wake(dev *v)
+{
+    if (v->st[COMP_FLASH] == FLASH_DPD) {
+        v->st[COMP_FLASH] = FLASH_STANDBY;
+        run_cpu(v, CPU_RUN, v->p->flash_dpd_exit);
+    }
+}
+
+static void flash_op(dev *v, int fstate, tick_t dt)
+{
+    if (dt <= 0)
+        return;
+    set_awake(v, CPU_RUN);
+    v->st[COMP_FLASH] = fstate;
+    advance(v, dt);
+    v->st[COMP_FLASH] = FLASH_STANDBY;
+}
+
+/* ---- WiFi ---- */
+
+static void wifi_phase(dev *v, int wstate, int cpu, tick_t dt)
+{
+    set_awake(v, cpu);
+    v->st[COMP_WIFI] = wstate;
+    advance(v, dt);
+}
+
+static void wifi_connect(dev *v)
+{
+    if (v->connected)
+        return;
+    const plan *p = v->p;
+    int save = v->act;
+    v->act = p->act_connect;
+    v->cal_acc = 0;
+    wifi_phase(v, WIFI_SCAN, CPU_IDLE, p->scan);
+    wifi_phase(v, WIFI_JOIN, CPU_IDLE, p->join);
+    wifi_phase(v, WIFI_DHCP, CPU_IDLE, p->dhcp);
+    wifi_phase(v, WIFI_TLS, CPU_RUN, p->tls);
+    v->connected = 1;
+    v->ka_acc = 0;
+    v->act = save;
+}
+
+static void wifi_disconnect(dev *v, int act)
+{
+    if (!v->connected)
+        return;
+    int save = v->act;
+    v->act = act;
+    wifi_phase(v, WIFI_ASSOC, CPU_IDLE, v->p->disconnect);
+    v->connected = 0;
+    v->act = save;
+    v->st[COMP_WIFI] = wifi_base(v);
+}
+
+/* Wait for the server's response: DTIM-bound with power-save on. */
+static void wifi_response_wait(dev *v)
+{
+    set_awake(v, CPU_IDLE);
+    advance(v, v->ps ? v->p->ps_latency : v->p->rtt);
+}
+
+static void wifi_xfer(dev *v, int wstate, tick_t air, int response_first)
+{
+    wifi_connect(v);
+    if (response_first)
+        wifi_response_wait(v);
+    wifi_phase(v, wstate, CPU_IDLE, air);
+    v->ka_acc = 0;
+    if (!response_first)
+        wifi_response_wait(v);
+}
+
+/* ---- waiting ---- */
+
+/* impOS idle: stop mode when allowed, else clock-gated idle. */
+static int idle_cpu_state(const dev *v)
+{
+    if (v->p->has_stop && !v->connected && !clocks_kept(v))
+        return CPU_STOP;
+    return CPU_IDLE;
+}
+
+static void idle_wait(dev *v, tick_t dt, int shallow)
+{
+    int cpu = shallow ? CPU_IDLE : idle_cpu_state(v);
+    set_awake(v, cpu);
+    if (v->p->has_flash)
+        v->st[COMP_FLASH] = FLASH_DPD;
+    advance(v, dt);
+    tick_t lat = cpu == CPU_STOP ? v->p->wake_stop : v->p->wake_idle;
+    int save = v->act;
+    v->act = v->p->act_wake;
+    run_cpu(v, CPU_WAKE, lat);
+    v->act = save;
+}
+
+/* ---- actions ---- */
+
+static void periph_active(dev *v, const plan_step *st, int cpu)
+{
+    set_awake(v, cpu);
+    v->st[st->comp] = PERIPH_ACTIVE;
+    advance(v, st->t1);
+}
+
+static void do_step(dev *v, const plan_step *st)
+{
+    switch (st->kind) {
+    case A_CPU: case A_NV_WRITE: run_cpu(v, CPU_RUN, st->t1); break;
+    case A_WAIT: idle_wait(v, st->t1, 0); break;
+    case A_IMPSLEEP:
+        if (st->flag)
+            run_cpu(v, CPU_RUN, st->t1);
+        else
+            idle_wait(v, st->t1, 1);
+        break;
+    case A_READ: case A_WRITE: periph_active(v, st, CPU_RUN); break;
+    case A_RUN: periph_active(v, st, CPU_IDLE); break;
+    case A_ENABLE: v->enabled[st->periph] = 1; set_awake(v, CPU_RUN); break;
+    case A_DISABLE: v->enabled[st->periph] = 0; set_awake(v, CPU_RUN); break;
+    case A_FLASH_READ: flash_wake(v); flash_op(v, FLASH_READ, st->t1); break;
+    case A_FLASH_WRITE: case A_FLASH_ERASE: case A_PERSIST:
+        flash_wake(v);
+        flash_op(v, FLASH_ERASE, st->t3);
+        flash_op(v, FLASH_READ, st->t1);
+        flash_op(v, FLASH_PROGRAM, st->t2);
+        break;
+    case A_WIFI_CONNECT: wifi_connect(v); break;
+    case A_WIFI_SEND: wifi_xfer(v, WIFI_TX, st->t1, 0); break;
+    case A_WIFI_RECV: wifi_xfer(v, WIFI_RX, st->t1, 1); break;
+    case A_WIFI_DISCONNECT: wifi_disconnect(v, st->act); break;
+    case A_POWERSAVE: v->ps = st->flag; break;
+    }
+}
+
+static void run_task(dev *v, const plan_task *t)
+{
+    v->act = t->act;
+    for (int i = 0; i < t->nstep && !v->stopped; i++)
+        do_step(v, &t->step[i]);
+}
+
+/* Power-on or wake from deep sleep: oscillators, impOS boot, boot task. */
+static void boot(dev *v)
+{
+    const plan *p = v->p;
+    v->act = p->act_boot;
+    v->ps = p->powersave;
+    memset(v->enabled, 0, sizeof v->enabled);
+    run_cpu(v, CPU_WAKE, p->wake_deep);
+    if (p->has_flash) {
+        v->st[COMP_FLASH] = FLASH_STANDBY;
+        flash_op(v, FLASH_READ, p->boot_flash);
+    }
+    run_cpu(v, CPU_RUN, p->boot);
+    v->L->boots++;
+    for (int i = 0; i < p->ntask; i++)
+        if (p->task[i].kind == T_BOOT)
+            run_task(v, &p->task[i]);
+}
+
+static void deep_sleep(dev *v, tick_t until)
+{
+    wifi_disconnect(v, v->p->act_disconnect);
+    v->act = v->p->act_sleep;
+    v->st[COMP_CPU] = CPU_DEEPSLEEP;
+    v->st[COMP_WIFI] = WIFI_DEEPSLEEP;
+    v->st[COMP_CLK32K] = v->p->crystal ? CLK_XTAL : CLK_OFF;
+    v->st[COMP_FLASH] = v->p->has_flash ? FLASH_DPD : FLASH_NONE;
+    for (int c = COMP_PERIPH_FIRST; c <= COMP_PERIPH_LAST; c++)
+        v->st[c] = PERIPH_OFF;
+    advance(v, until - v->now);
+    if (!v->stopped)
+        boot(v);
+}
+
+/* ---- schedule ---- */
+
+static tick_t next_pin(dev *v, int i)
+{
+    const plan_task *t = &v->p->task[i];
+    if (t->kind == T_PIN_AT)
+        return v->pin_i[i] < t->nat ? t->at[v->pin_i[i]] : TICK_MAX;
+    return v->due[i];
+}
+
+static void consume_pin(dev *v, int i)
+{
+    const plan_task *t = &v->p->task[i];
+    if (t->kind == T_PIN_AT) {
+        v->pin_i[i]++;
+        return;
+    }
+    double gap = gsl_ran_exponential(v->rng, 1.0 / t->rate);
+    tick_t g;
+    if (ticks_from_s(gap, &g) || ticks_add(v->due[i], g, &v->due[i]))
+        v->due[i] = TICK_MAX;
+}
+
+static tick_t next_event(dev *v)
+{
+    tick_t n = TICK_MAX;
+    for (int i = 0; i < v->p->ntask; i++) {
+        const plan_task *t = &v->p->task[i];
+        tick_t e = t->kind == T_EVERY ? v->due[i]
+                 : (t->kind == T_PIN_AT || t->kind == T_PIN_POISSON) ? next_pin(v, i)
+                 : TICK_MAX;
+        if (e < n)
+            n = e;
+    }
+    return n;
+}
+
+/* Run every task due now, in declaration order. */
+static void run_due(dev *v)
+{
+    const plan *p = v->p;
+    for (int i = 0; i < p->ntask && !v->stopped; i++) {
+        const plan_task *t = &p->task[i];
+        if (t->kind == T_EVERY && v->due[i] <= v->now) {
+            run_task(v, t);
+            while (v->due[i] <= v->now)
+                if (ticks_add(v->due[i], t->period, &v->due[i]))
+                    v->due[i] = TICK_MAX;
+        } else if ((t->kind == T_PIN_AT || t->kind == T_PIN_POISSON) && next_pin(v, i) <= v->now) {
+            run_task(v, t);
+            while (next_pin(v, i) <= v->now)
+                consume_pin(v, i);
+        } else if (t->kind == T_NTH && v->wakes % t->nth == 0 && v->due[i] <= v->wakes) {
+            v->due[i] = v->wakes + 1;   /* once per wake */
+            run_task(v, t);
+        }
+    }
+}
+
+static void wait_until(dev *v, tick_t until)
+{
+    const plan *p = v->p;
+    if (p->sleep == SLEEP_DEEP) {
+        deep_sleep(v, until);
+        return;
+    }
+    if (!p->wifi_connected)
+        wifi_disconnect(v, p->act_disconnect);
+    v->act = p->act_sleep;
+    idle_wait(v, until - v->now, p->sleep == SLEEP_SHALLOW);
+}
+
+static void schedule_init(dev *v)
+{
+    const plan *p = v->p;
+    for (int i = 0; i < p->ntask; i++) {
+        v->due[i] = p->task[i].kind == T_EVERY ? p->task[i].offset
+                  : p->task[i].kind == T_NTH ? 0 : TICK_MAX;
+        if (p->task[i].kind == T_PIN_POISSON) {
+            v->due[i] = 0;
+            consume_pin(v, i);
+        }
+    }
+}
+
+int device_run(const plan *p, ledger *L, const device_hooks *h)
+{
+    dev v = {.p = p, .L = L, .h = h};
+    v.due = calloc((size_t)p->ntask + 1, sizeof *v.due);
+    v.pin_i = calloc((size_t)p->ntask + 1, sizeof *v.pin_i);
+    v.rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!v.due || !v.pin_i || !v.rng)
+        abort();
+    gsl_rng_set(v.rng, p->seed);
+    v.st[COMP_FLASH] = p->has_flash ? FLASH_DPD : FLASH_NONE;
+    v.st[COMP_WIFI] = p->wifi_off_state;
+    schedule_init(&v);
+    boot(&v);
+    while (!v.stopped) {
+        run_due(&v);
+        if (v.stopped)
+            break;
+        tick_t next = next_event(&v);
+        if (next > p->duration)
+            next = p->duration;
+        if (next <= v.now) {
+            if (v.now >= p->duration)
+                break;
+            continue;   /* a task became due while others ran */
+        }
+        wait_until(&v, next);
+        v.wakes++;
+        L->wakes++;
+    }
+    L->duration = v.now;
+    if (h->trace && v.traced)
+        h->trace(h->ctx, v.now, v.last);    /* end row: the run's end time */
+    gsl_rng_free(v.rng);
+    free(v.due);
+    free(v.pin_i);
+    return L->overflow ? -1 : 0;
+}

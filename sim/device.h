@@ -1,0 +1,26 @@
+/* device.h — the simulated imp: executes a plan as a state machine over
+ * its components, applying impOS's mode rules, and books every tick into
+ * the ledger. Simulated time advances only through device_hooks, which the
+ * engine connects to SimGrid. */
+#ifndef IMPSIM_DEVICE_H
+#define IMPSIM_DEVICE_H
+
+#include "ledger.h"
+#include "plan.h"
+
+typedef struct {
+    /* Called after every advance with the new time: the engine lets SimGrid
+     * advance its clock to it. May be NULL. */
+    void (*advance)(void *ctx, tick_t now);
+    /* Called at each change point with the start time of a segment and the
+     * mean current of every component over it (A). May be NULL. */
+    void (*trace)(void *ctx, tick_t t, const double cur[COMP__COUNT]);
+    void *ctx;
+} device_hooks;
+
+/* Run plan p from power-on to p->duration, adding into L (which must hold
+ * p's activity table: copy p->names first). Returns 0, or -1 if a tick
+ * total overflowed (L->overflow set). */
+int device_run(const plan *p, ledger *L, const device_hooks *h);
+
+#endif

@@ -1,0 +1,92 @@
+/* diag.c — collected error and warning messages with source positions. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "diag.h"
+
+struct diag {
+    char **msg;
+    int n, cap;
+    int errors;
+};
+
+diag *diag_new(void)
+{
+    diag *d = calloc(1, sizeof *d);
+    if (!d)
+        abort();
+    return d;
+}
+
+void diag_free(diag *d)
+{
+    if (!d)
+        return;
+    for (int i = 0; i < d->n; i++)
+        free(d->msg[i]);
+    free(d->msg);
+    free(d);
+}
+
+static void diag_add(diag *d, diag_pos pos, const char *kind,
+                     const char *fmt, va_list ap)
+{
+    char body[1024], line[1400];
+    vsnprintf(body, sizeof body, fmt, ap);
+    if (pos.file && pos.line > 0)
+        snprintf(line, sizeof line, "%s:%d:%d: %s: %s", pos.file, pos.line,
+                 pos.col > 0 ? pos.col : 1, kind, body);
+    else if (pos.file)
+        snprintf(line, sizeof line, "%s: %s: %s", pos.file, kind, body);
+    else
+        snprintf(line, sizeof line, "impsim: %s: %s", kind, body);
+    if (d->n == d->cap) {
+        d->cap = d->cap ? 2 * d->cap : 8;
+        d->msg = realloc(d->msg, (size_t)d->cap * sizeof *d->msg);
+        if (!d->msg)
+            abort();
+    }
+    d->msg[d->n] = strdup(line);
+    if (!d->msg[d->n])
+        abort();
+    d->n++;
+}
+
+void diag_error(diag *d, diag_pos pos, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_add(d, pos, "error", fmt, ap);
+    va_end(ap);
+    d->errors++;
+}
+
+void diag_warn(diag *d, diag_pos pos, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_add(d, pos, "warning", fmt, ap);
+    va_end(ap);
+}
+
+int diag_count(const diag *d)
+{
+    return d->errors;
+}
+
+const char *diag_first(const diag *d)
+{
+    for (int i = 0; i < d->n; i++)
+        if (strstr(d->msg[i], ": error: "))
+            return d->msg[i];
+    return "";
+}
+
+void diag_print(diag *d, FILE *fp)
+{
+    for (int i = 0; i < d->n; i++) {
+        fprintf(fp, "%s\n", d->msg[i]);
+        free(d->msg[i]);
+    }
+    d->n = 0;
+}

@@ -1,0 +1,53 @@
+/* diag.h — diagnostics: one error format for every input impsim reads.
+ *
+ * An error names where it is (file:line:column, or the command-line
+ * argument), what was found and what was expected. Errors are collected, not
+ * printed at once, so a caller can stop a stage cleanly before anything is
+ * written; diag_print flushes them to stderr. Exit code for bad input is
+ * DIAG_EXIT_INPUT (2). */
+#ifndef IMPSIM_DIAG_H
+#define IMPSIM_DIAG_H
+
+#include <stdio.h>
+
+#define DIAG_EXIT_OK     0
+#define DIAG_EXIT_FAIL   1   /* a verdict or check said no */
+#define DIAG_EXIT_INPUT  2   /* bad input: syntax, semantics, arguments */
+#define DIAG_EXIT_SYS    3   /* I/O or system failure */
+
+typedef struct diag diag;
+
+/* A source position. file is borrowed (must outlive the diag); line and
+ * col are 1-based; line 0 means "no position" (e.g. a CLI argument). */
+typedef struct {
+    const char *file;
+    int line;
+    int col;
+} diag_pos;
+
+/* New, empty diagnostics sink. Never returns NULL (aborts on OOM). */
+diag *diag_new(void);
+void diag_free(diag *d);
+
+/* Record an error at pos, printf-style. The message should say what was
+ * found and what was expected. */
+void diag_error(diag *d, diag_pos pos, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Record a warning (does not make diag_count non-zero). */
+void diag_warn(diag *d, diag_pos pos, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Number of errors recorded so far. */
+int diag_count(const diag *d);
+
+/* Write all recorded messages, in order, to fp as
+ * "file:line:col: error: message" (or "impsim: error: message" when the
+ * position has no file), and forget them. */
+void diag_print(diag *d, FILE *fp);
+
+/* The first recorded error as one line (no trailing newline), or "" when
+ * there is none. The string is owned by d. */
+const char *diag_first(const diag *d);
+
+#endif

@@ -1,0 +1,43 @@
+/* ledger.c — integer time accounting per component, state and activity. */
+#include <string.h>
+#include <stdio.h>
+#include "ledger.h"
+
+void ledger_init(ledger *L)
+{
+    memset(L, 0, sizeof *L);
+}
+
+int ledger_activity(ledger *L, const char *name)
+{
+    for (int i = 0; i < L->nact; i++)
+        if (strncmp(L->act[i], name, LEDGER_ACT_NAME - 1) == 0)
+            return i;
+    if (L->nact == LEDGER_MAX_ACT)
+        return -1;
+    snprintf(L->act[L->nact], LEDGER_ACT_NAME, "%s", name);
+    return L->nact++;
+}
+
+void ledger_add(ledger *L, comp_id c, int state, int act, tick_t dt)
+{
+    tick_t *cell = &L->t[c][state][act];
+    if (ticks_add(*cell, dt, cell))
+        L->overflow = 1;
+}
+
+tick_t ledger_state_ticks(const ledger *L, comp_id c, int s)
+{
+    tick_t sum = 0;
+    for (int a = 0; a < L->nact; a++)
+        sum += L->t[c][s][a];
+    return sum;
+}
+
+tick_t ledger_comp_ticks(const ledger *L, comp_id c)
+{
+    tick_t sum = 0;
+    for (int s = 0; s < comp_nstates(c); s++)
+        sum += ledger_state_ticks(L, c, s);
+    return sum;
+}

@@ -1,0 +1,245 @@
+/* lex.c — line tokenizer and file reading for impsim's text inputs. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lex.h"
+
+#define LEX_MAX_FILE (16u << 20)
+
+static const char *lex_punct = ":=,()";
+
+static char *lex_dup(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+    if (!p)
+        abort();
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+static void lex_push(lex_line *ln, tok_kind k, char *text, char *unit, int col)
+{
+    if (ln->n == ln->cap) {
+        ln->cap = ln->cap ? 2 * ln->cap : 8;
+        ln->t = realloc(ln->t, (size_t)ln->cap * sizeof *ln->t);
+        if (!ln->t)
+            abort();
+    }
+    ln->t[ln->n++] = (lex_tok){k, text, unit, col};
+}
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+static int is_word_end(char c)
+{
+    return is_space(c) || c == '#' || c == '"' || strchr(lex_punct, c);
+}
+
+/* A number token starts with a digit, or a sign or '.' then a digit. */
+static int starts_number(const char *s, size_t i, size_t len)
+{
+    char c = s[i];
+    if (c >= '0' && c <= '9')
+        return 1;
+    if ((c == '-' || c == '+' || c == '.') && i + 1 < len) {
+        char n = s[i + 1];
+        if (n >= '0' && n <= '9')
+            return 1;
+        if (c != '.' && n == '.' && i + 2 < len && s[i + 2] >= '0' &&
+            s[i + 2] <= '9')
+            return 1;
+    }
+    return 0;
+}
+
+static size_t lex_number(const char *s, size_t i, size_t len, lex_line *ln,
+                         int col)
+{
+    size_t end = i;
+    while (end < len && !is_word_end(s[end]))
+        end++;
+    char *all = lex_dup(s + i, end - i);
+    int n = units_split(all);
+    char *unit = all[n] ? lex_dup(all + n, strlen(all + n)) : NULL;
+    all[n] = '\0';
+    lex_push(ln, TOK_NUMBER, all, unit, col);
+    return end;
+}
+
+int lex_line_split(const char *s, size_t len, diag_pos pos, lex_line *ln,
+                   diag *d)
+{
+    size_t i = 0;
+    while (i < len && is_space(s[i]))
+        i++;
+    ln->indent = (int)i;
+    while (i < len) {
+        char c = s[i];
+        int col = (int)i + 1;
+        if (is_space(c)) {
+            i++;
+        } else if (c == '#') {
+            break;
+        } else if ((unsigned char)c < 0x20 || c == 0x7f) {
+            pos.col = col;
+            diag_error(d, pos, "found control character 0x%02x, expected text",
+                       (unsigned char)c);
+            return -1;
+        } else if (c == '"') {
+            size_t j = i + 1;
+            while (j < len && s[j] != '"')
+                j++;
+            if (j >= len) {
+                pos.col = col;
+                diag_error(d, pos, "found an unterminated string, expected a closing '\"'");
+                return -1;
+            }
+            lex_push(ln, TOK_STRING, lex_dup(s + i + 1, j - i - 1), NULL, col);
+            i = j + 1;
+        } else if (strchr(lex_punct, c)) {
+            lex_push(ln, TOK_PUNCT, lex_dup(s + i, 1), NULL, col);
+            i++;
+        } else if (starts_number(s, i, len)) {
+            i = lex_number(s, i, len, ln, col);
+        } else {
+            size_t j = i;
+            while (j < len && !is_word_end(s[j]))
+                j++;
+            lex_push(ln, TOK_WORD, lex_dup(s + i, j - i), NULL, col);
+            i = j;
+        }
+    }
+    return 0;
+}
+
+void lex_line_clear(lex_line *ln)
+{
+    for (int i = 0; i < ln->n; i++) {
+        free(ln->t[i].text);
+        free(ln->t[i].unit);
+    }
+    free(ln->t);
+    memset(ln, 0, sizeof *ln);
+}
+
+int lex_next_line(const char *buf, size_t len, size_t *off, const char **line,
+                  size_t *line_len)
+{
+    if (*off >= len)
+        return 0;
+    const char *s = buf + *off;
+    const char *nl = memchr(s, '\n', len - *off);
+    size_t n = nl ? (size_t)(nl - s) : len - *off;
+    *line = s;
+    *line_len = (n > 0 && s[n - 1] == '\r') ? n - 1 : n;
+    *off += n + (nl ? 1 : 0);
+    return 1;
+}
+
+char *lex_read_file(const char *path, size_t *len, diag *d)
+{
+    diag_pos p = {path, 0, 0};
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        diag_error(d, p, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    if (!buf)
+        abort();
+    size_t r;
+    while ((r = fread(buf + n, 1, cap - n - 1, fp)) > 0) {
+        n += r;
+        if (n > LEX_MAX_FILE) {
+            diag_error(d, p, "file is larger than 16 MiB, expected a text file");
+            free(buf);
+            fclose(fp);
+            return NULL;
+        }
+        if (cap - n - 1 == 0) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            if (!buf)
+                abort();
+        }
+    }
+    int err = ferror(fp);
+    fclose(fp);
+    if (err) {
+        diag_error(d, p, "read error");
+        free(buf);
+        return NULL;
+    }
+    if (memchr(buf, '\0', n)) {
+        diag_error(d, p, "found a NUL byte, expected a text file");
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+int lex_is_word(const lex_line *ln, int i, const char *w)
+{
+    return i < ln->n && ln->t[i].kind == TOK_WORD && strcmp(ln->t[i].text, w) == 0;
+}
+
+int lex_is_punct(const lex_line *ln, int i, char c)
+{
+    return i < ln->n && ln->t[i].kind == TOK_PUNCT && ln->t[i].text[0] == c;
+}
+
+static int lex_col_at(const lex_line *ln, int i)
+{
+    if (i < ln->n)
+        return ln->t[i].col;
+    return ln->n ? ln->t[ln->n - 1].col + (int)strlen(ln->t[ln->n - 1].text) + 1 : 1;
+}
+
+int lex_quantity(const lex_line *ln, int *i, diag_pos pos, units_dim want,
+                 double *si, units_dim *dim, diag *d)
+{
+    pos.col = lex_col_at(ln, *i);
+    if (*i >= ln->n || ln->t[*i].kind != TOK_NUMBER) {
+        diag_error(d, pos, "found %s%s%s, expected %s",
+                   *i < ln->n ? "'" : "end of line",
+                   *i < ln->n ? ln->t[*i].text : "", *i < ln->n ? "'" : "",
+                   units_dim_word(want == DIM__COUNT ? DIM_NONE : want));
+        return -1;
+    }
+    const lex_tok *t = &ln->t[*i];
+    const char *unit = t->unit;
+    int used = 1;
+    if (!unit && want != DIM_NONE && *i + 1 < ln->n &&
+        ln->t[*i + 1].kind == TOK_WORD) {
+        double tmp;
+        units_dim td;
+        if (units_parse(t->text, ln->t[*i + 1].text, &tmp, &td) == 0) {
+            unit = ln->t[*i + 1].text;
+            used = 2;
+        }
+    }
+    int rc = units_parse(t->text, unit, si, dim);
+    if (rc == -1) {
+        diag_error(d, pos, "found '%s', expected a finite number", t->text);
+        return -1;
+    }
+    if (rc == -2) {
+        diag_error(d, pos, "found unknown unit '%s', expected %s", unit,
+                   units_dim_word(want == DIM__COUNT ? DIM_NONE : want));
+        return -1;
+    }
+    if (want != DIM__COUNT && *dim != want) {
+        diag_error(d, pos, "found '%s%s%s', expected %s", t->text,
+                   unit ? " " : "", unit ? unit : "", units_dim_word(want));
+        return -1;
+    }
+    *i += used;
+    return 0;
+}

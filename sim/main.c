@@ -1,0 +1,48 @@
+/* main.c — impsim's entry point: dispatch to a subcommand. */
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+#include "config.h"
+#include "diag.h"
+
+static const char usage[] =
+    "Usage: impsim COMMAND [ARGS]\n"
+    "Cycle-level power and sleep-mode simulator for Electric Imp modules.\n"
+    "\n"
+    "Commands:\n"
+    "  run FILE.scn      simulate a scenario; print its energy budget\n"
+    "  models [NAME]     list module models, or print one with every figure's source\n"
+    "  battery           evaluate a battery cell under a load profile\n"
+    "\n"
+    "  impsim COMMAND --help   options of a command\n"
+    "  --help, --version\n"
+    "\n"
+    "Exit codes: 0 success, 1 a check or verdict failed, 2 bad input, 3 system error.\n"
+    "Data (models, cells) from $IMPSIM_DATADIR or " IMPSIM_PKGDATADIR ".\n"
+    "Report bugs to: " PACKAGE_BUGREPORT "\n";
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return DIAG_EXIT_INPUT;
+    }
+    const char *c = argv[1];
+    if (!strcmp(c, "--help") || !strcmp(c, "-h")) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (!strcmp(c, "--version")) {
+        printf("impsim %s\n", PACKAGE_VERSION);
+        return 0;
+    }
+    if (!strcmp(c, "run"))
+        return cmd_run(argc - 1, argv + 1);
+    if (!strcmp(c, "models"))
+        return cmd_models(argc - 1, argv + 1);
+    if (!strcmp(c, "battery"))
+        return cmd_battery(argc - 1, argv + 1);
+    fprintf(stderr, "impsim: error: unknown command '%s'; expected run, models or battery\n"
+            "Try 'impsim --help'.\n", c);
+    return DIAG_EXIT_INPUT;
+}

@@ -1,0 +1,38 @@
+/* pipeline.h — parse -> validate -> plan -> simulate -> account, for one
+ * scenario on one module. Every command (run, and the tests) goes through
+ * here, so each stage is done one way. */
+#ifndef IMPSIM_PIPELINE_H
+#define IMPSIM_PIPELINE_H
+
+#include <stdio.h>
+#include "budget.h"
+#include "engine.h"
+#include "model.h"
+#include "plan.h"
+#include "scn.h"
+
+typedef struct {
+    scn *s;         /* owned */
+    model *m;       /* owned */
+    plan p;
+    int planned;
+} pipeline;
+
+/* Load scenario `path`, apply settings sets[0..nsets) (each
+ * "scenario.K=V", "model.K=V" or "battery.K=V", in order, after the file's
+ * own statements), load the module model with the scenario's parts and
+ * model overrides, check the scenario against it and build the plan.
+ * Returns 0, or -1 with errors in d (pl is then empty). */
+int pipeline_load(pipeline *pl, const char *path, char *const *sets, int nsets, diag *d);
+
+/* The same from text held in memory (tests, fuzzing). */
+int pipeline_load_text(pipeline *pl, const char *name, const char *text,
+                       char *const *sets, int nsets, diag *d);
+
+/* Simulate and account: fills *b (and *r when not NULL). trace may be
+ * NULL. Returns 0, or -1 after printing why. */
+int pipeline_run(pipeline *pl, FILE *trace, budget *b, engine_result *r);
+
+void pipeline_free(pipeline *pl);
+
+#endif

@@ -1,0 +1,320 @@
+/* plan.c — compile a checked scenario and a model into tick durations.
+ *
+ * Per action kind, the step durations are:
+ *   cpu            t1 = cycles at cpu.clock
+ *   wait           t1 = the wait (impOS idle: stop mode when allowed)
+ *   imp.sleep      t1 = the sleep; flag = busy-wait (t1 <= cpu.busywait.max)
+ *   read/write     t1 = bus time: I2C 9 bits per byte (+ address/register
+ *                  bytes), SPI 8 bits, UART 10 bits (8N1); ADC N conversions
+ *   run            t1 = time the sampler/DAC/PWM is active
+ *   flash read     t1 = N*8 bits at flash.clock
+ *   flash write    t1 = transfer, t2 = pages * flash.program.time
+ *   flash erase    t3 = sectors * flash.erase.time
+ *   nv write       t1 = N * nv.write.cycles_per_byte at cpu.clock
+ *   persist        nv write on modules with nv, else flash erase + write
+ *   wifi send      t1 = N*8 at wifi.tx.rate (then a response wait)
+ *   wifi receive   t1 = N*8 at wifi.rx.rate (after a request wait)
+ * Default bus speeds when a scenario gives none: I2C 100 kHz (standard
+ * mode, I2C specification), SPI 1 MHz, UART 115200 baud (estimates of
+ * what firmware typically configures). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "plan.h"
+
+typedef struct {
+    plan *p;
+    const scn *s;
+    const model *m;
+    diag *d;
+    int bad;
+} pctx;
+
+static tick_t sec(pctx *c, double s, diag_pos pos)
+{
+    tick_t t;
+    if (ticks_from_s(s, &t)) {
+        diag_error(c->d, pos, "a duration of %g s is out of the simulated time range "
+                   "(0 to 38 years)", s);
+        c->bad = 1;
+        return 0;
+    }
+    return t;
+}
+
+static tick_t mkey(pctx *c, const char *key)
+{
+    diag_pos pos = {c->m->fig->path, 0, 0};
+    const fig_entry *e = figfile_get(c->m->fig, key);
+    if (e)
+        pos = e->pos;
+    return sec(c, model_num(c->m, key), pos);
+}
+
+static tick_t cycles(pctx *c, double n, double hz, diag_pos pos)
+{
+    tick_t t;
+    if (n < 0 || n > 1.8e19 || ticks_from_cycles((uint64_t)llround(n), hz, &t)) {
+        diag_error(c->d, pos, "%.0f cycles at %g Hz are out of the simulated time range", n, hz);
+        c->bad = 1;
+        return 0;
+    }
+    return t;
+}
+
+static double clock_of(pctx *c, const char *module, diag_pos pos)
+{
+    if (!strcmp(module, model_name(c->m)))
+        return model_num(c->m, "cpu.clock");
+    diag *d2 = diag_new();
+    model *o = model_load(module, NULL, NULL, 0, NULL, 0, d2);
+    double hz = o ? model_num(o, "cpu.clock") : 0;
+    if (!o) {
+        diag_error(c->d, pos, "cannot load module '%s' to convert the time: %s", module,
+                   diag_first(d2));
+        c->bad = 1;
+    }
+    model_free(o);
+    diag_free(d2);
+    return hz;
+}
+
+static double bus_speed(const scn_periph *pr)
+{
+    if (pr->speed > 0)
+        return pr->speed;
+    return pr->kind == COMP_I2C ? 100e3 : pr->kind == COMP_SPI ? 1e6 : 115200;
+}
+
+static void step_xfer(pctx *c, const scn_action *a, plan_step *st)
+{
+    const scn_periph *pr = &c->s->periph[a->periph];
+    double bits;
+    switch (pr->kind) {
+    case COMP_ADC:
+        st->t1 = sec(c, a->amount * model_num(c->m, "adc.sample.time"), a->pos);
+        return;
+    case COMP_I2C:
+        bits = 9 * (a->amount + model_num(c->m, "i2c.overhead.bytes"));
+        break;
+    case COMP_UART:
+        bits = 10 * a->amount;
+        break;
+    default:
+        bits = 8 * a->amount;
+    }
+    st->t1 = sec(c, bits / bus_speed(pr), a->pos);
+}
+
+static void step_flash(pctx *c, const scn_action *a, plan_step *st, int erase, int write)
+{
+    double page = model_num(c->m, "flash.page"), sector = model_num(c->m, "flash.sector");
+    double clk = model_num(c->m, "flash.clock");
+    if (!(page > 0 && sector > 0 && clk > 0)) {
+        diag_error(c->d, a->pos, "the model's flash.page, flash.sector and flash.clock must be > 0");
+        c->bad = 1;
+        return;
+    }
+    if (erase)
+        st->t3 = sec(c, ceil(a->amount / sector) * model_num(c->m, "flash.erase.time"), a->pos);
+    if (write) {
+        st->t1 = sec(c, a->amount * 8 / clk, a->pos);
+        st->t2 = sec(c, ceil(a->amount / page) * model_num(c->m, "flash.program.time"), a->pos);
+    }
+}
+
+static double rate_or_fail(pctx *c, const char *key, diag_pos pos)
+{
+    double r = model_num(c->m, key);
+    if (!(r > 0)) {
+        diag_error(c->d, pos, "the model's %s must be > 0", key);
+        c->bad = 1;
+        return 1;
+    }
+    return r;
+}
+
+static void step_build(pctx *c, const scn_action *a, plan_step *st)
+{
+    double hz = model_num(c->m, "cpu.clock");
+    st->kind = a->kind;
+    st->periph = a->periph;
+    st->comp = a->periph >= 0 ? c->s->periph[a->periph].kind : COMP_CPU;
+    st->flag = a->flag;
+    switch (a->kind) {
+    case A_CPU:
+        st->t1 = a->on[0] ? cycles(c, a->amount * clock_of(c, a->on, a->pos), hz, a->pos)
+                          : cycles(c, a->amount, hz, a->pos);
+        break;
+    case A_WAIT: case A_RUN:
+        st->t1 = sec(c, a->amount, a->pos);
+        break;
+    case A_IMPSLEEP:
+        st->t1 = sec(c, a->amount, a->pos);
+        st->flag = a->amount <= model_num(c->m, "cpu.busywait.max");
+        break;
+    case A_READ: case A_WRITE:
+        step_xfer(c, a, st);
+        break;
+    case A_FLASH_READ:
+        st->t1 = sec(c, a->amount * 8 / rate_or_fail(c, "flash.clock", a->pos), a->pos);
+        break;
+    case A_FLASH_WRITE:
+        step_flash(c, a, st, 0, 1);
+        break;
+    case A_FLASH_ERASE:
+        step_flash(c, a, st, 1, 0);
+        break;
+    case A_PERSIST:
+        if (!model_bool(c->m, "caps.nv")) {
+            step_flash(c, a, st, 1, 1);
+            break;
+        }
+        st->kind = A_NV_WRITE;
+        /* fall through */
+    case A_NV_WRITE:
+        st->t1 = cycles(c, a->amount * model_num(c->m, "nv.write.cycles_per_byte"), hz, a->pos);
+        break;
+    case A_WIFI_SEND:
+        st->t1 = sec(c, a->amount * 8 / rate_or_fail(c, "wifi.tx.rate", a->pos), a->pos);
+        break;
+    case A_WIFI_RECV:
+        st->t1 = sec(c, a->amount * 8 / rate_or_fail(c, "wifi.rx.rate", a->pos), a->pos);
+        break;
+    default:
+        break;
+    }
+}
+
+static int act_index(pctx *c, const char *name, diag_pos pos)
+{
+    int i = ledger_activity(&c->p->names, name);
+    if (i < 0) {
+        diag_error(c->d, pos, "more than %d activities; expected fewer distinct task names",
+                   LEDGER_MAX_ACT);
+        c->bad = 1;
+        return 0;
+    }
+    return i;
+}
+
+static void plan_tasks(pctx *c)
+{
+    plan *p = c->p;
+    p->ntask = c->s->ntask;
+    p->task = calloc((size_t)p->ntask + 1, sizeof *p->task);
+    if (!p->task)
+        abort();
+    for (int i = 0; i < p->ntask; i++) {
+        const scn_task *t = &c->s->task[i];
+        plan_task *pt = &p->task[i];
+        pt->kind = t->kind;
+        pt->act = act_index(c, t->name, t->pos);
+        pt->period = t->period;
+        pt->offset = t->offset;
+        if (t->kind == T_EVERY && p->rc_scale != 1.0) {
+            pt->period = sec(c, ticks_to_s(t->period) * p->rc_scale, t->pos);
+            pt->offset = sec(c, ticks_to_s(t->offset) * p->rc_scale, t->pos);
+        }
+        pt->nth = t->nth;
+        pt->at = t->at;
+        pt->nat = t->nat;
+        pt->rate = t->rate;
+        pt->nstep = t->na;
+        pt->step = calloc((size_t)t->na + 1, sizeof *pt->step);
+        if (!pt->step)
+            abort();
+        for (int k = 0; k < t->na; k++) {
+            step_build(c, &t->a[k], &pt->step[k]);
+            pt->step[k].act = pt->act;
+        }
+    }
+}
+
+static void plan_module(pctx *c)
+{
+    plan *p = c->p;
+    const model *m = c->m;
+    const scn *s = c->s;
+    memcpy(p->cur, m->cur, sizeof p->cur);
+    p->supply = s->supply > 0 ? s->supply : model_num(m, "module.supply");
+    p->has_stop = model_bool(m, "caps.stop");
+    p->has_flash = model_bool(m, "caps.spiflash");
+    p->crystal = strcmp(model_word(m, "caps.crystal"), "optional") || s->crystal != 0;
+    p->wifi_off_state = strcmp(model_word(m, "wifi.disconnected_state"), "standby")
+                        ? WIFI_OFF : WIFI_STANDBY;
+    for (int k = COMP_PERIPH_FIRST; k <= COMP_PERIPH_LAST; k++) {
+        char key[48];
+        snprintf(key, sizeof key, "%s.keeps_clocks", comp_name((comp_id)k));
+        p->keeps_clocks[k] = model_bool(m, key);
+    }
+    p->rc_scale = p->crystal ? 1.0 : 1.0 + model_num(m, "clk32k.rc.error");
+    p->wake_idle = mkey(c, "cpu.wake.from_idle");
+    p->wake_stop = mkey(c, "cpu.wake.from_stop");
+    p->wake_deep = mkey(c, "cpu.wake.from_deepsleep");
+    diag_pos mp = {m->fig->path, 0, 0};
+    p->boot = cycles(c, model_num(m, "boot.cycles"), model_num(m, "cpu.clock"), mp);
+    if (p->has_flash && model_num(m, "flash.clock") > 0)
+        p->boot_flash = sec(c, model_num(m, "boot.flash_read") * 8 / model_num(m, "flash.clock"), mp);
+    p->scan = mkey(c, "wifi.scan.time");
+    p->join = mkey(c, "wifi.join.time");
+    p->dhcp = mkey(c, "wifi.dhcp.time");
+    p->tls = mkey(c, "wifi.tls.time");
+    p->rtt = mkey(c, "wifi.rtt");
+    p->ps_latency = mkey(c, "wifi.ps.latency");
+    p->disconnect = mkey(c, "wifi.disconnect.time");
+    p->dtim = mkey(c, "wifi.ps.dtim");
+    p->beacon = mkey(c, "wifi.ps.beacon.time");
+    p->cal = mkey(c, "wifi.cal.time");
+    p->cal_interval = mkey(c, "wifi.cal.interval");
+    p->ka_interval = mkey(c, "wifi.keepalive.interval");
+    double kb = model_num(m, "wifi.keepalive.bytes") * 8;
+    p->ka_tx = sec(c, kb / rate_or_fail(c, "wifi.tx.rate", mp), mp);
+    p->ka_rx = sec(c, kb / rate_or_fail(c, "wifi.rx.rate", mp), mp);
+    p->flash_dpd_exit = p->has_flash ? mkey(c, "flash.dpd.exit") : 0;
+    if (p->beacon > p->dtim || p->dtim == 0) {
+        diag_error(c->d, mp, "wifi.ps.dtim must be > 0 and >= wifi.ps.beacon.time");
+        c->bad = 1;
+    }
+}
+
+int plan_build(plan *p, const scn *s, const model *m, diag *d)
+{
+    memset(p, 0, sizeof *p);
+    pctx c = {p, s, m, d, 0};
+    ledger_init(&p->names);
+    diag_pos top = {s->path, 1, 1};
+    p->act_boot = act_index(&c, "boot", top);
+    p->act_wake = act_index(&c, "wake", top);
+    p->act_connect = act_index(&c, "connect", top);
+    p->act_disconnect = act_index(&c, "disconnect", top);
+    p->act_sleep = act_index(&c, "sleep", top);
+    p->duration = s->duration;
+    p->sleep = s->sleep;
+    p->wifi_connected = s->wifi_connected;
+    p->powersave = s->powersave;
+    p->seed = s->seed;
+    p->nperiph = s->nperiph < 64 ? s->nperiph : 64;
+    for (int i = 0; i < p->nperiph; i++)
+        p->periph_comp[i] = s->periph[i].kind;
+    if (s->nperiph > 64) {
+        diag_error(d, s->periph[64].pos, "more than 64 peripherals declared");
+        c.bad = 1;
+    }
+    plan_module(&c);
+    plan_tasks(&c);
+    if (c.bad) {
+        plan_free(p);
+        return -1;
+    }
+    return 0;
+}
+
+void plan_free(plan *p)
+{
+    for (int i = 0; i < p->ntask; i++)
+        free(p->task[i].step);
+    free(p->task);
+    p->task = NULL;
+    p->ntask = 0;
+}

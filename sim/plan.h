@@ -1,0 +1,61 @@
+/* plan.h — a scenario compiled against a module model: every duration in
+ * integer ticks, every current in amperes, activities numbered. The engine
+ * executes a plan; it never looks at the scenario text or model file. */
+#ifndef IMPSIM_PLAN_H
+#define IMPSIM_PLAN_H
+
+#include "ledger.h"
+#include "model.h"
+#include "scn.h"
+
+typedef struct {
+    scn_akind kind;
+    int act;            /* ledger activity */
+    int periph;         /* declared peripheral index, or -1 */
+    comp_id comp;       /* its component */
+    tick_t t1, t2, t3;  /* durations (see plan.c for each kind) */
+    int flag;
+} plan_step;
+
+typedef struct {
+    scn_tkind kind;
+    int act;
+    tick_t period, offset;
+    int64_t nth;
+    const tick_t *at;   /* borrowed from the scenario */
+    int nat;
+    double rate;
+    plan_step *step;    /* owned */
+    int nstep;
+} plan_task;
+
+typedef struct {
+    double cur[COMP__COUNT][COMP_MAX_STATES];   /* A */
+    double supply;                  /* V */
+    tick_t duration;
+    scn_sleep sleep;
+    int wifi_connected, powersave;
+    uint64_t seed;
+    int has_stop, has_flash, crystal;
+    int wifi_off_state;             /* WIFI_OFF or WIFI_STANDBY */
+    int keeps_clocks[COMP__COUNT];
+    int nperiph;
+    comp_id periph_comp[64];
+    tick_t wake_idle, wake_stop, wake_deep, boot, boot_flash;
+    tick_t scan, join, dhcp, tls, rtt, ps_latency, disconnect;
+    tick_t dtim, beacon, cal, cal_interval, ka_interval, ka_tx, ka_rx;
+    tick_t flash_dpd_exit;
+    double rc_scale;                /* timer period scale on the RC oscillator */
+    int act_boot, act_wake, act_connect, act_disconnect, act_sleep;
+    plan_task *task;                /* owned */
+    int ntask;
+    ledger names;                   /* activity table only (times all zero) */
+} plan;
+
+/* Compile s (already checked against m) into p. Returns 0, or -1 with an
+ * error in d when a duration overflows the tick range or there are more
+ * activities than the ledger holds. p is freed with plan_free. */
+int plan_build(plan *p, const scn *s, const model *m, diag *d);
+void plan_free(plan *p);
+
+#endif

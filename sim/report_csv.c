@@ -1,0 +1,28 @@
+/* report_csv.c — the budget as CSV, one row per total, component, state and
+ * activity:  section,name,state,time_s,current_A,charge_C,share */
+#include "report.h"
+
+static double share(double part, double total)
+{
+    return total > 0 ? part / total : 0;
+}
+
+void report_csv(const budget *b, FILE *fp)
+{
+    fputs("section,name,state,time_s,current_A,charge_C,share\n", fp);
+    fprintf(fp, "total,%s,,%.17g,%.17g,%.17g,1\n", b->module, b->duration_s,
+            b->avg_current_A, b->charge_C);
+    for (int c = 0; c < COMP__COUNT; c++) {
+        const budget_comp *bc = &b->comp[c];
+        fprintf(fp, "component,%s,,%.17g,%.17g,%.17g,%.17g\n", bc->name, b->duration_s,
+                bc->avg_current_A, bc->charge_C, share(bc->charge_C, b->charge_C));
+        for (int s = 0; s < bc->nst; s++)
+            if (bc->st[s].ticks)
+                fprintf(fp, "state,%s,%s,%.17g,%.17g,%.17g,%.17g\n", bc->name,
+                        bc->st[s].name, bc->st[s].time_s, bc->st[s].current_A,
+                        bc->st[s].charge_C, share(bc->st[s].charge_C, b->charge_C));
+    }
+    for (int a = 0; a < b->nact; a++)
+        fprintf(fp, "activity,%s,,%.17g,,%.17g,%.17g\n", b->act[a].name, b->act[a].time_s,
+                b->act[a].charge_C, share(b->act[a].charge_C, b->charge_C));
+}

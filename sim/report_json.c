@@ -1,0 +1,51 @@
+/* report_json.c — the budget as one JSON object (keys in
+ * scenarios/README.md: scenario, module, duration_s, charge_C, energy_J,
+ * avg_current_A, components[], activities[]). */
+#include "report.h"
+
+static void json_comp(const budget_comp *c, FILE *fp)
+{
+    fputs("{\"name\": ", fp);
+    report_json_str(fp, c->name);
+    fprintf(fp, ", \"charge_C\": %.17g, \"avg_current_A\": %.17g, \"states\": [",
+            c->charge_C, c->avg_current_A);
+    int first = 1;
+    for (int s = 0; s < c->nst; s++) {
+        const budget_state *st = &c->st[s];
+        if (!st->ticks)
+            continue;
+        fprintf(fp, "%s\n      {\"name\": ", first ? "" : ",");
+        report_json_str(fp, st->name);
+        fprintf(fp, ", \"time_s\": %.17g, \"current_A\": %.17g, \"charge_C\": %.17g}",
+                st->time_s, st->current_A, st->charge_C);
+        first = 0;
+    }
+    fputs("]}", fp);
+}
+
+void report_json(const budget *b, FILE *fp)
+{
+    fputs("{\n  \"scenario\": ", fp);
+    report_json_str(fp, b->scenario);
+    fputs(",\n  \"title\": ", fp);
+    report_json_str(fp, b->title);
+    fputs(",\n  \"module\": ", fp);
+    report_json_str(fp, b->module);
+    fprintf(fp, ",\n  \"duration_s\": %.17g,\n  \"supply_V\": %.17g,\n  \"charge_C\": %.17g,\n"
+            "  \"energy_J\": %.17g,\n  \"avg_current_A\": %.17g,\n  \"wakes\": %llu,\n"
+            "  \"boots\": %llu,\n  \"components\": [",
+            b->duration_s, b->supply_V, b->charge_C, b->energy_J, b->avg_current_A,
+            (unsigned long long)b->wakes, (unsigned long long)b->boots);
+    for (int c = 0; c < COMP__COUNT; c++) {
+        fputs(c ? ",\n    " : "\n    ", fp);
+        json_comp(&b->comp[c], fp);
+    }
+    fputs("\n  ],\n  \"activities\": [", fp);
+    for (int a = 0; a < b->nact; a++) {
+        fputs(a ? ",\n    {\"name\": " : "\n    {\"name\": ", fp);
+        report_json_str(fp, b->act[a].name);
+        fprintf(fp, ", \"time_s\": %.17g, \"charge_C\": %.17g}", b->act[a].time_s,
+                b->act[a].charge_C);
+    }
+    fputs("\n  ]\n}\n", fp);
+}

@@ -1,0 +1,67 @@
+/* report_text.c — the budget as a readable table with units. */
+#include "report.h"
+#include "units.h"
+
+static const char *fmt(double v, units_dim d, char *buf)
+{
+    return units_format(v, d, buf, 32);
+}
+
+static double pct(double part, double total)
+{
+    return total > 0 ? 100 * part / total : 0;
+}
+
+static void text_components(const budget *b, FILE *fp)
+{
+    char x[32], y[32], z[32];
+    fprintf(fp, "\n%-22s %12s %12s %12s %7s\n", "component / state", "time", "current",
+            "charge", "share");
+    for (int c = 0; c < COMP__COUNT; c++) {
+        const budget_comp *bc = &b->comp[c];
+        if (bc->charge_C == 0)
+            continue;
+        fprintf(fp, "%-22s %12s %12s %12s %6.2f%%\n", bc->name, "",
+                fmt(bc->avg_current_A, DIM_CURRENT, x), fmt(bc->charge_C, DIM_CHARGE, y),
+                pct(bc->charge_C, b->charge_C));
+        for (int s = 0; s < bc->nst; s++) {
+            const budget_state *st = &bc->st[s];
+            if (!st->ticks)
+                continue;
+            fprintf(fp, "  %-20s %12s %12s %12s %6.2f%%\n", st->name,
+                    fmt(st->time_s, DIM_TIME, x), fmt(st->current_A, DIM_CURRENT, y),
+                    fmt(st->charge_C, DIM_CHARGE, z), pct(st->charge_C, b->charge_C));
+        }
+    }
+}
+
+static void text_activities(const budget *b, FILE *fp)
+{
+    char x[32], y[32];
+    fprintf(fp, "\n%-22s %12s %12s %12s %7s\n", "activity", "time", "", "charge", "share");
+    for (int a = 0; a < b->nact; a++) {
+        if (!b->act[a].ticks)
+            continue;
+        fprintf(fp, "%-22s %12s %12s %12s %6.2f%%\n", b->act[a].name,
+                fmt(b->act[a].time_s, DIM_TIME, x), "", fmt(b->act[a].charge_C, DIM_CHARGE, y),
+                pct(b->act[a].charge_C, b->charge_C));
+    }
+}
+
+void report_text(const budget *b, FILE *fp)
+{
+    char x[32], y[32], z[32], w[32];
+    fprintf(fp, "impsim budget: %s on %s\n", b->scenario, b->module);
+    if (b->title[0])
+        fprintf(fp, "%s\n", b->title);
+    fprintf(fp, "duration %s, supply %s, %llu wakes, %llu Squirrel starts\n",
+            fmt(b->duration_s, DIM_TIME, x), fmt(b->supply_V, DIM_VOLTAGE, y),
+            (unsigned long long)b->wakes, (unsigned long long)b->boots);
+    fprintf(fp, "total charge %s (%.6g mAh), energy %s, average current %s\n",
+            fmt(b->charge_C, DIM_CHARGE, z), b->charge_C / 3.6, fmt(b->energy_J, DIM_ENERGY, w),
+            fmt(b->avg_current_A, DIM_CURRENT, x));
+    fprintf(fp, "charge per day %s (%.6g mAh/day)\n",
+            fmt(b->avg_current_A * 86400, DIM_CHARGE, y), b->avg_current_A * 86400 / 3.6);
+    text_components(b, fp);
+    text_activities(b, fp);
+}

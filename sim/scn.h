@@ -1,0 +1,107 @@
+/* scn.h — a parsed scenario: what the product does (see scenarios/README.md
+ * for the language). Produced by scn_parse, checked against a module by
+ * scn_check; read-only after that. */
+#ifndef IMPSIM_SCN_H
+#define IMPSIM_SCN_H
+
+#include <stdint.h>
+#include "comp.h"
+#include "diag.h"
+#include "figfile.h"
+#include "ticks.h"
+
+#define SCN_NAME 32
+
+typedef enum {
+    A_CPU,          /* amount cycles, or seconds on module `on` */
+    A_WAIT,         /* impOS idle for amount s (Squirrel waits on a timer) */
+    A_IMPSLEEP,     /* imp.sleep(amount s): shallow sleep, busy-wait if short */
+    A_READ, A_WRITE,/* periph, amount bytes (ADC: samples) */
+    A_ENABLE, A_DISABLE,        /* periph */
+    A_RUN,          /* sampler/dac/pwm active for amount s */
+    A_FLASH_READ, A_FLASH_WRITE, A_FLASH_ERASE,   /* amount bytes */
+    A_NV_WRITE, A_PERSIST,      /* amount bytes */
+    A_WIFI_CONNECT, A_WIFI_SEND, A_WIFI_RECV, A_WIFI_DISCONNECT,
+    A_POWERSAVE     /* flag on/off */
+} scn_akind;
+
+typedef struct {
+    scn_akind kind;
+    diag_pos pos;
+    double amount;          /* SI: cycles, s or bytes */
+    units_dim dim;
+    char on[SCN_NAME];      /* A_CPU given as time: module it was measured on */
+    int periph;             /* index in scn.periph, or -1 */
+    int flag;
+} scn_action;
+
+typedef enum { T_BOOT, T_EVERY, T_NTH, T_PIN_AT, T_PIN_POISSON } scn_tkind;
+
+typedef struct {
+    scn_tkind kind;
+    char name[SCN_NAME];    /* the activity its actions are charged to */
+    diag_pos pos;
+    tick_t period;          /* T_EVERY */
+    tick_t offset;          /* T_EVERY: first run */
+    int64_t nth;            /* T_NTH */
+    tick_t *at;             /* T_PIN_AT, ascending; owned */
+    int nat;
+    double rate;            /* T_PIN_POISSON, events per s */
+    scn_action *a;          /* owned */
+    int na;
+} scn_task;
+
+typedef struct {
+    char name[SCN_NAME];
+    comp_id kind;           /* COMP_I2C ... COMP_DAC */
+    char bus[SCN_NAME];     /* physical bus/pin name, or "" for the default */
+    double speed;           /* Hz or baud; 0 = default */
+    diag_pos pos;
+} scn_periph;
+
+typedef enum { SLEEP_DEEP, SLEEP_IDLE, SLEEP_SHALLOW } scn_sleep;
+
+typedef struct {
+    char *path;             /* owned; diag positions point into it */
+    char title[128];
+    char module[SCN_NAME];  diag_pos module_pos;
+    int crystal;            /* -1 unset, 0 no, 1 yes */
+    diag_pos crystal_pos;
+    double supply;          /* V, 0 = module's */
+    tick_t duration;        diag_pos duration_pos;
+    scn_sleep sleep;        diag_pos sleep_pos;
+    int wifi_connected;     /* 1: stay associated between wakes */
+    int powersave;          /* initial imp.setpowersave */
+    uint64_t seed;
+    char battery[128];      diag_pos battery_pos;
+    char *parts[4];         /* owned: board parts (flash, regulator) */
+    diag_pos part_pos[4];
+    int nparts;
+    fig_entry *sets;        /* owned: model overrides (keys without "model.") */
+    int nsets;
+    fig_entry *bsets;       /* owned: battery overrides (keys without "battery.") */
+    int nbsets;
+    scn_periph *periph;     /* owned */
+    int nperiph;
+    scn_task *task;         /* owned */
+    int ntask;
+} scn;
+
+/* Parse a scenario from text (len bytes) named `name` in diagnostics.
+ * Returns a new scn or NULL after recording file:line:col errors in d. */
+scn *scn_parse(const char *name, const char *text, size_t len, diag *d);
+
+/* Read and parse a file. */
+scn *scn_load(const char *path, diag *d);
+
+/* Apply one command-line setting "scenario.KEY=VALUE", "model.KEY=VALUE"
+ * or "battery.KEY=VALUE" (from --set; `arg` names it in errors) to s, as
+ * the same statement in the file would. Returns 0 or -1 with an error. */
+int scn_set(scn *s, const char *kv, diag *d);
+
+void scn_free(scn *s);
+
+/* "deep", "idle", "shallow". */
+const char *scn_sleep_name(scn_sleep s);
+
+#endif

@@ -1,0 +1,141 @@
+/* scn_check.c — validation of a parsed scenario against a module model:
+ * capabilities the module lacks are errors at file:line:column that name
+ * what to use instead. */
+#include <string.h>
+#include "scn_check.h"
+
+static const char *kind_name(comp_id k)
+{
+    return comp_name(k);
+}
+
+/* "i2cNM or i2cQP": the module's buses of a kind, for messages. */
+static void buses_of(const model *m, comp_id k, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    int count = 0;
+    for (int i = 0; i < m->nbus; i++)
+        if (m->bus[i].kind == k) {
+            size_t len = strlen(buf);
+            snprintf(buf + len, n - len, "%s%s", count ? " or " : "", m->bus[i].name);
+            count++;
+        }
+}
+
+static void check_missing_kind(const model *m, const scn_periph *p, diag *d)
+{
+    const char *mod = model_name(m);
+    if (p->kind == COMP_SAMPLER)
+        diag_error(d, p->pos, "%s has no sampler (hardware.sampler); expected a peripheral the "
+                   "module has: use timed ADC reads instead (adc NAME + read NAME N) or the imp003", mod);
+    else if (p->kind == COMP_DAC)
+        diag_error(d, p->pos, "%s has no analog output (DAC); expected a peripheral the module "
+                   "has: use PWM with an RC filter instead (pwm NAME) or the imp003", mod);
+    else
+        diag_error(d, p->pos, "%s has no %s peripheral", mod, kind_name(p->kind));
+}
+
+static void check_periph(const model *m, const scn_periph *p, diag *d)
+{
+    char alt[160];
+    const char *mod = model_name(m);
+    if ((p->kind == COMP_SAMPLER && !model_bool(m, "caps.sampler")) ||
+        (p->kind == COMP_DAC && !model_bool(m, "caps.dac"))) {
+        check_missing_kind(m, p, d);
+        return;
+    }
+    const model_bus *b = p->bus[0] ? model_bus_find(m, p->bus) : model_bus_default(m, p->kind);
+    buses_of(m, p->kind, alt, sizeof alt);
+    if (!b && p->bus[0]) {
+        if (alt[0])
+            diag_error(d, p->pos, "%s has no %s '%s'; use %s instead", mod, kind_name(p->kind),
+                       p->bus, alt);
+        else
+            check_missing_kind(m, p, d);
+        return;
+    }
+    if (!b) {
+        check_missing_kind(m, p, d);
+        return;
+    }
+    if (b->kind != p->kind) {
+        diag_error(d, p->pos, "'%s' on %s is a %s, expected a %s%s%s", b->name, mod,
+                   kind_name(b->kind), kind_name(p->kind), alt[0] ? ": use " : "", alt);
+        return;
+    }
+    if (p->kind == COMP_UART && b->max_baud > 0 && p->speed > b->max_baud) {
+        char buf[48];
+        diag_error(d, p->pos, "%s on %s runs at most %s; found %.0f baud, expected a lower rate",
+                   b->name, mod, units_format(b->max_baud, DIM_BITRATE, buf, sizeof buf), p->speed);
+    }
+}
+
+static int has_timed_wake(const scn *s)
+{
+    for (int i = 0; i < s->ntask; i++)
+        if (s->task[i].kind == T_EVERY)
+            return 1;
+    return 0;
+}
+
+static void check_crystal(const scn *s, const model *m, diag *d)
+{
+    int optional = !strcmp(model_word(m, "caps.crystal"), "optional");
+    if (s->crystal == 0 && !optional)
+        diag_warn(d, s->crystal_pos, "%s has an integrated 32 kHz crystal; 'crystal no' is ignored",
+                  model_name(m));
+    int fitted = !optional || s->crystal != 0;
+    if (!fitted && s->sleep == SLEEP_DEEP && has_timed_wake(s))
+        diag_error(d, s->sleep_pos.file ? s->sleep_pos : s->crystal_pos,
+                   "%s without a 32 kHz crystal cannot wake from deep sleep on a timer; "
+                   "expected 'crystal yes', 'sleep idle' (stop mode) or only wake-pin tasks "
+                   "(on pin ...)", model_name(m));
+}
+
+static void check_action(const scn *s, const model *m, const scn_action *a, diag *d)
+{
+    const char *mod = model_name(m);
+    switch (a->kind) {
+    case A_NV_WRITE:
+        if (!model_bool(m, "caps.nv"))
+            diag_error(d, a->pos, "%s has no nv table; expected 'persist N B' (SPI flash on "
+                       "this module) or 'flash write N B'", mod);
+        else if (a->amount > model_num(m, "nv.size"))
+            diag_error(d, a->pos, "nv holds %.0f B on %s; found a write of %.0f B",
+                       model_num(m, "nv.size"), mod, a->amount);
+        break;
+    case A_FLASH_READ: case A_FLASH_WRITE: case A_FLASH_ERASE:
+        if (!model_bool(m, "caps.spiflash"))
+            diag_error(d, a->pos, "%s has no SPI flash (hardware.spiflash); expected 'nv write "
+                       "N B' or 'persist N B' to keep data across deep sleep", mod);
+        break;
+    case A_PERSIST:
+        if (!model_bool(m, "caps.nv") && !model_bool(m, "caps.spiflash"))
+            diag_error(d, a->pos, "%s has neither nv nor SPI flash to persist to", mod);
+        break;
+    case A_CPU:
+        if (a->on[0] && strcmp(a->on, "imp002") && strcmp(a->on, "imp003") &&
+            strcmp(a->on, "imp004m"))
+            diag_error(d, a->pos, "found module '%s', expected imp002, imp003 or imp004m", a->on);
+        break;
+    default:
+        break;
+    }
+    (void)s;
+}
+
+int scn_check(const scn *s, const model *m, diag *d)
+{
+    int before = diag_count(d);
+    diag_pos top = {s->path, 1, 1};
+    if (!s->duration)
+        diag_error(d, top, "no duration: expected a 'duration' statement (e.g. duration 30 d) "
+                   "or --duration");
+    for (int i = 0; i < s->nperiph; i++)
+        check_periph(m, &s->periph[i], d);
+    check_crystal(s, m, d);
+    for (int i = 0; i < s->ntask; i++)
+        for (int k = 0; k < s->task[i].na; k++)
+            check_action(s, m, &s->task[i].a[k], d);
+    return diag_count(d) > before ? -1 : 0;
+}

@@ -1,0 +1,699 @@
+/* scn_parse.c — parser for the scenario language (scenarios/README.md).
+ *
+ * Line-oriented: a statement per line. Top-level statements start in column
+ * 1; a task header ends with ':' and the indented lines under it are its
+ * actions. Syntax and unit errors are reported at file:line:column; checks
+ * that need the module (capabilities) are scn_check's. */
+#include <stdlib.h>
+#include <string.h>
+#include "lex.h"
+#include "scn.h"
+
+typedef struct {
+    scn *s;
+    diag *d;
+    const lex_line *ln;
+    diag_pos pos;           /* line position; col set per error */
+    const char *raw;        /* the line's text */
+    size_t rawlen;
+    scn_task *cur;          /* task whose actions follow, or NULL */
+} pstate;
+
+static void *xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n);
+    if (!p)
+        abort();
+    return p;
+}
+
+static diag_pos at(const pstate *p, int i)
+{
+    diag_pos q = p->pos;
+    if (i < p->ln->n)
+        q.col = p->ln->t[i].col;
+    else if (p->ln->n) {
+        const lex_tok *t = &p->ln->t[p->ln->n - 1];
+        q.col = t->col + (int)strlen(t->text) + (t->unit ? (int)strlen(t->unit) : 0);
+    }
+    return q;
+}
+
+static const char *tok(const pstate *p, int i)
+{
+    return i < p->ln->n ? p->ln->t[i].text : "end of line";
+}
+
+static int err(pstate *p, int i, const char *expected)
+{
+    diag_error(p->d, at(p, i), "found '%s', expected %s", tok(p, i), expected);
+    return -1;
+}
+
+static int expect_end(pstate *p, int i)
+{
+    return i < p->ln->n ? err(p, i, "end of line") : 0;
+}
+
+/* A name: letters, digits, '_' and '-', starting with a letter. */
+static int name_ok(const char *w)
+{
+    if (!((w[0] >= 'a' && w[0] <= 'z') || (w[0] >= 'A' && w[0] <= 'Z')))
+        return 0;
+    for (const char *c = w; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+              (*c >= '0' && *c <= '9') || *c == '_' || *c == '-' || *c == '.'))
+            return 0;
+    return strlen(w) < SCN_NAME;
+}
+
+static int get_name(pstate *p, int *i, char *out, const char *what)
+{
+    if (*i >= p->ln->n || p->ln->t[*i].kind != TOK_WORD || !name_ok(p->ln->t[*i].text))
+        return err(p, *i, what);
+    snprintf(out, SCN_NAME, "%s", p->ln->t[*i].text);
+    (*i)++;
+    return 0;
+}
+
+static int get_time(pstate *p, int *i, tick_t *out, int allow_zero)
+{
+    double s;
+    units_dim dim;
+    int start = *i;
+    if (lex_quantity(p->ln, i, p->pos, DIM_TIME, &s, &dim, p->d))
+        return -1;
+    if (ticks_from_s(s, out) || (!allow_zero && *out == 0)) {
+        diag_error(p->d, at(p, start), "found '%s', expected a time %s and below 38 years",
+                   tok(p, start), allow_zero ? ">= 0" : "> 0");
+        return -1;
+    }
+    return 0;
+}
+
+static int get_word_of(pstate *p, int i, const char *const *opts, int n)
+{
+    for (int k = 0; k < n; k++)
+        if (lex_is_word(p->ln, i, opts[k]))
+            return k;
+    char buf[160] = "one of:";
+    for (int k = 0; k < n; k++) {
+        strcat(buf, " ");
+        strcat(buf, opts[k]);
+    }
+    err(p, i, buf);
+    return -1;
+}
+
+/* ---- top-level settings ---- */
+
+static int st_word_setting(pstate *p, const char *const *opts, int n, int *out,
+                           diag_pos *where)
+{
+    int k = get_word_of(p, 1, opts, n);
+    if (k < 0 || expect_end(p, 2))
+        return -1;
+    *out = k;
+    if (where)
+        *where = at(p, 1);
+    return 0;
+}
+
+static int st_set(pstate *p)
+{
+    /* set model.KEY = VALUE  |  set battery.KEY = VALUE */
+    if (p->ln->n < 4 || p->ln->t[1].kind != TOK_WORD || !lex_is_punct(p->ln, 2, '='))
+        return err(p, p->ln->n < 2 ? 1 : (p->ln->t[1].kind != TOK_WORD ? 1 : 2),
+                   "set model.KEY = VALUE or set battery.KEY = VALUE");
+    const char *key = p->ln->t[1].text;
+    int is_model = strncmp(key, "model.", 6) == 0;
+    if (!is_model && strncmp(key, "battery.", 8) != 0)
+        return err(p, 1, "a key starting with model. or battery.");
+    const char *val = p->raw + p->ln->t[3].col - 1;
+    size_t vlen = p->rawlen - (size_t)(p->ln->t[3].col - 1);
+    char *hash = memchr(val, '#', vlen);
+    if (hash)
+        vlen = (size_t)(hash - val);
+    size_t klen = strlen(key);
+    char *kv = malloc(klen + vlen + 2);
+    if (!kv)
+        abort();
+    memcpy(kv, key, klen);
+    kv[klen] = '=';
+    memcpy(kv + klen + 1, val, vlen);
+    kv[klen + 1 + vlen] = '\0';
+    int rc = scn_set(p->s, kv, p->d);
+    free(kv);
+    return rc;
+}
+
+static int st_simple(pstate *p, const char *w)
+{
+    scn *s = p->s;
+    static const char *const yn[] = {"no", "yes"};
+    static const char *const onoff[] = {"off", "on"};
+    static const char *const sleeps[] = {"deep", "idle", "shallow"};
+    static const char *const widle[] = {"off", "connected"};
+    int i = 1, k;
+    if (!strcmp(w, "scenario")) {
+        if (i >= p->ln->n || p->ln->t[i].kind != TOK_STRING)
+            return err(p, i, "a \"quoted title\"");
+        snprintf(s->title, sizeof s->title, "%s", p->ln->t[i].text);
+        return expect_end(p, 2);
+    }
+    if (!strcmp(w, "module")) {
+        s->module_pos = at(p, 1);
+        return get_name(p, &i, s->module, "a module name (imp002, imp004m, imp003)") || expect_end(p, i);
+    }
+    if (!strcmp(w, "crystal")) {
+        if (st_word_setting(p, yn, 2, &k, &s->crystal_pos))
+            return -1;
+        s->crystal = k;
+        return 0;
+    }
+    if (!strcmp(w, "sleep")) {
+        if (st_word_setting(p, sleeps, 3, &k, &s->sleep_pos))
+            return -1;
+        s->sleep = (scn_sleep)k;
+        return 0;
+    }
+    if (!strcmp(w, "wifi-idle"))
+        return st_word_setting(p, widle, 2, &s->wifi_connected, NULL);
+    if (!strcmp(w, "powersave"))
+        return st_word_setting(p, onoff, 2, &s->powersave, NULL);
+    return 1;   /* not a simple setting */
+}
+
+static int st_quantity(pstate *p, const char *w)
+{
+    scn *s = p->s;
+    int i = 1;
+    if (!strcmp(w, "duration")) {
+        s->duration_pos = at(p, 1);
+        return get_time(p, &i, &s->duration, 0) || expect_end(p, i);
+    }
+    if (!strcmp(w, "supply")) {
+        units_dim dim;
+        if (lex_quantity(p->ln, &i, p->pos, DIM_VOLTAGE, &s->supply, &dim, p->d))
+            return -1;
+        if (!(s->supply > 0 && s->supply <= 40)) {
+            diag_error(p->d, at(p, 1), "found supply %s V, expected a voltage between 0 and 40 V",
+                       tok(p, 1));
+            return -1;
+        }
+        return expect_end(p, i);
+    }
+    if (!strcmp(w, "seed")) {
+        if (i >= p->ln->n || p->ln->t[i].kind != TOK_NUMBER || p->ln->t[i].unit ||
+            strspn(p->ln->t[i].text, "0123456789") != strlen(p->ln->t[i].text) ||
+            strlen(p->ln->t[i].text) > 19)
+            return err(p, i, "a non-negative integer seed");
+        s->seed = strtoull(p->ln->t[i].text, NULL, 10);
+        return expect_end(p, i + 1);
+    }
+    if (!strcmp(w, "battery") || !strcmp(w, "part")) {
+        if (i >= p->ln->n || p->ln->t[i].kind == TOK_PUNCT)
+            return err(p, i, !strcmp(w, "battery") ? "a cell preset or file" : "a board part name or file");
+        char name[128];     /* a preset may start with a digit: 2xAA-alkaline */
+        snprintf(name, sizeof name, "%s%s", p->ln->t[i].text,
+                 p->ln->t[i].unit ? p->ln->t[i].unit : "");
+        if (!strcmp(w, "battery")) {
+            snprintf(s->battery, sizeof s->battery, "%s", name);
+            s->battery_pos = at(p, i);
+        } else {
+            if (s->nparts == 4)
+                return err(p, 0, "at most 4 board parts");
+            s->part_pos[s->nparts] = at(p, i);
+            s->parts[s->nparts] = strdup(name);
+            if (!s->parts[s->nparts++])
+                abort();
+        }
+        return expect_end(p, i + 1);
+    }
+    return 1;
+}
+
+/* i2c NAME [on BUS] [at SPEED] */
+static int st_periph(pstate *p, comp_id kind)
+{
+    scn *s = p->s;
+    scn_periph pr = {.kind = kind, .pos = at(p, 1)};
+    int i = 1;
+    if (get_name(p, &i, pr.name, "a name for the peripheral"))
+        return -1;
+    for (int k = 0; k < s->nperiph; k++)
+        if (!strcmp(s->periph[k].name, pr.name)) {
+            diag_error(p->d, pr.pos, "peripheral '%s' is declared twice (first at line %d)",
+                       pr.name, s->periph[k].pos.line);
+            return -1;
+        }
+    if (lex_is_word(p->ln, i, "on")) {
+        i++;
+        if (get_name(p, &i, pr.bus, "a bus or pin name such as i2c89 or i2cNM"))
+            return -1;
+    }
+    if (lex_is_word(p->ln, i, "at")) {
+        i++;
+        units_dim dim;
+        int start = i;
+        units_dim want = kind == COMP_UART ? DIM_BITRATE : DIM_FREQ;
+        if (lex_quantity(p->ln, &i, p->pos, want, &pr.speed, &dim, p->d))
+            return -1;
+        if (!(pr.speed > 0))
+            return err(p, start, "a speed > 0");
+    }
+    if (expect_end(p, i))
+        return -1;
+    s->periph = xrealloc(s->periph, (size_t)(s->nperiph + 1) * sizeof *s->periph);
+    s->periph[s->nperiph++] = pr;
+    return 0;
+}
+
+/* ---- task headers ---- */
+
+static int hdr_as(pstate *p, int i, scn_task *t)
+{
+    if (lex_is_word(p->ln, i, "as")) {
+        i++;
+        if (get_name(p, &i, t->name, "an activity name after 'as'"))
+            return -1;
+    }
+    if (!lex_is_punct(p->ln, i, ':'))
+        return err(p, i, "':' at the end of the task header");
+    return expect_end(p, i + 1);
+}
+
+static int hdr_every(pstate *p, scn_task *t)
+{
+    int i = 1;
+    const lex_tok *n = i < p->ln->n ? &p->ln->t[i] : NULL;
+    if (n && n->kind == TOK_NUMBER && n->unit &&
+        (!strcmp(n->unit, "th") || !strcmp(n->unit, "st") || !strcmp(n->unit, "nd") ||
+         !strcmp(n->unit, "rd"))) {
+        t->kind = T_NTH;
+        t->nth = strtoll(n->text, NULL, 10);
+        if (t->nth < 1 || t->nth > 1000000000 || strchr(n->text, '.') || n->text[0] == '-')
+            return err(p, i, "a whole number of wakes >= 1 (e.g. 4th)");
+        if (!lex_is_word(p->ln, i + 1, "wake"))
+            return err(p, i + 1, "'wake' (every Nth wake)");
+        snprintf(t->name, SCN_NAME, "every-%lldth-wake", (long long)t->nth);
+        return hdr_as(p, i + 2, t);
+    }
+    t->kind = T_EVERY;
+    if (get_time(p, &i, &t->period, 0))
+        return -1;
+    if (lex_is_word(p->ln, i, "from")) {
+        i++;
+        if (get_time(p, &i, &t->offset, 1))
+            return -1;
+    }
+    snprintf(t->name, SCN_NAME, "task%d", p->s->ntask + 1);
+    return hdr_as(p, i, t);
+}
+
+static int hdr_pin(pstate *p, scn_task *t)
+{
+    int i = 2;
+    if (!lex_is_word(p->ln, 1, "pin"))
+        return err(p, 1, "'pin' (on pin at ... / on pin poisson ...)");
+    snprintf(t->name, SCN_NAME, "pin");
+    if (lex_is_word(p->ln, i, "poisson")) {
+        units_dim dim;
+        t->kind = T_PIN_POISSON;
+        i++;
+        int start = i;
+        if (lex_quantity(p->ln, &i, p->pos, DIM_RATE, &t->rate, &dim, p->d))
+            return -1;
+        if (!(t->rate > 0) || t->rate > 1000)
+            return err(p, start, "a rate > 0 and at most 1000 /s (e.g. 5 /day)");
+        return hdr_as(p, i, t);
+    }
+    if (!lex_is_word(p->ln, i, "at"))
+        return err(p, i, "'at' TIMES or 'poisson' RATE");
+    t->kind = T_PIN_AT;
+    i++;
+    for (;;) {
+        tick_t v;
+        int start = i;
+        if (get_time(p, &i, &v, 1))
+            return -1;
+        if (t->nat && v <= t->at[t->nat - 1])
+            return err(p, start, "pin times in increasing order");
+        t->at = xrealloc(t->at, (size_t)(t->nat + 1) * sizeof *t->at);
+        t->at[t->nat++] = v;
+        if (!lex_is_punct(p->ln, i, ','))
+            break;
+        i++;
+    }
+    return hdr_as(p, i, t);
+}
+
+static int st_header(pstate *p, const char *w)
+{
+    scn_task t = {0};
+    t.pos = at(p, 0);
+    int rc;
+    if (!strcmp(w, "boot")) {
+        t.kind = T_BOOT;
+        snprintf(t.name, SCN_NAME, "boot");
+        rc = lex_is_punct(p->ln, 1, ':') ? expect_end(p, 2) : err(p, 1, "':' after boot");
+    } else if (!strcmp(w, "every")) {
+        rc = hdr_every(p, &t);
+    } else {
+        rc = hdr_pin(p, &t);
+    }
+    if (rc) {
+        free(t.at);
+        return -1;
+    }
+    scn *s = p->s;
+    s->task = xrealloc(s->task, (size_t)(s->ntask + 1) * sizeof *s->task);
+    s->task[s->ntask] = t;
+    p->cur = &s->task[s->ntask++];
+    return 0;
+}
+
+/* ---- actions ---- */
+
+static int find_periph(pstate *p, int i)
+{
+    for (int k = 0; k < p->s->nperiph; k++)
+        if (lex_is_word(p->ln, i, p->s->periph[k].name))
+            return k;
+    err(p, i, "the name of a declared peripheral (declare it first, e.g. 'i2c sensor')");
+    return -1;
+}
+
+static int act_amount(pstate *p, int *i, scn_action *a, units_dim want, const char *what)
+{
+    int start = *i;
+    if (lex_quantity(p->ln, i, p->pos, want, &a->amount, &a->dim, p->d))
+        return -1;
+    if (!(a->amount >= 0) || a->amount > 1e15) {
+        diag_error(p->d, at(p, start), "found '%s', expected %s between 0 and 1e15",
+                   tok(p, start), what);
+        return -1;
+    }
+    return 0;
+}
+
+static int act_cpu(pstate *p, scn_action *a)
+{
+    int i = 1;
+    if (i < p->ln->n && p->ln->t[i].kind == TOK_NUMBER) {
+        double v;
+        units_dim dim;
+        int save = i;
+        if (lex_quantity(p->ln, &i, p->pos, DIM__COUNT, &v, &dim, p->d))
+            return -1;
+        if (dim == DIM_TIME) {
+            i = save;
+            if (act_amount(p, &i, a, DIM_TIME, "a time"))
+                return -1;
+            if (!lex_is_word(p->ln, i, "on"))
+                return err(p, i, "'on MODULE' naming the module the time was measured on");
+            i++;
+            return get_name(p, &i, a->on, "a module name") || expect_end(p, i);
+        }
+        i = save;
+    }
+    return act_amount(p, &i, a, DIM_CYCLES, "a cycle count (e.g. 2 Mcycles) or a time on a module (12 ms on imp002)")
+           || expect_end(p, i);
+}
+
+static int act_periph(pstate *p, scn_action *a, int with_amount)
+{
+    int i = 1;
+    if ((a->periph = find_periph(p, i)) < 0)
+        return -1;
+    i++;
+    if (with_amount) {
+        comp_id k = p->s->periph[a->periph].kind;
+        if (k == COMP_ADC) {
+            if (act_amount(p, &i, a, DIM_NONE, "a number of samples"))
+                return -1;
+        } else if (k == COMP_SAMPLER || k == COMP_DAC || k == COMP_PWM) {
+            return err(p, 0, "read/write on an I2C, SPI, UART or ADC peripheral "
+                       "(use 'run NAME for TIME' for a sampler, DAC or PWM)");
+        } else if (act_amount(p, &i, a, DIM_BYTES, "a size in bytes (e.g. 6 B)")) {
+            return -1;
+        }
+    }
+    return expect_end(p, i);
+}
+
+static int act_run(pstate *p, scn_action *a)
+{
+    int i = 1;
+    if ((a->periph = find_periph(p, i)) < 0)
+        return -1;
+    comp_id k = p->s->periph[a->periph].kind;
+    if (k != COMP_SAMPLER && k != COMP_DAC && k != COMP_PWM)
+        return err(p, 1, "a sampler, DAC or PWM peripheral for 'run'");
+    if (!lex_is_word(p->ln, 2, "for"))
+        return err(p, 2, "'for TIME'");
+    i = 3;
+    return act_amount(p, &i, a, DIM_TIME, "a time") || expect_end(p, i);
+}
+
+static int act_flash(pstate *p, scn_action *a)
+{
+    static const char *const ops[] = {"read", "write", "erase"};
+    int k = get_word_of(p, 1, ops, 3);
+    if (k < 0)
+        return -1;
+    a->kind = (scn_akind)(A_FLASH_READ + k);
+    int i = 2;
+    return act_amount(p, &i, a, DIM_BYTES, "a size in bytes") || expect_end(p, i);
+}
+
+static int act_wifi(pstate *p, scn_action *a)
+{
+    static const char *const ops[] = {"connect", "send", "receive", "disconnect"};
+    int k = get_word_of(p, 1, ops, 4);
+    if (k < 0)
+        return -1;
+    a->kind = (scn_akind)(A_WIFI_CONNECT + k);
+    int i = 2;
+    if (a->kind == A_WIFI_SEND || a->kind == A_WIFI_RECV)
+        if (act_amount(p, &i, a, DIM_BYTES, "a size in bytes (e.g. 512 B)"))
+            return -1;
+    return expect_end(p, i);
+}
+
+static int act_bytes(pstate *p, scn_action *a, int i)
+{
+    return act_amount(p, &i, a, DIM_BYTES, "a size in bytes") || expect_end(p, i);
+}
+
+static int st_action(pstate *p, const char *w)
+{
+    scn_action a = {.pos = at(p, 0), .periph = -1};
+    int rc, i = 1;
+    static const char *const onoff[] = {"off", "on"};
+    if (!strcmp(w, "cpu")) { a.kind = A_CPU; rc = act_cpu(p, &a); }
+    else if (!strcmp(w, "wait")) { a.kind = A_WAIT; rc = act_amount(p, &i, &a, DIM_TIME, "a time") || expect_end(p, i); }
+    else if (!strcmp(w, "imp.sleep")) { a.kind = A_IMPSLEEP; rc = act_amount(p, &i, &a, DIM_TIME, "a time") || expect_end(p, i); }
+    else if (!strcmp(w, "read")) { a.kind = A_READ; rc = act_periph(p, &a, 1); }
+    else if (!strcmp(w, "write")) { a.kind = A_WRITE; rc = act_periph(p, &a, 1); }
+    else if (!strcmp(w, "enable")) { a.kind = A_ENABLE; rc = act_periph(p, &a, 0); }
+    else if (!strcmp(w, "disable")) { a.kind = A_DISABLE; rc = act_periph(p, &a, 0); }
+    else if (!strcmp(w, "run")) { a.kind = A_RUN; rc = act_run(p, &a); }
+    else if (!strcmp(w, "flash")) rc = act_flash(p, &a);
+    else if (!strcmp(w, "nv")) {
+        a.kind = A_NV_WRITE;
+        rc = lex_is_word(p->ln, 1, "write") ? act_bytes(p, &a, 2) : err(p, 1, "'write' (nv write N B)");
+    }
+    else if (!strcmp(w, "persist")) { a.kind = A_PERSIST; rc = act_bytes(p, &a, 1); }
+    else if (!strcmp(w, "wifi")) rc = act_wifi(p, &a);
+    else if (!strcmp(w, "powersave")) {
+        a.kind = A_POWERSAVE;
+        rc = (a.flag = get_word_of(p, 1, onoff, 2)) < 0 || expect_end(p, 2);
+    }
+    else
+        return err(p, 0, "an action (cpu, wait, imp.sleep, read, write, enable, disable, run, "
+                   "flash, nv, persist, wifi, powersave)");
+    if (rc)
+        return -1;
+    scn_task *t = p->cur;
+    t->a = xrealloc(t->a, (size_t)(t->na + 1) * sizeof *t->a);
+    t->a[t->na++] = a;
+    return 0;
+}
+
+static const struct { const char *w; comp_id k; } periph_words[] = {
+    {"i2c", COMP_I2C}, {"spi", COMP_SPI}, {"uart", COMP_UART}, {"adc", COMP_ADC},
+    {"pwm", COMP_PWM}, {"sampler", COMP_SAMPLER}, {"dac", COMP_DAC}};
+
+static int st_top(pstate *p)
+{
+    const lex_tok *t0 = &p->ln->t[0];
+    if (t0->kind != TOK_WORD)
+        return err(p, 0, "a statement (see scenarios/README.md)");
+    const char *w = t0->text;
+    p->cur = NULL;
+    int rc = st_simple(p, w);
+    if (rc <= 0)
+        return rc;
+    if ((rc = st_quantity(p, w)) <= 0)
+        return rc;
+    if (!strcmp(w, "set"))
+        return st_set(p);
+    for (size_t k = 0; k < sizeof periph_words / sizeof periph_words[0]; k++)
+        if (!strcmp(w, periph_words[k].w))
+            return st_periph(p, periph_words[k].k);
+    if (!strcmp(w, "boot") || !strcmp(w, "every") || !strcmp(w, "on"))
+        return st_header(p, w);
+    return err(p, 0, "a statement: scenario, module, crystal, part, supply, duration, sleep, "
+               "wifi-idle, powersave, seed, battery, set, a peripheral (i2c, spi, uart, adc, "
+               "pwm, sampler, dac) or a task header (boot:, every ...:, on pin ...:)");
+}
+
+static int scn_line(pstate *p)
+{
+    if (p->ln->indent == 0)
+        return st_top(p);
+    if (!p->cur) {
+        diag_error(p->d, at(p, 0), "found an indented line outside a task, expected a "
+                   "statement in column 1 or a task header (boot:, every ...:, on pin ...:) above it");
+        return -1;
+    }
+    if (p->ln->t[0].kind != TOK_WORD)
+        return err(p, 0, "an action");
+    return st_action(p, p->ln->t[0].text);
+}
+
+static scn *scn_new(const char *name)
+{
+    scn *s = calloc(1, sizeof *s);
+    if (!s || !(s->path = strdup(name)))
+        abort();
+    s->crystal = -1;
+    s->sleep = SLEEP_IDLE;
+    s->seed = 1;
+    return s;
+}
+
+static void scn_require(scn *s, diag *d)
+{
+    for (int i = 0; i < s->ntask; i++)
+        if (!s->task[i].na)
+            diag_warn(d, s->task[i].pos, "task '%s' has no actions", s->task[i].name);
+}
+
+scn *scn_parse(const char *name, const char *text, size_t len, diag *d)
+{
+    scn *s = scn_new(name);
+    pstate p = {.s = s, .d = d};
+    size_t off = 0, n;
+    const char *line;
+    int lineno = 0;
+    while (lex_next_line(text, len, &off, &line, &n)) {
+        lex_line ln = {0};
+        p.pos = (diag_pos){s->path, ++lineno, 1};
+        p.ln = &ln;
+        p.raw = line;
+        p.rawlen = n;
+        if (lex_line_split(line, n, p.pos, &ln, d) == 0 && ln.n > 0)
+            scn_line(&p);
+        lex_line_clear(&ln);
+    }
+    if (!diag_count(d))
+        scn_require(s, d);
+    if (diag_count(d)) {
+        scn_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+scn *scn_load(const char *path, diag *d)
+{
+    size_t len;
+    char *buf = lex_read_file(path, &len, d);
+    if (!buf)
+        return NULL;
+    scn *s = scn_parse(path, buf, len, d);
+    free(buf);
+    return s;
+}
+
+static int scn_add_fig(fig_entry **v, int *n, fig_entry *e)
+{
+    for (int i = 0; i < *n; i++)
+        if (!strcmp((*v)[i].key, e->key)) {
+            fig_entry_clear(&(*v)[i]);
+            (*v)[i] = *e;
+            return 0;
+        }
+    *v = xrealloc(*v, (size_t)(*n + 1) * sizeof **v);
+    (*v)[(*n)++] = *e;
+    return 0;
+}
+
+int scn_set(scn *s, const char *kv, diag *d)
+{
+    diag_pos where = {"--set", 0, 0};
+    if (!strncmp(kv, "model.", 6) || !strncmp(kv, "battery.", 8)) {
+        int is_model = kv[0] == 'm';
+        fig_entry e;
+        if (fig_parse_override(kv + (is_model ? 6 : 8), where, &e, d))
+            return -1;
+        return is_model ? scn_add_fig(&s->sets, &s->nsets, &e)
+                        : scn_add_fig(&s->bsets, &s->nbsets, &e);
+    }
+    if (strncmp(kv, "scenario.", 9) || !strchr(kv, '=')) {
+        diag_error(d, where, "found '%s', expected scenario.KEY=VALUE, model.KEY=VALUE or "
+                   "battery.KEY=VALUE", kv);
+        return -1;
+    }
+    /* scenario.KEY=VALUE is the statement "KEY VALUE" */
+    const char *eq = strchr(kv, '=');
+    size_t klen = (size_t)(eq - kv - 9);
+    char line[512];
+    snprintf(line, sizeof line, "%.*s %s", (int)klen, kv + 9, eq + 1);
+    lex_line ln = {0};
+    pstate p = {.s = s, .d = d, .ln = &ln, .pos = where, .raw = line, .rawlen = strlen(line)};
+    int rc = -1;
+    if (lex_line_split(line, strlen(line), where, &ln, d) == 0 && ln.n > 0) {
+        const char *w = ln.t[0].text;
+        rc = st_simple(&p, w);
+        if (rc > 0)
+            rc = st_quantity(&p, w);
+        if (rc > 0) {
+            diag_error(d, where, "found '%s', expected a scenario setting (module, crystal, "
+                       "supply, duration, sleep, wifi-idle, powersave, seed, battery, part)", kv);
+            rc = -1;
+        }
+    }
+    lex_line_clear(&ln);
+    return rc;
+}
+
+void scn_free(scn *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < s->ntask; i++) {
+        free(s->task[i].a);
+        free(s->task[i].at);
+    }
+    for (int i = 0; i < s->nsets; i++)
+        fig_entry_clear(&s->sets[i]);
+    for (int i = 0; i < s->nbsets; i++)
+        fig_entry_clear(&s->bsets[i]);
+    for (int i = 0; i < s->nparts; i++)
+        free(s->parts[i]);
+    free(s->sets);
+    free(s->bsets);
+    free(s->task);
+    free(s->periph);
+    free(s->path);
+    free(s);
+}
+
+const char *scn_sleep_name(scn_sleep s)
+{
+    static const char *const n[] = {"deep", "idle", "shallow"};
+    return n[s];
+}

@@ -1,0 +1,178 @@
+/* units.c — unit table and parsing of "number unit" quantities. */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "units.h"
+
+typedef struct {
+    const char *name;
+    units_dim dim;
+    double scale;       /* SI value of 1 of this unit */
+} unit_def;
+
+#define DAY 86400.0
+#define YEAR (365.25 * DAY)
+
+static const unit_def unit_table[] = {
+    {"A", DIM_CURRENT, 1}, {"mA", DIM_CURRENT, 1e-3}, {"uA", DIM_CURRENT, 1e-6},
+    {"\xc2\xb5" "A", DIM_CURRENT, 1e-6}, {"nA", DIM_CURRENT, 1e-9},
+    {"s", DIM_TIME, 1}, {"ms", DIM_TIME, 1e-3}, {"us", DIM_TIME, 1e-6},
+    {"\xc2\xb5" "s", DIM_TIME, 1e-6}, {"ns", DIM_TIME, 1e-9},
+    {"min", DIM_TIME, 60}, {"h", DIM_TIME, 3600}, {"d", DIM_TIME, DAY},
+    {"day", DIM_TIME, DAY}, {"days", DIM_TIME, DAY}, {"w", DIM_TIME, 7 * DAY},
+    {"wk", DIM_TIME, 7 * DAY}, {"mo", DIM_TIME, YEAR / 12},
+    {"y", DIM_TIME, YEAR}, {"yr", DIM_TIME, YEAR},
+    {"Hz", DIM_FREQ, 1}, {"kHz", DIM_FREQ, 1e3}, {"MHz", DIM_FREQ, 1e6},
+    {"GHz", DIM_FREQ, 1e9},
+    {"V", DIM_VOLTAGE, 1}, {"mV", DIM_VOLTAGE, 1e-3},
+    {"C", DIM_CHARGE, 1}, {"mC", DIM_CHARGE, 1e-3}, {"uC", DIM_CHARGE, 1e-6},
+    {"mAh", DIM_CHARGE, 3.6}, {"Ah", DIM_CHARGE, 3600}, {"uAh", DIM_CHARGE, 3.6e-3},
+    {"J", DIM_ENERGY, 1}, {"mJ", DIM_ENERGY, 1e-3}, {"uJ", DIM_ENERGY, 1e-6},
+    {"Wh", DIM_ENERGY, 3600}, {"mWh", DIM_ENERGY, 3.6},
+    {"W", DIM_POWER, 1}, {"mW", DIM_POWER, 1e-3}, {"uW", DIM_POWER, 1e-6},
+    {"B", DIM_BYTES, 1}, {"KB", DIM_BYTES, 1024}, {"KiB", DIM_BYTES, 1024},
+    {"kB", DIM_BYTES, 1000}, {"MB", DIM_BYTES, 1048576},
+    {"MiB", DIM_BYTES, 1048576}, {"bytes", DIM_BYTES, 1}, {"byte", DIM_BYTES, 1},
+    {"Mbit", DIM_BYTES, 131072}, {"kbit", DIM_BYTES, 128},
+    {"cycles", DIM_CYCLES, 1}, {"cycle", DIM_CYCLES, 1},
+    {"kcycles", DIM_CYCLES, 1e3}, {"Mcycles", DIM_CYCLES, 1e6},
+    {"bit/s", DIM_BITRATE, 1}, {"bps", DIM_BITRATE, 1},
+    {"kbit/s", DIM_BITRATE, 1e3}, {"Mbit/s", DIM_BITRATE, 1e6},
+    {"baud", DIM_BITRATE, 1}, {"kbaud", DIM_BITRATE, 1e3},
+    {"Mbaud", DIM_BITRATE, 1e6},
+    {"%", DIM_RATIO, 1e-2}, {"ppm", DIM_RATIO, 1e-6},
+    {"/s", DIM_RATE, 1}, {"/min", DIM_RATE, 1.0 / 60}, {"/h", DIM_RATE, 1.0 / 3600},
+    {"/d", DIM_RATE, 1 / DAY}, {"/day", DIM_RATE, 1 / DAY},
+    {"/w", DIM_RATE, 1 / (7 * DAY)}, {"/y", DIM_RATE, 1 / YEAR},
+    {"ohm", DIM_RESIST, 1}, {"mohm", DIM_RESIST, 1e-3},
+    {"%/y", DIM_PER_YEAR, 1e-2}, {"%/yr", DIM_PER_YEAR, 1e-2},
+    {"%/mo", DIM_PER_YEAR, 12e-2},
+};
+
+int units_split(const char *t)
+{
+    int i = 0;
+    if (t[i] == '+' || t[i] == '-')
+        i++;
+    int digits = 0;
+    while (isdigit((unsigned char)t[i])) { i++; digits++; }
+    if (t[i] == '.') {
+        i++;
+        while (isdigit((unsigned char)t[i])) { i++; digits++; }
+    }
+    if (!digits)
+        return 0;
+    if ((t[i] == 'e' || t[i] == 'E')) {
+        int j = i + 1;
+        if (t[j] == '+' || t[j] == '-')
+            j++;
+        if (isdigit((unsigned char)t[j])) {
+            while (isdigit((unsigned char)t[j]))
+                j++;
+            i = j;
+        }
+    }
+    return i;
+}
+
+int units_parse(const char *num, const char *unit, double *si, units_dim *dim)
+{
+    int n = units_split(num);
+    if (n == 0 || num[n] != '\0')
+        return -1;
+    errno = 0;
+    double v = strtod(num, NULL);
+    if (errno == ERANGE || !isfinite(v))
+        return -1;
+    if (!unit || !*unit) {
+        *si = v;
+        *dim = DIM_NONE;
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof unit_table / sizeof unit_table[0]; i++)
+        if (strcmp(unit, unit_table[i].name) == 0) {
+            *si = v * unit_table[i].scale;
+            if (!isfinite(*si))
+                return -1;
+            *dim = unit_table[i].dim;
+            return 0;
+        }
+    return -2;
+}
+
+static const char *const si_names[DIM__COUNT] = {
+    "", "A", "s", "Hz", "V", "C", "J", "W", "B", "cycles", "bit/s", "",
+    "/s", "ohm", "/y"};
+static const char *const dim_words[DIM__COUNT] = {
+    "a plain number", "a current (e.g. 8 uA)", "a time (e.g. 15 min)",
+    "a frequency (e.g. 96 MHz)", "a voltage (e.g. 3.3 V)",
+    "a charge (e.g. 2850 mAh)", "an energy (e.g. 1 J)", "a power (e.g. 10 mW)",
+    "a size (e.g. 512 B)", "a cycle count (e.g. 2 Mcycles)",
+    "a bit rate (e.g. 115200 baud)", "a ratio (e.g. 85 %)",
+    "a rate (e.g. 5 /day)", "a resistance (e.g. 0.15 ohm)",
+    "a yearly fraction (e.g. 2 %/y)"};
+
+const char *units_si_name(units_dim dim)
+{
+    return (dim >= 0 && dim < DIM__COUNT) ? si_names[dim] : "";
+}
+
+const char *units_dim_word(units_dim dim)
+{
+    return (dim >= 0 && dim < DIM__COUNT) ? dim_words[dim] : "a number";
+}
+
+static char *fmt_prefixed(double v, const char *si, char *buf, int len)
+{
+    static const struct { double f; const char *p; } pre[] = {
+        {1e9, "G"}, {1e6, "M"}, {1e3, "k"}, {1, ""}, {1e-3, "m"},
+        {1e-6, "u"}, {1e-9, "n"}, {1e-12, "p"}};
+    double a = fabs(v);
+    size_t i = 0;
+    if (a == 0) {
+        snprintf(buf, (size_t)len, "0 %s", si);
+        return buf;
+    }
+    while (i + 1 < sizeof pre / sizeof pre[0] && a < pre[i].f * 0.9995)
+        i++;
+    snprintf(buf, (size_t)len, "%.4g %s%s", v / pre[i].f, pre[i].p, si);
+    return buf;
+}
+
+static char *fmt_time(double s, char *buf, int len)
+{
+    double a = fabs(s);
+    if (a >= YEAR)
+        snprintf(buf, (size_t)len, "%.4g y", s / YEAR);
+    else if (a >= DAY)
+        snprintf(buf, (size_t)len, "%.4g d", s / DAY);
+    else if (a >= 3600)
+        snprintf(buf, (size_t)len, "%.4g h", s / 3600);
+    else if (a >= 60)
+        snprintf(buf, (size_t)len, "%.4g min", s / 60);
+    else
+        return fmt_prefixed(s, "s", buf, len);
+    return buf;
+}
+
+char *units_format(double v, units_dim dim, char *buf, int len)
+{
+    switch (dim) {
+    case DIM_TIME:
+        return fmt_time(v, buf, len);
+    case DIM_RATIO:
+        snprintf(buf, (size_t)len, "%.4g %%", v * 100);
+        return buf;
+    case DIM_BYTES:
+        snprintf(buf, (size_t)len, "%.0f B", v);
+        return buf;
+    case DIM_NONE:
+        snprintf(buf, (size_t)len, "%.6g", v);
+        return buf;
+    default:
+        return fmt_prefixed(v, units_si_name(dim), buf, len);
+    }
+}

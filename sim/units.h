@@ -1,0 +1,49 @@
+/* units.h — physical quantities with units, parsed from text.
+ *
+ * Every number a user writes that has a dimension carries its unit ("8 uA",
+ * "15min", "2.7 V"); units_parse turns it into SI (A, s, Hz, V, C, J, W, B,
+ * ohm, ...) together with its dimension so callers can reject a voltage where
+ * a current was expected. */
+#ifndef IMPSIM_UNITS_H
+#define IMPSIM_UNITS_H
+
+typedef enum {
+    DIM_NONE = 0,   /* plain number, no unit */
+    DIM_CURRENT,    /* A */
+    DIM_TIME,       /* s */
+    DIM_FREQ,       /* Hz (also baud, bit/s are DIM_FREQ-like rates: see below) */
+    DIM_VOLTAGE,    /* V */
+    DIM_CHARGE,     /* C (mAh, Ah accepted) */
+    DIM_ENERGY,     /* J (Wh accepted) */
+    DIM_POWER,      /* W */
+    DIM_BYTES,      /* B (1 KB = 1024 B, 1 kB = 1000 B) */
+    DIM_CYCLES,     /* CPU cycles */
+    DIM_BITRATE,    /* bit/s and baud */
+    DIM_RATIO,      /* %, ppm: stored as a fraction (5 % -> 0.05) */
+    DIM_RATE,       /* events per second: "/day", "/h" */
+    DIM_RESIST,     /* ohm */
+    DIM_PER_YEAR,   /* %/y self-discharge: stored as fraction per year */
+    DIM__COUNT
+} units_dim;
+
+/* Parse the number text `num` and the unit text `unit` (may be NULL or ""
+ * for a plain number). On success stores the SI value and dimension and
+ * returns 0; returns -1 when the number is malformed or not finite, -2 when
+ * the unit is unknown. Neither string is retained. */
+int units_parse(const char *num, const char *unit, double *si, units_dim *dim);
+
+/* Split "15min" or "8uA" into its number and unit parts: returns the length
+ * of the leading number (0 if none). */
+int units_split(const char *text);
+
+/* Name of the SI unit for dim ("A", "s", ...), for messages and reports. */
+const char *units_si_name(units_dim dim);
+
+/* A human word for dim ("a current", "a time", ...), for messages. */
+const char *units_dim_word(units_dim dim);
+
+/* Format v (in SI for dim) with an engineering prefix into buf, e.g.
+ * "8.00 uA", "15 min". Returns buf. */
+char *units_format(double v, units_dim dim, char *buf, int len);
+
+#endif

@@ -1,0 +1,69 @@
+#!/bin/sh
+# cli.sh — end-to-end tests of the impsim command line: exit codes, output
+# formats, error positions, and that failed runs write nothing.
+# Needs IMPSIM (the binary), SRCDIR and IMPSIM_DATADIR (set by make check).
+set -u
+: "${IMPSIM:=./impsim}" "${SRCDIR:=.}"
+export IMPSIM_DATADIR="${IMPSIM_DATADIR:-$SRCDIR}"
+T=$(mktemp -d) || exit 99
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+ok()   { pass=$((pass + 1)); echo "ok   - $1"; }
+bad()  { fail=$((fail + 1)); echo "FAIL - $1"; }
+check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+
+S=$SRCDIR/scenarios
+"$IMPSIM" --version > "$T/v" 2>&1; check "--version exits 0" '[ $? -eq 0 ] && grep -q "^impsim " "$T/v"'
+"$IMPSIM" --help > "$T/h" 2>&1; check "--help lists run" 'grep -q "run FILE.scn" "$T/h"'
+"$IMPSIM" run --help > "$T/h" 2>&1; check "run --help lists --trace" 'grep -q -- "--trace" "$T/h"'
+
+for m in imp002 imp004m; do
+  for s in env-sensor-15min door-sensor-wakepin; do
+    "$IMPSIM" run "$S/$s.scn" --module $m --format json > "$T/$s-$m.json" 2> "$T/err"
+    check "$s runs on $m" '[ $? -eq 0 ]'
+    check "$s on $m: JSON has the required keys" \
+      'for k in scenario module duration_s charge_C energy_J avg_current_A components activities states time_s; do grep -q "\"$k\"" "$T/$s-$m.json" || exit 1; done'
+  done
+done
+
+"$IMPSIM" run "$S/env-sensor-15min.scn" > "$T/text" 2>&1
+check "text report has totals with units" 'grep -q "total charge .* C" "$T/text" && grep -q "average current .*A" "$T/text"'
+"$IMPSIM" run "$S/env-sensor-15min.scn" --format csv > "$T/csv" 2>&1
+check "csv report has header and rows" 'head -1 "$T/csv" | grep -q "^section,name,state,time_s" && grep -q "^activity,sense" "$T/csv"'
+
+"$IMPSIM" run "$S/env-sensor-15min.scn" --duration 1d --trace "$T/trace.csv" > /dev/null 2>&1
+check "--trace writes a CSV" '[ $? -eq 0 ] && head -1 "$T/trace.csv" | grep -q "^time_s,current_A,cpu_A"'
+check "trace ends at the duration" 'tail -1 "$T/trace.csv" | grep -q "^86400,"'
+
+# errors: file:line:col, exit 2, nothing written
+printf 'module imp004m\nduration 1 d\nevery 15 parsecs:\n  cpu 1\n' > "$T/bad.scn"
+echo previous > "$T/out.json"; echo previous > "$T/tr.csv"
+"$IMPSIM" run "$T/bad.scn" -o "$T/out.json" --trace "$T/tr.csv" > /dev/null 2> "$T/err"
+check "syntax error exits 2" '[ $? -eq 2 ]'
+check "syntax error names file:line:col" 'grep -q "bad.scn:3:7: error: found unknown unit" "$T/err"'
+check "failed run leaves outputs untouched" 'grep -qx previous "$T/out.json" && grep -qx previous "$T/tr.csv"'
+check "no temporary files left" '[ -z "$(ls "$T" | grep tmp)" ]'
+
+"$IMPSIM" run "$S/env-sensor-15min.scn" --set model.cpu.run.current=3V > /dev/null 2> "$T/err"
+check "bad --set exits 2 with a message" '[ $? -eq 2 ] && grep -q "expected a current" "$T/err"'
+"$IMPSIM" run "$S/env-sensor-15min.scn" --format xml > /dev/null 2> "$T/err"
+check "bad --format exits 2" '[ $? -eq 2 ] && grep -q "expected text, json or csv" "$T/err"'
+"$IMPSIM" run /nonexistent.scn > /dev/null 2> "$T/err"
+check "missing file exits 2" '[ $? -eq 2 ] && grep -q "/nonexistent.scn: error: cannot open" "$T/err"'
+"$IMPSIM" frob > /dev/null 2>&1; check "unknown command exits 2" '[ $? -eq 2 ]'
+
+"$IMPSIM" run "$S/env-sensor-15min.scn" --module imp004m --set scenario.crystal=no > /dev/null 2> "$T/err"
+check "timed deep sleep without crystal is refused" '[ $? -eq 2 ] && grep -q "without a 32 kHz crystal" "$T/err"'
+
+"$IMPSIM" models > "$T/models" 2>&1
+check "models lists the three modules" 'grep -q imp002 "$T/models" && grep -q imp004m "$T/models" && grep -q imp003 "$T/models"'
+"$IMPSIM" models imp004m > "$T/m" 2>&1
+check "models imp004m prints sources" 'grep -q "wifi.standby.current" "$T/m" && grep -q "documented\|datasheet\|forum\|estimate" "$T/m"'
+
+# same inputs, same bytes
+"$IMPSIM" run "$S/door-sensor-wakepin.scn" --format json > "$T/a" 2>/dev/null
+"$IMPSIM" run "$S/door-sensor-wakepin.scn" --format json > "$T/b" 2>/dev/null
+check "deterministic output" 'cmp -s "$T/a" "$T/b"'
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,491 @@
+/* test_battery.c — CUnit tests of the battery models (sim/battery*.c).
+ *
+ * Every expected number is computed here independently of the code under
+ * test: closed forms, or equations solved by the bisection below, with the
+ * derivation in the comments. */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <CUnit/Basic.h>
+#include "battery.h"
+#include "battery_profile.h"
+#include "figfile.h"
+
+#define HOUR 3600.0
+#define YEAR (365.25 * 86400.0)
+
+/* ---- helpers ---------------------------------------------------------- */
+
+/* A cell from figure-file text held in memory. */
+static battery_cell *cell_text(const char *text)
+{
+    diag *d = diag_new();
+    figfile *f = figfile_parse("test.cell", text, strlen(text), d);
+    battery_cell *c = f ? battery_cell_from_fig("test", f, NULL, 0, d) : NULL;
+    if (!c) {
+        diag_print(d, stderr);
+    }
+    figfile_free(f);
+    diag_free(d);
+    return c;
+}
+
+/* The first error for a cell text ("" if it loaded). */
+static char *cell_error(const char *text)
+{
+    static char buf[1024];
+    diag *d = diag_new();
+    figfile *f = figfile_parse("bad.cell", text, strlen(text), d);
+    battery_cell *c = f ? battery_cell_from_fig("bad", f, NULL, 0, d) : NULL;
+    snprintf(buf, sizeof buf, "%s", diag_first(d));
+    battery_cell_free(c);
+    figfile_free(f);
+    diag_free(d);
+    return buf;
+}
+
+/* A regulator that passes current straight through, no WiFi rule. */
+static battery_regulator reg_plain(void)
+{
+    battery_regulator r;
+    battery_regulator_default(&r);
+    r.wifi_min_v = 0;
+    return r;
+}
+
+/* Life under a constant current (period of 1 h, horizon 100 y). */
+static battery_result run_const(const battery_cell *c, double i)
+{
+    battery_regulator r = reg_plain();
+    battery_segment s = { i, HOUR, 0 };
+    battery_profile p = { NULL, 0, &s, 1, 100 * YEAR, NULL, NULL };
+    battery_result res;
+    CU_ASSERT_EQUAL_FATAL(battery_run(c, &r, &p, &res), 0);
+    return res;
+}
+
+/* Root of f in [lo, hi] by bisection (f(lo) > 0 >= f(hi)). */
+static double bisect(double (*f)(double, const double *), const double *p,
+                     double lo, double hi)
+{
+    for (int i = 0; i < 200; i++) {
+        double mid = 0.5 * (lo + hi);
+        if (f(mid, p) > 0)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+
+#define CLOSE(a, b, rel) CU_ASSERT(fabs((a) - (b)) <= (rel) * fabs(b))
+
+static const char *cell_plain =
+    "cell.model ideal documented \"t\"\n"
+    "cell.capacity 1 Ah documented \"t\"\n"
+    "cell.voltage 3 V documented \"t\"\n";
+
+/* ---- KiBaM ------------------------------------------------------------ */
+
+/* KiBaM lifetime T at constant I from full (Manwell & McGowan): the
+ * available well empties when
+ *   I [ (1 - e^{-k'T}) + c (k'T - 1 + e^{-k'T}) ] = k' c C.
+ * p = {I, C, c, k'}; g(T) = k'cC - I[...] is > 0 before the end. */
+static double kibam_g(double t, const double *p)
+{
+    double i = p[0], cap = p[1], c = p[2], k = p[3];
+    double e = exp(-k * t);
+    return k * c * cap - i * ((1 - e) + c * (k * t - 1 + e));
+}
+
+static void test_kibam_constant(void)
+{
+    /* C = 1 Ah = 3600 C, c = 0.4, k' = 3.6/h = 1e-3 /s */
+    battery_cell *cell = cell_text(
+        "cell.model kibam documented \"t\"\n"
+        "cell.capacity 1 Ah documented \"t\"\n"
+        "cell.voltage 3 V documented \"t\"\n"
+        "kibam.c 0.4 documented \"t\"\n"
+        "kibam.k_prime 3.6 /h documented \"t\"\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cell);
+    double currents[] = { 0.05, 0.5, 2.0 };
+    for (int k = 0; k < 3; k++) {
+        double p[] = { currents[k], 3600.0, 0.4, 1e-3 };
+        double t = bisect(kibam_g, p, 0, 3600.0 / currents[k]);
+        battery_result r = run_const(cell, currents[k]);
+        CU_ASSERT_EQUAL(r.ended_by, BATTERY_END_WELL);
+        CLOSE(r.life_s, t, 1e-7);
+        CLOSE(r.delivered_C, currents[k] * t, 1e-7);
+    }
+    battery_cell_free(cell);
+}
+
+/* kibam.k (Jongerden's k) is k' c (1-c): 1e-3 * 0.4 * 0.6 = 2.4e-4 /s
+ * must give the same lifetime as kibam.k_prime 1e-3 /s. */
+static void test_kibam_k_convention(void)
+{
+    battery_cell *a = cell_text(
+        "cell.model kibam documented \"t\"\n"
+        "cell.capacity 1 Ah documented \"t\"\n"
+        "cell.voltage 3 V documented \"t\"\n"
+        "kibam.c 40 % documented \"t\"\n"
+        "kibam.k 2.4e-4 /s documented \"t\"\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    double p[] = { 0.5, 3600.0, 0.4, 1e-3 };
+    CLOSE(run_const(a, 0.5).life_s, bisect(kibam_g, p, 0, 7200), 1e-7);
+    battery_cell_free(a);
+}
+
+/* ---- recovery --------------------------------------------------------- */
+
+/* Charge delivered until empty: on at i for `on` s, then (if rest > 0)
+ * rest s at 0 A, repeated. */
+static double delivered_pulsed(const battery_cell *c, double i, double on,
+                               double rest)
+{
+    battery_regulator r = reg_plain();
+    battery_segment s[2] = { { i, on, 0 }, { 0, rest, 0 } };
+    battery_profile p = { NULL, 0, s, rest > 0 ? 2 : 1, 100 * YEAR, NULL,
+                          NULL };
+    battery_result res;
+    CU_ASSERT_EQUAL(battery_run(c, &r, &p, &res), 0);
+    return res.delivered_C;
+}
+
+static void test_recovery(void)
+{
+    battery_cell *kibam = cell_text(
+        "cell.model kibam documented \"t\"\n"
+        "cell.capacity 1 Ah documented \"t\"\n"
+        "cell.voltage 3 V documented \"t\"\n"
+        "kibam.c 0.4 documented \"t\"\n"
+        "kibam.k_prime 3.6 /h documented \"t\"\n");
+    battery_cell *diff = cell_text(
+        "cell.model diffusion documented \"t\"\n"
+        "cell.capacity 1 Ah documented \"t\"\n"
+        "cell.voltage 3 V documented \"t\"\n"
+        "diffusion.alpha 1 Ah documented \"t\"\n"
+        "diffusion.beta 0.02 documented \"t\"\n");
+    battery_cell *ideal = cell_text(cell_plain);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(kibam);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(diff);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ideal);
+    /* 1 A continuous vs 1 A for 10 min then 1 h rest */
+    double kc = delivered_pulsed(kibam, 1.0, 600, 0);
+    double kp = delivered_pulsed(kibam, 1.0, 600, 3600);
+    CU_ASSERT(kp > kc * 1.2);
+    double dc = delivered_pulsed(diff, 1.0, 600, 0);
+    double dp = delivered_pulsed(diff, 1.0, 600, 3600);
+    CU_ASSERT(dp > dc * 1.05);
+    /* ideal: exactly the capacity either way */
+    CLOSE(delivered_pulsed(ideal, 1.0, 600, 0), 3600.0, 1e-9);
+    CLOSE(delivered_pulsed(ideal, 1.0, 600, 3600), 3600.0, 1e-9);
+    battery_cell_free(kibam);
+    battery_cell_free(diff);
+    battery_cell_free(ideal);
+}
+
+/* ---- Peukert ---------------------------------------------------------- */
+
+static void test_peukert(void)
+{
+    /* n = 1: t = C / I exactly (1 Ah at 0.25 A: 4 h) */
+    battery_cell *one = cell_text(
+        "cell.model peukert documented \"t\"\n"
+        "cell.capacity 1 Ah documented \"t\"\n"
+        "cell.voltage 3 V documented \"t\"\n"
+        "peukert.n 1 documented \"t\"\n"
+        "peukert.rated_current 50 mA documented \"t\"\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(one);
+    CLOSE(run_const(one, 0.25).life_s, 4 * HOUR, 1e-9);
+    battery_cell_free(one);
+    /* n = 1.3, C = 2 Ah at H = 20 h: t = H (C/(I H))^n.
+     * I = 0.5 A: 20 h * (2/(0.5*20))^1.3 = 20 h * 0.2^1.3 */
+    battery_cell *pk = cell_text(
+        "cell.model peukert documented \"t\"\n"
+        "cell.capacity 2 Ah documented \"t\"\n"
+        "cell.voltage 3 V documented \"t\"\n"
+        "peukert.n 1.3 documented \"t\"\n"
+        "peukert.rated_time 20 h documented \"t\"\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(pk);
+    double currents[] = { 0.5, 0.02, 0.1 };
+    for (int k = 0; k < 3; k++) {
+        double i = currents[k];
+        double t = 20 * HOUR * pow(2.0 / (i * 20), 1.3);
+        battery_result r = run_const(pk, i);
+        CU_ASSERT_EQUAL(r.ended_by, BATTERY_END_CAPACITY);
+        CLOSE(r.life_s, t, 1e-9);
+    }
+    battery_cell_free(pk);
+}
+
+/* ---- diffusion -------------------------------------------------------- */
+
+/* sigma(t) for one segment of I from 0 still running at t:
+ *   sigma = I [ t + 2 sum_m (1 - e^{-b^2 m^2 t}) / (b^2 m^2) ]
+ * (the formula with t_k = 0, D_k = t). p = {I, alpha, beta}. */
+static double diff_g1(double t, const double *p)
+{
+    double s = t;
+    for (int m = 1; m <= 10; m++) {
+        double l = p[2] * p[2] * m * m;
+        s += 2 * (1 - exp(-l * t)) / l;
+    }
+    return p[1] - p[0] * s;
+}
+
+/* Two segments: I1 on [0, D1), then I2 from D1 until t:
+ *   sigma = I1 [D1 + 2 sum (e^{-l (t-D1)} - e^{-l t})/l]
+ *         + I2 [(t-D1) + 2 sum (1 - e^{-l (t-D1)})/l].
+ * p = {I1, D1, I2, alpha, beta}. */
+static double diff_g2(double t, const double *p)
+{
+    double i1 = p[0], d1 = p[1], i2 = p[2], s1 = d1, s2 = t - d1;
+    for (int m = 1; m <= 10; m++) {
+        double l = p[4] * p[4] * m * m;
+        s1 += 2 * (exp(-l * (t - d1)) - exp(-l * t)) / l;
+        s2 += 2 * (1 - exp(-l * (t - d1))) / l;
+    }
+    return p[3] - i1 * s1 - i2 * s2;
+}
+
+static void test_diffusion(void)
+{
+    battery_cell *c = cell_text(
+        "cell.model diffusion documented \"t\"\n"
+        "cell.capacity 1 Ah documented \"t\"\n"
+        "cell.voltage 3 V documented \"t\"\n"
+        "diffusion.alpha 3600 C documented \"t\"\n"
+        "diffusion.beta 0.01 documented \"t\"\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    double p[] = { 0.2, 3600.0, 0.01 };
+    double t = bisect(diff_g1, p, 0, 3600.0 / 0.2);
+    battery_result r = run_const(c, 0.2);
+    CU_ASSERT_EQUAL(r.ended_by, BATTERY_END_DIFFUSION);
+    CLOSE(r.life_s, t, 1e-7);
+    battery_cell_free(c);
+    /* 1 A for 1000 s (as a prefix), then 0.1 A until empty, alpha 3 Ah */
+    c = cell_text(
+        "cell.model diffusion documented \"t\"\n"
+        "cell.capacity 3 Ah documented \"t\"\n"
+        "cell.voltage 3 V documented \"t\"\n"
+        "diffusion.alpha 10800 C documented \"t\"\n"
+        "diffusion.beta 0.01 documented \"t\"\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    battery_regulator reg = reg_plain();
+    battery_segment s[2] = { { 1.0, 1000, 0 }, { 0.1, 1e6, 0 } };
+    battery_profile pr = { s, 2, NULL, 0, 100 * YEAR, NULL, NULL };
+    CU_ASSERT_EQUAL(battery_run(c, &reg, &pr, &r), 0);
+    double p2[] = { 1.0, 1000, 0.1, 10800.0, 0.01 };
+    double t2 = bisect(diff_g2, p2, 1000, 1000 + 108000);
+    CU_ASSERT_EQUAL(r.ended_by, BATTERY_END_DIFFUSION);
+    CLOSE(r.life_s, t2, 1e-7);
+    battery_cell_free(c);
+}
+
+/* ---- voltage models ----------------------------------------------------- */
+
+static const char *cell_shepherd =
+    "cell.model ideal documented \"t\"\n"
+    "cell.capacity 1 Ah documented \"t\"\n"
+    "cell.voltage 3.7 V documented \"t\"\n"
+    "cell.resistance 0.05 ohm documented \"t\"\n"
+    "shepherd.e0 3.7 V documented \"t\"\n"
+    "shepherd.k 0.01 documented \"t\"\n"
+    "shepherd.q 1 Ah documented \"t\"\n"
+    "shepherd.a 0.5 V documented \"t\"\n"
+    "shepherd.b 3 documented \"t\"\n";
+
+/* Tremblay with i* = i: V = E0 - R i - K Q/(Q-it) (it + i) + A e^{-B it}
+ * (Q, it in Ah). p = {E0, R, K, Q, A, B, i, it}. */
+static double shepherd_v(const double *p)
+{
+    double q = p[3], it = p[7], i = p[6];
+    return p[0] - p[1] * i - p[2] * q / (q - it) * (it + i)
+         + p[4] * exp(-p[5] * it);
+}
+
+static void test_shepherd_points(void)
+{
+    battery_cell *c = cell_text(cell_shepherd);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    CU_ASSERT_STRING_EQUAL(battery_cell_vmodel(c), "shepherd");
+    battery_regulator r = reg_plain();
+    battery *b = battery_new(c, &r);
+    /* full, open circuit: E0 + A = 4.2 V */
+    CLOSE(battery_voltage(b, 0), 4.2, 1e-12);
+    /* full, 1 A: 3.7 - 0.05 - 0.01*1*(0+1) + 0.5 = 4.14 V */
+    CLOSE(battery_voltage(b, 1.0), 4.14, 1e-12);
+    /* after 0.5 Ah at 1 A: 3.7 - 0.05 - 0.02*1.5 + 0.5 e^{-1.5}
+     * = 3.62 + 0.111565080 = 3.731565080 */
+    battery_segment s = { 1.0, 1800, 0 };
+    CU_ASSERT_EQUAL(battery_apply(b, &s), 0);
+    CLOSE(battery_voltage(b, 1.0), 3.62 + 0.5 * exp(-1.5), 1e-12);
+    double p[] = { 3.7, 0.05, 0.01, 1, 0.5, 3, 0.3, 0.5 };
+    CLOSE(battery_voltage(b, 0.3), shepherd_v(p), 1e-12);
+    CLOSE(battery_soc(b), 0.5, 1e-12);
+    CLOSE(battery_delivered_C(b), 1800, 1e-12);
+    battery_free(b);
+    battery_cell_free(c);
+}
+
+/* g(t) = V(t) - 3.3 V at constant 1 A, it = t/3600 Ah. */
+static double shepherd_g(double t, const double *p)
+{
+    double q[] = { 3.7, 0.05, 0.01, 1, 0.5, 3, 1.0, t / 3600 };
+    return shepherd_v(q) - p[0];
+}
+
+static void test_cutoff(void)
+{
+    char text[1024];
+    snprintf(text, sizeof text, "%scell.cutoff 3.3 V documented \"t\"\n",
+             cell_shepherd);
+    battery_cell *c = cell_text(text);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    double p[] = { 3.3 };
+    double t = bisect(shepherd_g, p, 0, 3599);
+    battery_result r = run_const(c, 1.0);
+    CU_ASSERT_EQUAL(r.ended_by, BATTERY_END_CUTOFF);
+    CU_ASSERT_STRING_EQUAL(battery_end_word(r.ended_by), "cutoff-voltage");
+    CLOSE(r.life_s, t, 1e-7);
+    CU_ASSERT(r.life_s < 3600);
+    battery_cell_free(c);
+}
+
+/* OCV curve 2.5 V at 0 % to 3.5 V at 100 % (two points: linear), R = 0.
+ * With WiFi drawing, V < 2.7 V when soc < 0.2: life = 0.8 C / I. */
+static void test_wifi_min(void)
+{
+    battery_cell *c = cell_text(
+        "cell.model ideal documented \"t\"\n"
+        "cell.capacity 1 Ah documented \"t\"\n"
+        "cell.voltage 3 V documented \"t\"\n"
+        "ocv.soc \"0 100\" documented \"t\"\n"
+        "ocv.voltage \"2.5 3.5\" documented \"t\"\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    battery_regulator r;
+    battery_regulator_default(&r);     /* wifi_min_v 2.7 V */
+    CLOSE(r.wifi_min_v, 2.7, 1e-12);
+    battery_segment s = { 0.5, 600, 1 };
+    battery_profile p = { NULL, 0, &s, 1, 100 * YEAR, NULL, NULL };
+    battery_result res;
+    CU_ASSERT_EQUAL_FATAL(battery_run(c, &r, &p, &res), 0);
+    CU_ASSERT_EQUAL(res.ended_by, BATTERY_END_WIFI);
+    CU_ASSERT_STRING_EQUAL(battery_end_word(res.ended_by),
+                           "wifi-min-voltage");
+    CLOSE(res.life_s, 0.8 * 3600 / 0.5, 1e-7);
+    /* the same load without WiFi runs the charge out */
+    s.wifi = 0;
+    CU_ASSERT_EQUAL_FATAL(battery_run(c, &r, &p, &res), 0);
+    CU_ASSERT_EQUAL(res.ended_by, BATTERY_END_CAPACITY);
+    CLOSE(res.life_s, 3600 / 0.5, 1e-9);
+    battery_cell_free(c);
+    /* constant 3 V, R = 1 ohm: 0.2 A WiFi burst leaves 2.8 V (fine),
+     * 0.4 A leaves 2.6 V: life ends at the start of that burst */
+    c = cell_text("cell.model ideal documented \"t\"\n"
+                  "cell.capacity 1 Ah documented \"t\"\n"
+                  "cell.voltage 3 V documented \"t\"\n"
+                  "cell.resistance 1 ohm documented \"t\"\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    battery *b = battery_new(c, &r);
+    battery_segment ok = { 0.2, 10, 1 }, bad = { 0.4, 10, 1 };
+    CU_ASSERT_EQUAL(battery_apply(b, &ok), 0);
+    CLOSE(battery_voltage(b, 0.2), 2.8, 1e-12);
+    CU_ASSERT_EQUAL(battery_apply(b, &bad), 1);
+    CU_ASSERT_EQUAL(battery_ended(b), BATTERY_END_WIFI);
+    CLOSE(battery_time(b), 10, 1e-12);
+    battery_free(b);
+    battery_cell_free(c);
+}
+
+/* ---- regulator ------------------------------------------------------- */
+
+static void test_regulator(void)
+{
+    battery_cell *c = cell_text(cell_plain);     /* 3 V, R = 0 */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    battery_regulator r = reg_plain();
+    r.i_q = 10e-6;
+    battery *b = battery_new(c, &r);
+    /* linear: I_bat = I_mod + I_q */
+    CLOSE(battery_current(b, 0.1), 0.10001, 1e-12);
+    battery_free(b);
+    /* switching: 0.1 A at 3.3 V, 80 %, from 3 V: 0.33/(3*0.8) + 10 uA */
+    r.kind = BATTERY_REG_SWITCHING;
+    r.v_module = 3.3;
+    r.efficiency = 0.8;
+    b = battery_new(c, &r);
+    CLOSE(battery_current(b, 0.1), 0.1375 + 10e-6, 1e-12);
+    CLOSE(battery_current(b, 0.0), 10e-6, 1e-12);
+    battery_free(b);
+    /* life at that current: C / I_bat exactly (voltage constant) */
+    battery_segment s = { 0.1, 3600, 0 };
+    battery_profile p = { NULL, 0, &s, 1, 100 * YEAR, NULL, NULL };
+    battery_result res;
+    CU_ASSERT_EQUAL_FATAL(battery_run(c, &r, &p, &res), 0);
+    CLOSE(res.life_s, 3600 / (0.1375 + 10e-6), 1e-9);
+    battery_cell_free(c);
+    /* with R = 0.5 ohm the power balance must hold at the loaded
+     * voltage: (I - Iq) * (3 - 0.5 I) * eff = 0.33 W */
+    c = cell_text("cell.model ideal documented \"t\"\n"
+                  "cell.capacity 1 Ah documented \"t\"\n"
+                  "cell.voltage 3 V documented \"t\"\n"
+                  "cell.resistance 0.5 ohm documented \"t\"\n");
+    b = battery_new(c, &r);
+    double i = battery_current(b, 0.1);
+    CLOSE((i - 10e-6) * (3 - 0.5 * i) * 0.8, 0.33, 1e-12);
+    CLOSE(battery_voltage(b, 0.1), 3 - 0.5 * i, 1e-12);
+    /* 2 A at 3.3 V / 0.8 = 8.25 W > 3^2/(4*0.5) = 4.5 W available */
+    CU_ASSERT(battery_current(b, 2.0) < 0);
+    battery_segment big = { 2.0, 1, 0 };
+    CU_ASSERT_EQUAL(battery_apply(b, &big), 1);
+    CU_ASSERT_EQUAL(battery_ended(b), BATTERY_END_CUTOFF);
+    battery_free(b);
+    battery_cell_free(c);
+}
+
+/* ---- self-discharge, packs ----------------------------------------------- */
+
+static void test_self_discharge(void)
+{
+    char text[512];
+    snprintf(text, sizeof text, "%scell.self_discharge 10 %%/y "
+             "documented \"t\"\n", cell_plain);
+    battery_cell *c = cell_text(text);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    battery_regulator r = reg_plain();
+    battery *b = battery_new(c, &r);
+    battery_segment s = { 0, YEAR, 0 };      /* one year at rest */
+    CU_ASSERT_EQUAL(battery_apply(b, &s), 0);
+    CLOSE(battery_soc(b), 0.9, 1e-12);
+    CLOSE(battery_delivered_C(b), 0.0, 1e-12);
+    battery_free(b);
+    /* at rest forever: empty after exactly 10 years */
+    battery_result res = run_const(c, 0.0);
+    CU_ASSERT_EQUAL(res.ended_by, BATTERY_END_CAPACITY);
+    CLOSE(res.life_s, 10 * YEAR, 1e-9);
+    battery_cell_free(c);
+}
+
+static void test_pack(void)
+{
+    char text[512];
+    snprintf(text, sizeof text, "%spack.series 2 documented \"t\"\n"
+             "pack.parallel 3 documented \"t\"\n"
+             "cell.resistance 0.3 ohm documented \"t\"\n", cell_plain);
+    battery_cell *c = cell_text(text);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    CLOSE(battery_cell_capacity_C(c), 3 * 3600, 1e-12);
+    CLOSE(battery_cell_voltage_V(c), 6, 1e-12);
+    battery_regulator r = reg_plain();
+    battery *b = battery_new(c, &r);
+    /* 2 series x 0.3 ohm / 3 parallel = 0.2 ohm: 6 - 0.2*0.6 */
+    CLOSE(battery_voltage(b, 0.6), 6 - 0.12, 1e-12);
+    battery_free(b);
+    CLOSE(run_const(c, 1.0).life_s, 3 * 3600, 1e-9);
+    battery_cell_free(c);
+}
