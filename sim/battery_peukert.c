@@ -6,8 +6,13 @@
  * H = C/I_r) lasts t = H*(C/(I*H))^n at constant current I. We count
  * "effective" charge at the rate I_eff = I*(I/I_r)^(n-1): at constant I,
  * C/I_eff = (C/I)*(I_r/I)^(n-1) = H*(I_r/I)^n = H*(C/(I*H))^n, the Peukert
- * lifetime; n = 1 gives I_eff = I, the ideal model exactly. Self-discharge
- * is added linearly (it is not a load and has no rate penalty). */
+ * lifetime; n = 1 gives I_eff = I, the ideal model exactly.
+ *
+ * Below the rated current the law would promise more charge than the cell
+ * holds (the capacity grows without bound as I -> 0), so there we count
+ * I_eff = I: the cell never gives more than its rated capacity. The
+ * closed form above therefore holds for I >= I_r. Self-discharge is added
+ * linearly (it is not a load and has no rate penalty). */
 #include <math.h>
 #include "battery_impl.h"
 
@@ -30,7 +35,7 @@ void battery_peukert_law(double capacity, double n, double i_rated,
 
 double battery_peukert_current(const battery_law *law, double i)
 {
-    if (law->peukert_n == 1.0 || i <= 0)
+    if (law->peukert_n == 1.0 || i <= law->peukert_i)
         return i;
     return i * pow(i / law->peukert_i, law->peukert_n - 1.0);
 }

@@ -22,6 +22,7 @@ static const char run_usage[] =
     "  -o, --output FILE    write the report to FILE (default: standard output)\n"
     "  --trace FILE.csv     write the current-vs-time profile (change points only):\n"
     "                       time_s,current_A,<component>_A...\n"
+    "  --stats              print simulation statistics (events, wall time) to stderr\n"
     "  --help               this text\n"
     "\n"
     "Files are written completely or not at all. Exit: 0 ok, 2 bad input, 3 system error.\n";
@@ -29,6 +30,7 @@ static const char run_usage[] =
 typedef struct {
     const char *file, *output, *trace;
     report_fmt fmt;
+    int stats;
     cli_list sets;
     char *extra[2];     /* owned: --module / --duration turned into settings */
     int nextra;
@@ -52,7 +54,7 @@ static int run_parse(int argc, char **argv, run_opts *o)
         {"module", required_argument, 0, 'm'}, {"duration", required_argument, 0, 'd'},
         {"set", required_argument, 0, 's'}, {"format", required_argument, 0, 'f'},
         {"output", required_argument, 0, 'o'}, {"trace", required_argument, 0, 't'},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"stats", no_argument, 0, 'S'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c;
     opterr = 0;
     optind = 1;
@@ -67,6 +69,7 @@ static int run_parse(int argc, char **argv, run_opts *o)
             break;
         case 'o': o->output = optarg; break;
         case 't': o->trace = optarg; break;
+        case 'S': o->stats = 1; break;
         case 'h': fputs(run_usage, stdout); return -1;
         case ':': return cli_usage_error("run", "option '%s' needs a value", argv[optind - 1]);
         default: return cli_usage_error("run", "unknown option '%s'", argv[optind - 1]);
@@ -88,7 +91,16 @@ static int run_outputs(pipeline *pl, const run_opts *o)
     int rc = 3;
     if (o->trace && !(tr = outfile_open(o->trace)))
         goto done;
-    if (pipeline_run(pl, tr ? outfile_fp(tr) : NULL, b, NULL))
+    engine_result *r = malloc(sizeof *r);
+    if (!r)
+        abort();
+    int failed = pipeline_run(pl, tr ? outfile_fp(tr) : NULL, b, r);
+    if (!failed && o->stats)
+        fprintf(stderr, "impsim: %llu events in %.3f s of wall time: %.0f events/s; "
+                "simulated %.0f s\n", (unsigned long long)r->L.changes, r->wall_s,
+                r->wall_s > 0 ? (double)r->L.changes / r->wall_s : 0.0, r->sg_clock);
+    free(r);
+    if (failed)
         goto done;
     if (!(out = outfile_open(o->output ? o->output : "-")))
         goto done;

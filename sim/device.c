@@ -454,8 +454,10 @@ int device_run(const plan *p, ledger *L, const device_hooks *h)
             continue;   /* a task became due while others ran */
         }
         wait_until(&v, next);
-        v.wakes++;
-        L->wakes++;
+        if (!v.stopped) {
+            v.wakes++;
+            L->wakes++;
+        }
     }
     L->duration = v.now;
     if (h->trace && v.traced)

@@ -28,7 +28,7 @@ static int fig_key_ok(const char *k)
     if (!islower((unsigned char)k[0]))
         return 0;
     for (const char *c = k; *c; c++)
-        if (!(islower((unsigned char)*c) || isdigit((unsigned char)*c) ||
+        if (!(isalpha((unsigned char)*c) || isdigit((unsigned char)*c) ||
               *c == '_' || *c == '.' || *c == '-'))
             return 0;
     return k[strlen(k) - 1] != '.';

@@ -1,4 +1,5 @@
 /* lex.c — line tokenizer and file reading for impsim's text inputs. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,6 +224,16 @@ int lex_quantity(const lex_line *ln, int *i, diag_pos pos, units_dim want,
         if (units_parse(t->text, ln->t[*i + 1].text, &tmp, &td) == 0) {
             unit = ln->t[*i + 1].text;
             used = 2;
+        }
+    }
+    if (!unit && want != DIM_NONE && want != DIM__COUNT && *i + 1 < ln->n &&
+        ln->t[*i + 1].kind == TOK_WORD && ln->t[*i + 1].text[0] != '=') {
+        const char *w = ln->t[*i + 1].text;
+        double tmp;
+        units_dim td;
+        if (units_parse("1", w, &tmp, &td) == -2 && (isalpha((unsigned char)w[0]) || w[0] == '/')) {
+            diag_error(d, pos, "found unknown unit '%s', expected %s", w, units_dim_word(want));
+            return -1;
         }
     }
     int rc = units_parse(t->text, unit, si, dim);

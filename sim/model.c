@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "model.h"
 #include "paths.h"
 
@@ -254,7 +255,7 @@ const char *model_name(const model *m)
 const model_bus *model_bus_find(const model *m, const char *name)
 {
     for (int i = 0; i < m->nbus; i++)
-        if (strcmp(m->bus[i].name, name) == 0)
+        if (strcasecmp(m->bus[i].name, name) == 0)
             return &m->bus[i];
     return NULL;
 }

@@ -64,9 +64,8 @@ static void check_periph(const model *m, const scn_periph *p, diag *d)
         return;
     }
     if (p->kind == COMP_UART && b->max_baud > 0 && p->speed > b->max_baud) {
-        char buf[48];
-        diag_error(d, p->pos, "%s on %s runs at most %s; found %.0f baud, expected a lower rate",
-                   b->name, mod, units_format(b->max_baud, DIM_BITRATE, buf, sizeof buf), p->speed);
+        diag_error(d, p->pos, "%s on %s runs at most %.0f baud; found %.0f baud, expected a "
+                   "lower rate", b->name, mod, b->max_baud, p->speed);
     }
 }
 

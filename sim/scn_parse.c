@@ -417,7 +417,11 @@ static int act_cpu(pstate *p, scn_action *a)
         }
         i = save;
     }
-    return act_amount(p, &i, a, DIM_CYCLES, "a cycle count (e.g. 2 Mcycles) or a time on a module (12 ms on imp002)")
+    /* a plain number counts cycles */
+    int plain = i < p->ln->n && p->ln->t[i].kind == TOK_NUMBER && !p->ln->t[i].unit &&
+                (i + 1 >= p->ln->n || p->ln->t[i + 1].kind != TOK_WORD);
+    return act_amount(p, &i, a, plain ? DIM_NONE : DIM_CYCLES,
+                      "a cycle count (e.g. 2 Mcycles) or a time on a module (12 ms on imp002)")
            || expect_end(p, i);
 }
 

@@ -339,7 +339,7 @@ static const err_case err_cases[] = {
     {"module imp004m\ncrystal no\nsleep deep\nduration 1 d\nevery 1 h:\n  cpu 1\n", NULL,
      "t.scn:3:7: error: imp004m without a 32 kHz crystal cannot wake from deep sleep on a timer"},
     {"module imp004m\nduration 1 d\nuart gps on uartQ at 6 Mbaud\n", NULL,
-     "t.scn:3:6: error: uartQ on imp004m runs at most 3 Mbit/s; found 6000000 baud"},
+     "t.scn:3:6: error: uartQ on imp004m runs at most 3000000 baud; found 6000000 baud"},
     {"module imp004m\nduration 1 d\nevery 1 h:\n  nv write 10 B\n", NULL,
      "t.scn:4:3: error: imp004m has no nv table; expected 'persist N B'"},
     {"module imp002\nduration 1 d\nevery 1 h:\n  flash write 10 B\n", NULL,
