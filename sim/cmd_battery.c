@@ -244,9 +244,13 @@ static void battery_print_text(const battery_args *a, const battery_cell *c,
            units_format(battery_load_period(l), DIM_TIME, b1, sizeof b1),
            units_format(battery_load_average(l), DIM_CURRENT, b2,
                         sizeof b2));
-    printf("life       %.1f days = %.3f years, ended by %s\n",
-           r->life_s / 86400.0, r->life_s / (365.25 * 86400.0),
-           battery_end_word(r->ended_by));
+    if (r->life_s < 2 * 86400.0)
+        printf("life       %.2f hours, ended by %s\n", r->life_s / 3600.0,
+               battery_end_word(r->ended_by));
+    else
+        printf("life       %.1f days = %.3f years, ended by %s\n",
+               r->life_s / 86400.0, r->life_s / (365.25 * 86400.0),
+               battery_end_word(r->ended_by));
     printf("delivered  %.1f mAh (%.0f C) of %.0f mAh rated\n",
            r->delivered_C / 3.6, r->delivered_C,
            battery_cell_capacity_C(c) / 3.6);
