@@ -9,8 +9,13 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "config.h"
 #include "device.h"
 #include "engine.h"
+
+#ifndef IMPSIM_SANITIZED
+#define IMPSIM_SANITIZED 0
+#endif
 
 /* The child's simulation context: SimGrid actors take (argc, argv) only. */
 static struct {
@@ -86,9 +91,12 @@ static int engine_child(const plan *p, FILE *trace, int fd)
     engine_ctx.p = p;
     engine_ctx.trace = trace;
     engine_ctx.r = &r;
-    int argc = 2;
-    char a0[] = "impsim", a1[] = "--log=root.thres:critical";
-    char *argv[] = {a0, a1, NULL};
+    /* Under the sanitizers, actors run as threads: ASan cannot follow
+     * SimGrid's default stack-switching contexts. */
+    char a0[] = "impsim", a1[] = "--log=root.thres:critical",
+         a2[] = "--cfg=contexts/factory:thread";
+    char *argv[] = {a0, a1, a2, NULL};
+    int argc = getenv("IMPSIM_THREAD_CONTEXTS") || IMPSIM_SANITIZED ? 3 : 2;
     simgrid_init(&argc, argv);
     if (engine_platform())
         return 1;
