@@ -26,6 +26,15 @@ typedef struct {
     double time_s, charge_C;
 } budget_act;
 
+/* Battery life, when the scenario names a battery (filled by pipeline_life). */
+typedef struct {
+    int present;
+    char cell[128], title[128], model[32];
+    double capacity_C, life_s, delivered_C, soc_end;
+    const char *ended_by;   /* static: battery_end_word() */
+    const char *method;     /* static: "fast-forward" or "full" */
+} budget_battery;
+
 typedef struct {
     char scenario[256], module[32], title[128];
     tick_t duration;
@@ -35,6 +44,7 @@ typedef struct {
     budget_act act[LEDGER_MAX_ACT];
     int nact;
     uint64_t wakes, boots, changes;
+    budget_battery battery;
 } budget;
 
 /* Fill b from ledger L with currents cur[comp][state] (A) at supply

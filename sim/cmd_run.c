@@ -11,7 +11,9 @@
 static const char run_usage[] =
     "Usage: impsim run FILE.scn [OPTIONS]\n"
     "Simulate the scenario and print its energy budget: total charge (C), energy (J),\n"
-    "average current (A), and time and charge per component, power state and activity.\n"
+    "average current (A), and time and charge per component, power state and activity;\n"
+    "with a `battery` in the scenario, the battery life too (time to depletion and what\n"
+    "ended it; periodic schedules are fast-forwarded over whole periods).\n"
     "\n"
     "  --module NAME        run on this module (imp002, imp004m, imp003, or a .model file)\n"
     "  --duration TIME      simulated time, with unit (e.g. 30d, 1y)\n"
@@ -22,6 +24,8 @@ static const char run_usage[] =
     "  -o, --output FILE    write the report to FILE (default: standard output)\n"
     "  --trace FILE.csv     write the current-vs-time profile (change points only):\n"
     "                       time_s,current_A,<component>_A...\n"
+    "  --no-fast-forward    battery life by simulating every event to depletion, even\n"
+    "                       when the schedule is periodic\n"
     "  --stats              print simulation statistics (events, wall time) to stderr\n"
     "  --help               this text\n"
     "\n"
@@ -30,7 +34,7 @@ static const char run_usage[] =
 typedef struct {
     const char *file, *output, *trace;
     report_fmt fmt;
-    int stats;
+    int stats, no_ff;
     cli_list sets;
     char *extra[2];     /* owned: --module / --duration turned into settings */
     int nextra;
@@ -54,7 +58,7 @@ static int run_parse(int argc, char **argv, run_opts *o)
         {"module", required_argument, 0, 'm'}, {"duration", required_argument, 0, 'd'},
         {"set", required_argument, 0, 's'}, {"format", required_argument, 0, 'f'},
         {"output", required_argument, 0, 'o'}, {"trace", required_argument, 0, 't'},
-        {"stats", no_argument, 0, 'S'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"stats", no_argument, 0, 'S'}, {"no-fast-forward", no_argument, 0, 'F'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c;
     opterr = 0;
     optind = 1;
@@ -70,6 +74,7 @@ static int run_parse(int argc, char **argv, run_opts *o)
         case 'o': o->output = optarg; break;
         case 't': o->trace = optarg; break;
         case 'S': o->stats = 1; break;
+        case 'F': o->no_ff = 1; break;
         case 'h': fputs(run_usage, stdout); return -1;
         case ':': return cli_usage_error("run", "option '%s' needs a value", argv[optind - 1]);
         default: return cli_usage_error("run", "unknown option '%s'", argv[optind - 1]);
@@ -82,7 +87,7 @@ static int run_parse(int argc, char **argv, run_opts *o)
     return 0;
 }
 
-static int run_outputs(pipeline *pl, const run_opts *o)
+static int run_outputs(pipeline *pl, const run_opts *o, diag *d)
 {
     outfile *tr = NULL, *out = NULL;
     budget *b = calloc(1, sizeof *b);
@@ -99,9 +104,14 @@ static int run_outputs(pipeline *pl, const run_opts *o)
         fprintf(stderr, "impsim: %llu events in %.3f s of wall time: %.0f events/s; "
                 "simulated %.0f s\n", (unsigned long long)r->L.changes, r->wall_s,
                 r->wall_s > 0 ? (double)r->L.changes / r->wall_s : 0.0, r->sg_clock);
+    engine_result_free(r);
     free(r);
     if (failed)
         goto done;
+    if (pipeline_life(pl, !o->no_ff, b, d)) {
+        rc = diag_count(d) ? 2 : 3;
+        goto done;
+    }
     if (!(out = outfile_open(o->output ? o->output : "-")))
         goto done;
     if (report_write(b, o->fmt, outfile_fp(out)))
@@ -129,7 +139,7 @@ int cmd_run(int argc, char **argv)
             rc = 2;
         } else {
             diag_print(d, stderr);  /* warnings */
-            rc = run_outputs(&pl, &o);
+            rc = run_outputs(&pl, &o, d);
             pipeline_free(&pl);
         }
         diag_print(d, stderr);

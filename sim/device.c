@@ -21,7 +21,7 @@ typedef struct {
     tick_t cal_acc, ka_acc;
     /* trace */
     double last[COMP__COUNT];
-    int traced;
+    int traced, last_radio;
     /* schedule */
     tick_t *due;                /* T_EVERY next run; T_PIN_* next event */
     int *pin_i;                 /* T_PIN_AT index of the next event */
@@ -30,6 +30,11 @@ typedef struct {
 } dev;
 
 /* ---- accounting ---- */
+
+static int radio_on(int s)
+{
+    return s != WIFI_OFF && s != WIFI_STANDBY && s != WIFI_DEEPSLEEP;
+}
 
 static tick_t mul_div(tick_t a, tick_t b, tick_t c)
 {
@@ -51,7 +56,7 @@ static double book_wifi(dev *v, tick_t dt)
     const plan *p = v->p;
     int s = v->st[COMP_WIFI];
     double q = 0;
-    if (s == WIFI_OFF || s == WIFI_STANDBY || s == WIFI_DEEPSLEEP) {
+    if (!radio_on(s)) {
         v->cal_acc = v->ka_acc = 0;
         book(v, COMP_WIFI, s, dt, &q);
         return q;
@@ -89,11 +94,13 @@ static void trace_point(dev *v, tick_t t, const double cur[COMP__COUNT])
 {
     if (!v->h->trace)
         return;
-    if (v->traced && !memcmp(cur, v->last, sizeof v->last))
+    int radio = radio_on(v->st[COMP_WIFI]);
+    if (v->traced && radio == v->last_radio && !memcmp(cur, v->last, sizeof v->last))
         return;
     memcpy(v->last, cur, sizeof v->last);
+    v->last_radio = radio;
     v->traced = 1;
-    v->h->trace(v->h->ctx, t, cur);
+    v->h->trace(v->h->ctx, t, cur, radio);
 }
 
 /* Advance time by dt in the current states, clipped at the end of the run. */
@@ -121,6 +128,8 @@ static void advance(dev *v, tick_t dt)
     v->L->changes++;
     if (v->h->advance)
         v->h->advance(v->h->ctx, v->now);
+    if (v->h->stop && v->h->stop(v->h->ctx))
+        v->stopped = 1;
 }
 
 /* ---- component state helpers ---- */
@@ -461,7 +470,7 @@ int device_run(const plan *p, ledger *L, const device_hooks *h)
     }
     L->duration = v.now;
     if (h->trace && v.traced)
-        h->trace(h->ctx, v.now, v.last);    /* end row: the run's end time */
+        h->trace(h->ctx, v.now, v.last, v.last_radio);  /* end row: the run's end */
     gsl_rng_free(v.rng);
     free(v.due);
     free(v.pin_i);

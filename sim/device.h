@@ -12,9 +12,13 @@ typedef struct {
     /* Called after every advance with the new time: the engine lets SimGrid
      * advance its clock to it. May be NULL. */
     void (*advance)(void *ctx, tick_t now);
-    /* Called at each change point with the start time of a segment and the
-     * mean current of every component over it (A). May be NULL. */
-    void (*trace)(void *ctx, tick_t t, const double cur[COMP__COUNT]);
+    /* Called at each change point with the start time of a segment, the
+     * mean current of every component over it (A) and whether the radio is
+     * on in it; once more at the end of the run. May be NULL. */
+    void (*trace)(void *ctx, tick_t t, const double cur[COMP__COUNT], int radio);
+    /* Polled after every advance: non-zero ends the run there (a battery
+     * that is empty). May be NULL. */
+    int (*stop)(void *ctx);
     void *ctx;
 } device_hooks;
 

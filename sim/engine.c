@@ -1,5 +1,6 @@
 /* engine.c — SimGrid glue: one actor per simulated device, run in a child
- * process, ledger returned through a pipe. */
+ * process; ledger, battery result and captured segments returned through a
+ * pipe. */
 #include <errno.h>
 #include <simgrid/actor.h>
 #include <simgrid/engine.h>
@@ -18,12 +19,20 @@
 #endif
 
 /* The child's simulation context: SimGrid actors take (argc, argv) only. */
-static struct {
-    const plan *p;
-    FILE *trace;
+typedef struct {
+    plan p;                 /* shallow copy, duration possibly overridden */
+    const engine_opts *o;
     engine_result *r;
-    int rc;
-} engine_ctx;
+    battery *bat;
+    int rc, full;
+    /* the open segment */
+    int open, radio;
+    tick_t t0;
+    double i0;
+    size_t cap;
+} engine_child_ctx;
+
+static engine_child_ctx engine_ctx;
 
 static void engine_advance(void *ctx, tick_t now)
 {
@@ -31,15 +40,59 @@ static void engine_advance(void *ctx, tick_t now)
     sg_actor_sleep_until(ticks_to_s(now));
 }
 
-static void engine_trace(void *ctx, tick_t t, const double cur[COMP__COUNT])
+static int engine_stop(void *ctx)
 {
-    FILE *fp = ctx;
+    engine_child_ctx *c = ctx;
+    return c->bat && battery_ended(c->bat) != BATTERY_ALIVE;
+}
+
+static void engine_capture(engine_child_ctx *c, const battery_segment *s)
+{
+    engine_result *r = c->r;
+    if (c->full || (size_t)r->nseg >= ENGINE_MAX_CAPTURE) {
+        c->full = 1;
+        return;
+    }
+    if ((size_t)r->nseg == c->cap) {
+        c->cap = c->cap ? 2 * c->cap : 1024;
+        r->seg = realloc(r->seg, c->cap * sizeof *r->seg);
+        r->seg_t = realloc(r->seg_t, c->cap * sizeof *r->seg_t);
+        if (!r->seg || !r->seg_t)
+            abort();
+    }
+    r->seg[r->nseg] = *s;
+    r->seg_t[r->nseg++] = c->t0;
+}
+
+/* Close the open segment at time t: battery and capture. */
+static void engine_close(engine_child_ctx *c, tick_t t)
+{
+    if (!c->open || t <= c->t0)
+        return;
+    battery_segment s = {c->i0, ticks_to_s(t - c->t0), c->radio};
+    if (c->bat && battery_ended(c->bat) == BATTERY_ALIVE)
+        battery_apply(c->bat, &s);
+    if (c->o->capture)
+        engine_capture(c, &s);
+}
+
+static void engine_segment(void *ctx, tick_t t, const double cur[COMP__COUNT], int radio)
+{
+    engine_child_ctx *c = ctx;
     double total = 0;
-    for (int c = 0; c < COMP__COUNT; c++)
-        total += cur[c];
+    for (int k = 0; k < COMP__COUNT; k++)
+        total += cur[k];
+    engine_close(c, t);
+    c->open = 1;
+    c->t0 = t;
+    c->i0 = total;
+    c->radio = radio;
+    FILE *fp = c->o->trace;
+    if (!fp)
+        return;
     fprintf(fp, "%.15g,%.9g", ticks_to_s(t), total);
-    for (int c = 0; c < COMP__COUNT; c++)
-        fprintf(fp, ",%.9g", cur[c]);
+    for (int k = 0; k < COMP__COUNT; k++)
+        fprintf(fp, ",%.9g", cur[k]);
     fputc('\n', fp);
 }
 
@@ -55,10 +108,11 @@ static void engine_device_actor(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
-    device_hooks h = {engine_advance, engine_ctx.trace ? engine_trace : NULL,
-                      engine_ctx.trace};
-    engine_ctx.r->L = engine_ctx.p->names;
-    engine_ctx.rc = device_run(engine_ctx.p, &engine_ctx.r->L, &h);
+    engine_child_ctx *c = &engine_ctx;
+    int segs = c->o->trace || c->bat || c->o->capture;
+    device_hooks h = {engine_advance, segs ? engine_segment : NULL, engine_stop, c};
+    c->r->L = c->p.names;
+    c->rc = device_run(&c->p, &c->r->L, &h);
 }
 
 /* A one-host platform: the device. Written to a temporary file because
@@ -84,13 +138,23 @@ static int engine_platform(void)
     return ok ? 0 : -1;
 }
 
-static int engine_child(const plan *p, FILE *trace, int fd)
+static int engine_send(int fd, const void *buf, size_t n)
 {
-    engine_result r;
-    memset(&r, 0, sizeof r);
-    engine_ctx.p = p;
-    engine_ctx.trace = trace;
-    engine_ctx.r = &r;
+    const char *b = buf;
+    while (n) {
+        ssize_t w = write(fd, b, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        b += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static void engine_simulate(engine_child_ctx *c)
+{
     /* Under the sanitizers, actors run as threads: ASan cannot follow
      * SimGrid's default stack-switching contexts. */
     char a0[] = "impsim", a1[] = "--log=root.thres:critical",
@@ -98,50 +162,95 @@ static int engine_child(const plan *p, FILE *trace, int fd)
     char *argv[] = {a0, a1, a2, NULL};
     int argc = getenv("IMPSIM_THREAD_CONTEXTS") || IMPSIM_SANITIZED ? 3 : 2;
     simgrid_init(&argc, argv);
-    if (engine_platform())
-        return 1;
+    if (engine_platform()) {
+        c->rc = -2;
+        return;
+    }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    if (trace)
-        engine_trace_header(trace);
+    if (c->o->trace)
+        engine_trace_header(c->o->trace);
     sg_actor_create("device", sg_host_by_name("device"), engine_device_actor, 0, NULL);
     simgrid_run();
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    r.sg_clock = simgrid_get_clock();
-    r.wall_s = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
-    if (trace && fflush(trace))
-        return 1;
-    const char *b = (const char *)&r;
-    size_t left = sizeof r;
-    while (left) {
-        ssize_t w = write(fd, b, left);
-        if (w <= 0)
-            return 1;
-        b += w;
-        left -= (size_t)w;
-    }
-    return engine_ctx.rc ? 2 : 0;
+    c->r->sg_clock = simgrid_get_clock();
+    c->r->wall_s = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
 }
 
-static int engine_read(int fd, engine_result *r)
+static void engine_battery_result(engine_child_ctx *c)
 {
-    char *b = (char *)r;
-    size_t left = sizeof *r;
-    while (left) {
-        ssize_t n = read(fd, b, left);
-        if (n < 0 && errno == EINTR)
+    battery_result *b = &c->r->batt;
+    b->ended_by = battery_ended(c->bat);
+    b->life_s = b->ended_by == BATTERY_ALIVE ? ticks_to_s(c->r->L.duration) : battery_time(c->bat);
+    b->delivered_C = battery_delivered_C(c->bat);
+    b->soc = battery_soc(c->bat);
+    b->voltage_V = battery_voltage(c->bat, 0);
+}
+
+static int engine_child(const plan *p, const engine_opts *o, int fd)
+{
+    engine_result r;
+    memset(&r, 0, sizeof r);
+    engine_child_ctx *c = &engine_ctx;
+    c->p = *p;
+    if (o->duration > 0)
+        c->p.duration = o->duration;
+    c->o = o;
+    c->r = &r;
+    if (o->cell)
+        c->bat = battery_new(o->cell, &o->reg);
+    engine_simulate(c);
+    if (c->rc == -2)
+        return 1;
+    engine_close(c, r.L.duration);
+    if (c->bat)
+        engine_battery_result(c);
+    if (o->trace && fflush(o->trace))
+        return 1;
+    int n = r.nseg;
+    if (engine_send(fd, &r, sizeof r) || (n && (engine_send(fd, r.seg, (size_t)n * sizeof *r.seg) ||
+                                                engine_send(fd, r.seg_t, (size_t)n * sizeof *r.seg_t))))
+        return 1;
+    return c->rc ? 2 : c->full ? 4 : 0;
+}
+
+static int engine_read(int fd, void *buf, size_t n)
+{
+    char *b = buf;
+    while (n) {
+        ssize_t k = read(fd, b, n);
+        if (k < 0 && errno == EINTR)
             continue;
-        if (n <= 0)
+        if (k <= 0)
             return -1;
-        b += n;
-        left -= (size_t)n;
+        b += k;
+        n -= (size_t)k;
     }
     return 0;
 }
 
-int engine_run(const plan *p, FILE *trace, engine_result *r)
+static int engine_receive(int fd, engine_result *r)
 {
+    if (engine_read(fd, r, sizeof *r))
+        return -1;
+    r->seg = NULL;
+    r->seg_t = NULL;
+    if (r->nseg <= 0)
+        return 0;
+    r->seg = malloc((size_t)r->nseg * sizeof *r->seg);
+    r->seg_t = malloc((size_t)r->nseg * sizeof *r->seg_t);
+    if (!r->seg || !r->seg_t)
+        abort();
+    return engine_read(fd, r->seg, (size_t)r->nseg * sizeof *r->seg) ||
+           engine_read(fd, r->seg_t, (size_t)r->nseg * sizeof *r->seg_t) ? -1 : 0;
+}
+
+int engine_run(const plan *p, const engine_opts *opts, engine_result *r)
+{
+    static const engine_opts none;
+    const engine_opts *o = opts ? opts : &none;
     int fds[2];
+    memset(r, 0, sizeof *r);
     if (pipe(fds)) {
         perror("impsim: pipe");
         return -1;
@@ -156,23 +265,35 @@ int engine_run(const plan *p, FILE *trace, engine_result *r)
     }
     if (pid == 0) {
         close(fds[0]);
-        _exit(engine_child(p, trace, fds[1]));
+        _exit(engine_child(p, o, fds[1]));
     }
     close(fds[1]);
-    int got = engine_read(fds[0], r);
+    int got = engine_receive(fds[0], r);
     close(fds[0]);
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
-    if (got || !WIFEXITED(status) || WEXITSTATUS(status) == 1) {
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    if (got || code == 1 || code < 0) {
         fprintf(stderr, "impsim: error: the simulation process failed (%s %d)\n",
                 WIFSIGNALED(status) ? "signal" : "exit status",
-                WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-        return -1;
-    }
-    if (WEXITSTATUS(status) == 2 || r->L.overflow) {
+                WIFSIGNALED(status) ? WTERMSIG(status) : code);
+    } else if (code == 2 || r->L.overflow) {
         fprintf(stderr, "impsim: error: a time total passed the 64-bit tick range\n");
-        return -1;
+    } else if (code == 4) {
+        fprintf(stderr, "impsim: error: more than %d segments to capture\n", ENGINE_MAX_CAPTURE);
+    } else {
+        return 0;
     }
-    return 0;
+    engine_result_free(r);
+    return -1;
+}
+
+void engine_result_free(engine_result *r)
+{
+    free(r->seg);
+    free(r->seg_t);
+    r->seg = NULL;
+    r->seg_t = NULL;
+    r->nseg = 0;
 }

@@ -2,27 +2,48 @@
  *
  * SimGrid's engine can be set up only once per process, so every simulation
  * runs in a fork()ed child: the child initialises SimGrid, starts one actor
- * per simulated device, runs, and sends its ledger back through a pipe.
+ * per simulated device, runs, and sends its results back through a pipe.
  * Several simulations (variants, sweeps, regression checks) therefore run
- * independently and in parallel. */
+ * independently and in parallel.
+ *
+ * The device's current profile is a sequence of segments (change points).
+ * The engine can write it as a CSV trace, apply it to a battery as it goes
+ * (ending the run when the battery is empty), and capture it for the
+ * parent (battery fast-forward). */
 #ifndef IMPSIM_ENGINE_H
 #define IMPSIM_ENGINE_H
 
 #include <stdio.h>
+#include "battery.h"
 #include "ledger.h"
 #include "plan.h"
+
+typedef struct {
+    FILE *trace;                    /* CSV profile, or NULL */
+    tick_t duration;                /* 0: the plan's duration */
+    const battery_cell *cell;       /* drain this battery; stop when empty */
+    battery_regulator reg;          /* with cell */
+    int capture;                    /* send the segments back */
+} engine_opts;
 
 typedef struct {
     ledger L;           /* the run's ledger (activity table from the plan) */
     double sg_clock;    /* SimGrid's clock at the end (s), for cross-checks */
     double wall_s;      /* wall time of the simulation itself */
+    battery_result batt;            /* with opts.cell */
+    int nseg;                       /* with opts.capture */
+    battery_segment *seg;           /* owned: nseg segments */
+    tick_t *seg_t;                  /* owned: start tick of each */
 } engine_result;
 
-/* Simulate plan p from power-on for p->duration. When trace is non-NULL the
- * current-vs-time profile is written to it as CSV (header, change points
- * only; see scenarios/README.md). On success fills *r and returns 0; on
- * failure (child crashed, tick overflow) prints a message to stderr and
+/* Simulate plan p from power-on. opts may be NULL (no trace, no battery,
+ * the plan's duration). On success fills *r (free with engine_result_free)
+ * and returns 0; on failure (child crashed, tick overflow, more than
+ * ENGINE_MAX_CAPTURE segments captured) prints a message to stderr and
  * returns -1. */
-int engine_run(const plan *p, FILE *trace, engine_result *r);
+int engine_run(const plan *p, const engine_opts *opts, engine_result *r);
+void engine_result_free(engine_result *r);
+
+#define ENGINE_MAX_CAPTURE 4000000
 
 #endif

@@ -52,13 +52,105 @@ int pipeline_load(pipeline *pl, const char *path, char *const *sets, int nsets, 
 int pipeline_run(pipeline *pl, FILE *trace, budget *b, engine_result *r)
 {
     engine_result tmp;
-    if (!r)
-        r = &tmp;
-    if (engine_run(&pl->p, trace, r))
+    engine_opts o = {.trace = trace};
+    if (engine_run(&pl->p, &o, r ? r : &tmp))
         return -1;
-    budget_make(b, &r->L, (const double (*)[COMP_MAX_STATES])pl->p.cur, pl->p.supply,
+    const engine_result *res = r ? r : &tmp;
+    budget_make(b, &res->L, (const double (*)[COMP_MAX_STATES])pl->p.cur, pl->p.supply,
                 pl->s->path, model_name(pl->m), pl->s->title);
+    if (!r)
+        engine_result_free(&tmp);
     return 0;
+}
+
+/* Index of the first captured segment starting at or after tick t, or -1
+ * when no segment starts exactly at t. */
+static int life_seg_at(const engine_result *r, tick_t t)
+{
+    int lo = 0, hi = r->nseg;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (r->seg_t[mid] < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < r->nseg && r->seg_t[lo] == t ? lo : -1;
+}
+
+/* Fast-forward: simulate three hyperperiods; if the second and third are
+ * identical segment for segment, run the battery on prefix + period.
+ * Returns 1 when done, 0 when the schedule did not settle (use a full
+ * run), -1 on failure. */
+static int life_fast(pipeline *pl, const battery_cell *cell, const battery_regulator *reg,
+                     battery_result *out)
+{
+    tick_t h = plan_hyperperiod(&pl->p), h3;
+    if (!h || ticks_mul(h, 3, &h3) || ticks_to_s(h3) > PIPELINE_HORIZON_S)
+        return 0;
+    engine_opts o = {.duration = h3, .capture = 1};
+    engine_result r;
+    if (engine_run(&pl->p, &o, &r))
+        return -1;
+    int a = life_seg_at(&r, h), m = life_seg_at(&r, 2 * h), n = r.nseg;
+    int settled = a > 0 && m > a && n - m == m - a;
+    for (int i = 0; settled && i < m - a; i++)
+        settled = r.seg[a + i].current_A == r.seg[m + i].current_A &&
+                  r.seg[a + i].duration_s == r.seg[m + i].duration_s &&
+                  r.seg_t[a + i] - h == r.seg_t[m + i] - 2 * h;
+    int rc = 0;
+    if (settled) {
+        battery_profile prof = {r.seg, a, r.seg + a, m - a, PIPELINE_HORIZON_S, NULL, NULL};
+        rc = battery_run(cell, reg, &prof, out) ? -1 : 1;
+    }
+    engine_result_free(&r);
+    return rc;
+}
+
+static int life_full(pipeline *pl, const battery_cell *cell, const battery_regulator *reg,
+                     battery_result *out)
+{
+    engine_opts o = {.cell = cell, .reg = *reg};
+    if (ticks_from_s(PIPELINE_HORIZON_S, &o.duration))
+        return -1;
+    engine_result r;
+    if (engine_run(&pl->p, &o, &r))
+        return -1;
+    *out = r.batt;
+    engine_result_free(&r);
+    return 0;
+}
+
+int pipeline_life(pipeline *pl, int fast_forward, budget *b, diag *d)
+{
+    const scn *s = pl->s;
+    if (!s->battery[0])
+        return 0;
+    battery_cell *cell = battery_cell_load(s->battery, s->bsets, s->nbsets, d);
+    if (!cell)
+        return -1;
+    battery_regulator reg;
+    battery_regulator_default(&reg);
+    reg.v_module = pl->p.supply;
+    battery_result res;
+    int rc = fast_forward ? life_fast(pl, cell, &reg, &res) : 0;
+    budget_battery *bb = &b->battery;
+    bb->method = rc == 1 ? "fast-forward" : "full";
+    if (rc == 0)
+        rc = life_full(pl, cell, &reg, &res);
+    if (rc >= 0) {
+        bb->present = 1;
+        snprintf(bb->cell, sizeof bb->cell, "%s", battery_cell_name(cell));
+        snprintf(bb->title, sizeof bb->title, "%s", battery_cell_title(cell));
+        snprintf(bb->model, sizeof bb->model, "%s", battery_cell_model(cell));
+        bb->capacity_C = battery_cell_capacity_C(cell);
+        bb->life_s = res.life_s;
+        bb->delivered_C = res.delivered_C;
+        bb->soc_end = res.soc;
+        bb->ended_by = battery_end_word(res.ended_by);
+    }
+    battery_cell_free(cell);
+    return rc < 0 ? -1 : 0;
 }
 
 void pipeline_free(pipeline *pl)

@@ -29,9 +29,22 @@ int pipeline_load(pipeline *pl, const char *path, char *const *sets, int nsets, 
 int pipeline_load_text(pipeline *pl, const char *name, const char *text,
                        char *const *sets, int nsets, diag *d);
 
-/* Simulate and account: fills *b (and *r when not NULL). trace may be
- * NULL. Returns 0, or -1 after printing why. */
+/* Simulate and account: fills *b (and *r when not NULL; free it with
+ * engine_result_free). trace may be NULL. Returns 0, or -1 after printing
+ * why. */
 int pipeline_run(pipeline *pl, FILE *trace, budget *b, engine_result *r);
+
+#define PIPELINE_HORIZON_S (30 * 365.25 * 86400.0)
+
+/* Battery life for the scenario's `battery` (with its battery.* settings):
+ * fills b->battery. When the schedule is periodic and fast_forward is set,
+ * the steady period is found (two equal hyperperiods in a simulation of
+ * three) and the battery is advanced over whole periods; otherwise the
+ * device is simulated event by event until the battery is empty or
+ * PIPELINE_HORIZON_S. Returns 0 (also when the scenario names no battery:
+ * b->battery.present stays 0), or -1 with errors in d (bad cell) or printed
+ * (engine failure). */
+int pipeline_life(pipeline *pl, int fast_forward, budget *b, diag *d);
 
 void pipeline_free(pipeline *pl);
 

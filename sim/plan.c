@@ -318,3 +318,41 @@ void plan_free(plan *p)
     p->task = NULL;
     p->ntask = 0;
 }
+
+static tick_t plan_gcd(tick_t a, tick_t b)
+{
+    while (b) {
+        tick_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/* lcm(a, b), or 0 on overflow. */
+static tick_t plan_lcm(tick_t a, tick_t b)
+{
+    tick_t r;
+    return ticks_mul(a / plan_gcd(a, b), b, &r) ? 0 : r;
+}
+
+tick_t plan_hyperperiod(const plan *p)
+{
+    tick_t h = 1, n = 1;
+    int periodic = 0;
+    for (int i = 0; i < p->ntask && h && n; i++) {
+        const plan_task *t = &p->task[i];
+        if (t->kind == T_PIN_AT || t->kind == T_PIN_POISSON)
+            return 0;
+        if (t->kind == T_EVERY) {
+            h = plan_lcm(h, t->period);
+            periodic = 1;
+        } else if (t->kind == T_NTH) {
+            n = plan_lcm(n, t->nth);
+        }
+    }
+    tick_t r;
+    if (!periodic || !h || !n || ticks_mul(h, n, &r))
+        return 0;
+    return r;
+}

@@ -58,4 +58,10 @@ typedef struct {
 int plan_build(plan *p, const scn *s, const model *m, diag *d);
 void plan_free(plan *p);
 
+/* The plan's hyperperiod: a time H after which the schedule repeats (lcm of
+ * the `every` periods times the lcm of the `every Nth wake` counts), or 0
+ * when the schedule is not periodic (wake-pin tasks) or H does not fit in
+ * the tick range. */
+tick_t plan_hyperperiod(const plan *p);
+
 #endif

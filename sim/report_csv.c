@@ -1,5 +1,7 @@
 /* report_csv.c — the budget as CSV, one row per total, component, state and
- * activity:  section,name,state,time_s,current_A,charge_C,share */
+ * activity, and the battery's life (state = what ended it, time_s = life,
+ * charge_C = delivered, share = of the rated capacity):
+ *   section,name,state,time_s,current_A,charge_C,share */
 #include "report.h"
 
 static double share(double part, double total)
@@ -25,4 +27,8 @@ void report_csv(const budget *b, FILE *fp)
     for (int a = 0; a < b->nact; a++)
         fprintf(fp, "activity,%s,,%.17g,,%.17g,%.17g\n", b->act[a].name, b->act[a].time_s,
                 b->act[a].charge_C, share(b->act[a].charge_C, b->charge_C));
+    if (b->battery.present)
+        fprintf(fp, "battery,%s,%s,%.17g,,%.17g,%.17g\n", b->battery.cell, b->battery.ended_by,
+                b->battery.life_s, b->battery.delivered_C,
+                share(b->battery.delivered_C, b->battery.capacity_C));
 }

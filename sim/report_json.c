@@ -47,5 +47,17 @@ void report_json(const budget *b, FILE *fp)
         fprintf(fp, ", \"time_s\": %.17g, \"charge_C\": %.17g}", b->act[a].time_s,
                 b->act[a].charge_C);
     }
-    fputs("\n  ]\n}\n", fp);
+    fputs("\n  ]", fp);
+    const budget_battery *bb = &b->battery;
+    if (bb->present) {
+        fputs(",\n  \"battery\": {\"cell\": ", fp);
+        report_json_str(fp, bb->cell);
+        fputs(", \"model\": ", fp);
+        report_json_str(fp, bb->model);
+        fprintf(fp, ", \"capacity_C\": %.17g, \"life_s\": %.17g, \"life_days\": %.17g, "
+                "\"ended_by\": \"%s\", \"delivered_C\": %.17g, \"method\": \"%s\"}",
+                bb->capacity_C, bb->life_s, bb->life_s / 86400, bb->ended_by, bb->delivered_C,
+                bb->method);
+    }
+    fputs("\n}\n", fp);
 }

@@ -1,4 +1,5 @@
 /* report_text.c — the budget as a readable table with units. */
+#include <string.h>
 #include "report.h"
 #include "units.h"
 
@@ -48,6 +49,20 @@ static void text_activities(const budget *b, FILE *fp)
     }
 }
 
+static void text_battery(const budget_battery *bb, FILE *fp)
+{
+    char x[32], y[32], z[32];
+    if (!bb->present)
+        return;
+    fprintf(fp, "\nbattery life %s (%.4g days) on %s (%s, model %s)\n",
+            fmt(bb->life_s, DIM_TIME, x), bb->life_s / 86400, bb->cell, bb->title, bb->model);
+    fprintf(fp, "ended by %s; delivered %s of %s rated (%.1f%%); %s\n", bb->ended_by,
+            fmt(bb->delivered_C, DIM_CHARGE, y), fmt(bb->capacity_C, DIM_CHARGE, z),
+            bb->capacity_C > 0 ? 100 * bb->delivered_C / bb->capacity_C : 0,
+            !strcmp(bb->method, "full") ? "simulated event by event"
+                                        : "steady period fast-forwarded");
+}
+
 void report_text(const budget *b, FILE *fp)
 {
     char x[32], y[32], z[32], w[32];
@@ -64,4 +79,5 @@ void report_text(const budget *b, FILE *fp)
             fmt(b->avg_current_A * 86400, DIM_CHARGE, y), b->avg_current_A * 86400 / 3.6);
     text_components(b, fp);
     text_activities(b, fp);
+    text_battery(&b->battery, fp);
 }

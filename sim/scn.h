@@ -64,7 +64,7 @@ typedef enum { SLEEP_DEEP, SLEEP_IDLE, SLEEP_SHALLOW } scn_sleep;
 typedef struct {
     char *path;             /* owned; diag positions point into it */
     char title[128];
-    char module[SCN_NAME];  diag_pos module_pos;
+    char module[256];       diag_pos module_pos;   /* name or .model path */
     int crystal;            /* -1 unset, 0 no, 1 yes */
     diag_pos crystal_pos;
     double supply;          /* V, 0 = module's */

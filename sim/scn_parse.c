@@ -163,7 +163,10 @@ static int st_simple(pstate *p, const char *w)
     }
     if (!strcmp(w, "module")) {
         s->module_pos = at(p, 1);
-        return get_name(p, &i, s->module, "a module name (imp002, imp004m, imp003)") || expect_end(p, i);
+        if (i >= p->ln->n || (p->ln->t[i].kind != TOK_WORD && p->ln->t[i].kind != TOK_STRING))
+            return err(p, i, "a module name (imp002, imp004m, imp003) or a .model file");
+        snprintf(s->module, sizeof s->module, "%s", p->ln->t[i].text);
+        return expect_end(p, i + 1);
     }
     if (!strcmp(w, "crystal")) {
         if (st_word_setting(p, yn, 2, &k, &s->crystal_pos))

@@ -27,6 +27,7 @@ static trun *run_text(const char *text, const char *set1)
     char *sets[1] = {(char *)set1};
     if (pipeline_load_text(&pl, "t.scn", text, sets, set1 ? 1 : 0, d) == 0) {
         t.ok = pipeline_run(&pl, NULL, &t.b, &t.r) == 0;
+        engine_result_free(&t.r);
         pipeline_free(&pl);
     }
     snprintf(t.err, sizeof t.err, "%s", diag_first(d));
