@@ -201,11 +201,41 @@ static void wifi_phase(dev *v, int wstate, int cpu, tick_t dt)
     advance(v, dt);
 }
 
+static void deep_states(dev *v);
+static void boot_os(dev *v);
+
+static int ap_down(const dev *v)
+{
+    for (int i = 0; i < v->p->nap; i++) {
+        tick_t from = v->p->ap_down[2 * i], len = v->p->ap_down[2 * i + 1];
+        if (v->now >= from && v->now - from < len)
+            return 1;
+    }
+    return 0;
+}
+
+/* The access point is gone: SUSPEND_ON_ERROR retries for wifi.retry.time,
+ * deep-sleeps wifi.snooze.time, restarts and tries again, until it is back. */
+static void wifi_offline(dev *v)
+{
+    int save = v->act;
+    while (ap_down(v) && !v->stopped) {
+        v->act = v->p->act_offline;
+        wifi_phase(v, WIFI_SCAN, CPU_IDLE, v->p->retry);
+        deep_states(v);
+        advance(v, v->p->snooze);
+        v->ps = v->p->powersave;
+        boot_os(v);
+    }
+    v->act = save;
+}
+
 static void wifi_connect(dev *v)
 {
     if (v->connected)
         return;
     const plan *p = v->p;
+    wifi_offline(v);
     int save = v->act;
     v->act = p->act_connect;
     v->cal_acc = 0;
@@ -318,13 +348,10 @@ static void run_task(dev *v, const plan_task *t)
         do_step(v, &t->step[i]);
 }
 
-/* Power-on or wake from deep sleep: oscillators, impOS boot, boot task. */
-static void boot(dev *v)
+/* Oscillator start and impOS + Squirrel VM start after deep sleep. */
+static void boot_os(dev *v)
 {
     const plan *p = v->p;
-    v->act = p->act_boot;
-    v->ps = p->powersave;
-    memset(v->enabled, 0, sizeof v->enabled);
     run_cpu(v, CPU_WAKE, p->wake_deep);
     if (p->has_flash) {
         v->st[COMP_FLASH] = FLASH_STANDBY;
@@ -332,21 +359,39 @@ static void boot(dev *v)
     }
     run_cpu(v, CPU_RUN, p->boot);
     v->L->boots++;
+}
+
+/* Power-on or wake from deep sleep: oscillators, impOS boot, boot task. */
+static void boot(dev *v)
+{
+    const plan *p = v->p;
+    v->act = p->act_boot;
+    v->ps = p->powersave;
+    memset(v->enabled, 0, sizeof v->enabled);
+    boot_os(v);
     for (int i = 0; i < p->ntask; i++)
         if (p->task[i].kind == T_BOOT)
             run_task(v, &p->task[i]);
 }
 
-static void deep_sleep(dev *v, tick_t until)
+/* Every component as in deep sleep; RAM (peripheral setup) is lost. */
+static void deep_states(dev *v)
 {
-    wifi_disconnect(v, v->p->act_disconnect);
-    v->act = v->p->act_sleep;
+    v->connected = 0;
+    memset(v->enabled, 0, sizeof v->enabled);
     v->st[COMP_CPU] = CPU_DEEPSLEEP;
     v->st[COMP_WIFI] = WIFI_DEEPSLEEP;
     v->st[COMP_CLK32K] = v->p->crystal ? CLK_XTAL : CLK_OFF;
     v->st[COMP_FLASH] = v->p->has_flash ? FLASH_DPD : FLASH_NONE;
     for (int c = COMP_PERIPH_FIRST; c <= COMP_PERIPH_LAST; c++)
         v->st[c] = PERIPH_OFF;
+}
+
+static void deep_sleep(dev *v, tick_t until)
+{
+    wifi_disconnect(v, v->p->act_disconnect);
+    v->act = v->p->act_sleep;
+    deep_states(v);
     advance(v, until - v->now);
     if (!v->stopped)
         boot(v);

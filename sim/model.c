@@ -190,6 +190,12 @@ model *model_load(const char *name_or_file, const char *const *parts,
     figfile *f = figfile_load(model_path(name_or_file), d);
     if (!f)
         return NULL;
+    return model_from_fig(f, parts, part_pos, nparts, over, nover, d);
+}
+
+model *model_from_fig(figfile *f, const char *const *parts, const diag_pos *part_pos,
+                      int nparts, const fig_entry *over, int nover, diag *d)
+{
     model *m = calloc(1, sizeof *m);
     if (!m)
         abort();

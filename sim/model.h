@@ -50,6 +50,11 @@ const char *model_path(const char *name_or_file);
 model *model_load(const char *name_or_file, const char *const *parts,
                   const diag_pos *part_pos, int nparts,
                   const fig_entry *over, int nover, diag *d);
+
+/* The same from a parsed figure file, which the model takes over (it is
+ * freed with the model, or at once on failure). */
+model *model_from_fig(figfile *f, const char *const *parts, const diag_pos *part_pos,
+                      int nparts, const fig_entry *over, int nover, diag *d);
 void model_free(model *m);
 
 /* Figure accessors. key must be in the schema and (for num/bool/word)

@@ -132,6 +132,13 @@ int pipeline_life(pipeline *pl, int fast_forward, budget *b, diag *d)
     battery_regulator reg;
     battery_regulator_default(&reg);
     reg.v_module = pl->p.supply;
+    reg.kind = s->reg_switching ? BATTERY_REG_SWITCHING : BATTERY_REG_LINEAR;
+    if (s->reg_eff > 0)
+        reg.efficiency = s->reg_eff;
+    if (s->reg_iq >= 0)
+        reg.i_q = s->reg_iq;
+    if (s->reg_wifi_min >= 0)
+        reg.wifi_min_v = s->reg_wifi_min;
     battery_result res;
     int rc = fast_forward ? life_fast(pl, cell, &reg, &res) : 0;
     budget_battery *bb = &b->battery;

@@ -272,6 +272,10 @@ static void plan_module(pctx *c)
     p->ka_tx = sec(c, kb / rate_or_fail(c, "wifi.tx.rate", mp), mp);
     p->ka_rx = sec(c, kb / rate_or_fail(c, "wifi.rx.rate", mp), mp);
     p->flash_dpd_exit = p->has_flash ? mkey(c, "flash.dpd.exit") : 0;
+    p->retry = mkey(c, "wifi.retry.time");
+    p->snooze = mkey(c, "wifi.snooze.time");
+    p->ap_down = s->ap_down;
+    p->nap = s->nap;
     if (p->beacon > p->dtim || p->dtim == 0) {
         diag_error(c->d, mp, "wifi.ps.dtim must be > 0 and >= wifi.ps.beacon.time");
         c->bad = 1;
@@ -289,6 +293,8 @@ int plan_build(plan *p, const scn *s, const model *m, diag *d)
     p->act_connect = act_index(&c, "connect", top);
     p->act_disconnect = act_index(&c, "disconnect", top);
     p->act_sleep = act_index(&c, "sleep", top);
+    if (s->nap)
+        p->act_offline = act_index(&c, "offline", top);
     p->duration = s->duration;
     p->sleep = s->sleep;
     p->wifi_connected = s->wifi_connected;

@@ -45,8 +45,11 @@ typedef struct {
     tick_t scan, join, dhcp, tls, rtt, ps_latency, disconnect;
     tick_t dtim, beacon, cal, cal_interval, ka_interval, ka_tx, ka_rx;
     tick_t flash_dpd_exit;
+    tick_t retry, snooze;           /* SUSPEND_ON_ERROR */
+    const tick_t *ap_down;          /* borrowed: (start, length) pairs */
+    int nap;
     double rc_scale;                /* timer period scale on the RC oscillator */
-    int act_boot, act_wake, act_connect, act_disconnect, act_sleep;
+    int act_boot, act_wake, act_connect, act_disconnect, act_sleep, act_offline;
     plan_task *task;                /* owned */
     int ntask;
     ledger names;                   /* activity table only (times all zero) */

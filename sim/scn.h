@@ -74,6 +74,12 @@ typedef struct {
     int powersave;          /* initial imp.setpowersave */
     uint64_t seed;
     char battery[128];      diag_pos battery_pos;
+    int reg_switching;      /* regulator between battery and module: 0 linear, 1 switching */
+    double reg_eff;         /* switching efficiency, 0..1; 0 = default (90 %) */
+    double reg_iq;          /* A, quiescent; < 0 = default (0) */
+    double reg_wifi_min;    /* V at the battery below which WiFi fails; < 0 = default 2.7 V */
+    tick_t *ap_down;        /* owned: access-point outages, pairs (start, length) */
+    int nap;
     char *parts[4];         /* owned: board parts (flash, regulator) */
     diag_pos part_pos[4];
     int nparts;

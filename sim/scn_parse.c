@@ -187,6 +187,60 @@ static int st_simple(pstate *p, const char *w)
     return 1;   /* not a simple setting */
 }
 
+/* regulator linear|switching [efficiency X %] [quiescent I] [wifi-min V] */
+static int st_regulator(pstate *p)
+{
+    static const char *const kinds[] = {"linear", "switching"};
+    scn *s = p->s;
+    int k = get_word_of(p, 1, kinds, 2), i = 2;
+    if (k < 0)
+        return -1;
+    s->reg_switching = k;
+    while (i < p->ln->n) {
+        static const char *const opts[] = {"efficiency", "quiescent", "wifi-min"};
+        static const units_dim dims[] = {DIM_RATIO, DIM_CURRENT, DIM_VOLTAGE};
+        int o = get_word_of(p, i, opts, 3), start = ++i;
+        double v;
+        units_dim dim;
+        if (o < 0 || lex_quantity(p->ln, &i, p->pos, dims[o], &v, &dim, p->d))
+            return -1;
+        if (v < 0 || (o == 0 && !(v > 0 && v <= 1)) || (o == 2 && v > 40))
+            return err(p, start, o == 0 ? "an efficiency above 0 and at most 100 %"
+                                        : "a non-negative value in range");
+        if (o == 0)
+            s->reg_eff = v;
+        else if (o == 1)
+            s->reg_iq = v;
+        else
+            s->reg_wifi_min = v;
+    }
+    return 0;
+}
+
+/* ap down from TIME for TIME */
+static int st_ap(pstate *p)
+{
+    scn *s = p->s;
+    tick_t from, len;
+    int i = 3;
+    if (!lex_is_word(p->ln, 1, "down") || !lex_is_word(p->ln, 2, "from"))
+        return err(p, lex_is_word(p->ln, 1, "down") ? 2 : 1, "'ap down from TIME for TIME'");
+    if (get_time(p, &i, &from, 1))
+        return -1;
+    if (!lex_is_word(p->ln, i, "for"))
+        return err(p, i, "'for TIME'");
+    i++;
+    if (get_time(p, &i, &len, 0) || expect_end(p, i))
+        return -1;
+    if (s->nap && from < s->ap_down[2 * s->nap - 2] + s->ap_down[2 * s->nap - 1])
+        return err(p, 3, "outages in time order, not overlapping");
+    s->ap_down = xrealloc(s->ap_down, (size_t)(s->nap + 1) * 2 * sizeof *s->ap_down);
+    s->ap_down[2 * s->nap] = from;
+    s->ap_down[2 * s->nap + 1] = len;
+    s->nap++;
+    return 0;
+}
+
 static int st_quantity(pstate *p, const char *w)
 {
     scn *s = p->s;
@@ -214,6 +268,10 @@ static int st_quantity(pstate *p, const char *w)
         s->seed = strtoull(p->ln->t[i].text, NULL, 10);
         return expect_end(p, i + 1);
     }
+    if (!strcmp(w, "regulator"))
+        return st_regulator(p);
+    if (!strcmp(w, "ap"))
+        return st_ap(p);
     if (!strcmp(w, "battery") || !strcmp(w, "part")) {
         if (i >= p->ln->n || p->ln->t[i].kind == TOK_PUNCT)
             return err(p, i, !strcmp(w, "battery") ? "a cell preset or file" : "a board part name or file");
@@ -552,7 +610,7 @@ static int st_top(pstate *p)
     if (!strcmp(w, "boot") || !strcmp(w, "every") || !strcmp(w, "on"))
         return st_header(p, w);
     return err(p, 0, "a statement: scenario, module, crystal, part, supply, duration, sleep, "
-               "wifi-idle, powersave, seed, battery, set, a peripheral (i2c, spi, uart, adc, "
+               "wifi-idle, powersave, seed, battery, regulator, ap, set, a peripheral (i2c, spi, uart, adc, "
                "pwm, sampler, dac) or a task header (boot:, every ...:, on pin ...:)");
 }
 
@@ -576,6 +634,8 @@ static scn *scn_new(const char *name)
     if (!s || !(s->path = strdup(name)))
         abort();
     s->crystal = -1;
+    s->reg_iq = -1;
+    s->reg_wifi_min = -1;
     s->sleep = SLEEP_IDLE;
     s->seed = 1;
     return s;
@@ -693,6 +753,7 @@ void scn_free(scn *s)
         free(s->parts[i]);
     free(s->sets);
     free(s->bsets);
+    free(s->ap_down);
     free(s->task);
     free(s->periph);
     free(s->path);
