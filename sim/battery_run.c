@@ -7,7 +7,7 @@
  * The runner applies two periods segment by segment (exact end detection,
  * currents following the voltage), then jumps n periods with the currents
  * of the last one frozen. n is chosen so that the state of charge moves at
- * most 0.5 % and so that at most half of each remaining margin (state of
+ * most 0.1 % and so that at most half of each remaining margin (state of
  * charge, cut-off voltage, WiFi voltage, extrapolated from the last two
  * periods) is used; a jump that used more than 3/4 of a margin is undone and
  * halved. Near the end the margins are small, n falls to 0 and every
@@ -15,7 +15,7 @@
 #include <math.h>
 #include "battery_impl.h"
 
-#define BATTERY_FF_SOC   0.005
+#define BATTERY_FF_SOC   0.001
 #define BATTERY_FF_SHARE 0.5
 #define BATTERY_FF_LIMIT 0.75
 
