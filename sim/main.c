@@ -13,6 +13,7 @@ static const char usage[] =
     "  run FILE.scn      simulate a scenario; print its energy budget\n"
     "  models [NAME]     list module models, or print one with every figure's source\n"
     "  battery           evaluate a battery cell under a load profile\n"
+    "  check [PATH...]   regression-check scenarios against their .expect files\n"
     "\n"
     "  impsim COMMAND --help   options of a command\n"
     "  --help, --version\n"
@@ -42,7 +43,9 @@ int main(int argc, char **argv)
         return cmd_models(argc - 1, argv + 1);
     if (!strcmp(c, "battery"))
         return cmd_battery(argc - 1, argv + 1);
-    fprintf(stderr, "impsim: error: unknown command '%s'; expected run, models or battery\n"
+    if (!strcmp(c, "check"))
+        return cmd_check(argc - 1, argv + 1);
+    fprintf(stderr, "impsim: error: unknown command '%s'; expected run, models, battery or check\n"
             "Try 'impsim --help'.\n", c);
     return DIAG_EXIT_INPUT;
 }

@@ -60,6 +60,30 @@ check "models lists the three modules" 'grep -q imp002 "$T/models" && grep -q im
 "$IMPSIM" models imp004m > "$T/m" 2>&1
 check "models imp004m prints sources" 'grep -q "wifi.standby.current" "$T/m" && grep -q "documented\|datasheet\|forum\|estimate" "$T/m"'
 
+# impsim check: regression runs against .expect files
+mkdir -p "$T/reg/sub"
+cp "$S/door-sensor-wakepin.scn" "$T/reg/door.scn"
+printf 'module imp004m\nduration 1 d\nsleep idle\nevery 1 h as work:\n  cpu 2 Mcycles\n' > "$T/reg/sub/tiny.scn"
+printf 'module imp004m\nduration 1 d\nevery 1 h:\n  cpu 1 parsecs\n' > "$T/reg/broken.scn"
+"$IMPSIM" check --update "$T/reg" > "$T/upd" 2>&1
+check "check --update creates expect files" '[ -f "$T/reg/door.expect" ] && [ -f "$T/reg/sub/tiny.expect" ] && grep -q "charge_C" "$T/reg/sub/tiny.expect"'
+check "check --update reports the broken scenario" 'grep -q "FAIL.*broken.scn.*parsecs" "$T/upd"'
+rm "$T/reg/broken.scn"
+"$IMPSIM" check "$T/reg" > "$T/chk" 2>&1
+check "check passes on fresh expectations" '[ $? -eq 0 ] && grep -qx "2 passed, 0 failed" "$T/chk"'
+sed -i 's/^\(  charge_C *\)[0-9.]*/\1 1/' "$T/reg/sub/tiny.expect"
+printf 'module imp004m\nduration 1 d\nevery 1 h:\n  cpu 1 parsecs\n' > "$T/reg/broken.scn"
+printf 'module imp004m\n  charge_C 12 furlongs rel 1 %%\n' > "$T/reg/door.expect"
+"$IMPSIM" check "$T/reg" --junit "$T/junit.xml" > "$T/chk" 2>&1
+check "check exits 1 when a figure moved" '[ $? -eq 1 ]'
+check "check says which figure moved, from what to what" 'grep -q "charge_C moved from 1 C to" "$T/chk"'
+check "a malformed expect file is a failure with its position" 'grep -q "door.expect:2:" "$T/chk"'
+check "a scenario that fails to parse is a failure, others still run" 'grep -q "FAIL.*broken.scn" "$T/chk" && grep -qx "0 passed, 3 failed" "$T/chk"'
+check "check writes JUnit XML" 'grep -q "<testsuite" "$T/junit.xml" && grep -q "<failure" "$T/junit.xml"'
+printf 'module imp004m\nmodule imp002 error "no such thing"\n' > "$T/reg/door.expect"
+"$IMPSIM" check "$T/reg/door.scn" > "$T/chk" 2>&1
+check "an expected error that does not happen fails" '[ $? -eq 1 ] && grep -q "an error containing" "$T/chk"'
+
 # same inputs, same bytes
 "$IMPSIM" run "$S/door-sensor-wakepin.scn" --format json > "$T/a" 2>/dev/null
 "$IMPSIM" run "$S/door-sensor-wakepin.scn" --format json > "$T/b" 2>/dev/null

@@ -1,0 +1,23 @@
+/* pool.h — run independent jobs in parallel, one fork()ed child each, at
+ * most `workers` at a time (sweeps, variants, regression checks use every
+ * core). Each job fills a fixed-size result that is copied back. */
+#ifndef IMPSIM_POOL_H
+#define IMPSIM_POOL_H
+
+#include <stddef.h>
+
+/* Job body, run in a child: fill out (size bytes, zeroed before). */
+typedef void (*pool_fn)(int job, void *ctx, void *out);
+
+/* Run jobs 0..njobs-1 with fn, at most workers at once (<= 0: the number of
+ * online CPUs). results holds njobs * size bytes; job i's result lands at
+ * results + i*size. ok[i] is set to 1 when job i's child exited normally
+ * and delivered its result, 0 otherwise (crash: its result stays zeroed).
+ * Returns 0, or -1 when no child could be started (fork/pipe failure). */
+int pool_run(int njobs, int workers, size_t size, pool_fn fn, void *ctx,
+             void *results, int *ok);
+
+/* The number of online CPUs (>= 1). */
+int pool_cpus(void);
+
+#endif
