@@ -8,6 +8,9 @@ int cmd_run(int argc, char **argv);
 int cmd_models(int argc, char **argv);
 int cmd_battery(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_decide(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 
 /* A growable list of strings collected from repeated options (--set).
  * Strings are borrowed from argv. */

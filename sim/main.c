@@ -14,6 +14,7 @@ static const char usage[] =
     "  models [NAME]     list module models, or print one with every figure's source\n"
     "  battery           evaluate a battery cell under a load profile\n"
     "  check [PATH...]   regression-check scenarios against their .expect files\n"
+    "  compare FILE.scn  the scenario on every module/crystal/sleep variant, one table\n"
     "\n"
     "  impsim COMMAND --help   options of a command\n"
     "  --help, --version\n"
@@ -45,7 +46,9 @@ int main(int argc, char **argv)
         return cmd_battery(argc - 1, argv + 1);
     if (!strcmp(c, "check"))
         return cmd_check(argc - 1, argv + 1);
-    fprintf(stderr, "impsim: error: unknown command '%s'; expected run, models, battery or check\n"
+    if (!strcmp(c, "compare"))
+        return cmd_compare(argc - 1, argv + 1);
+    fprintf(stderr, "impsim: error: unknown command '%s'; expected run, models, battery, check or compare\n"
             "Try 'impsim --help'.\n", c);
     return DIAG_EXIT_INPUT;
 }

@@ -1,0 +1,209 @@
+/* matrix.c — shared options and the variant table of compare/decide. */
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lex.h"
+#include "matrix.h"
+#include "units.h"
+
+static int matrix_quantity(const char *opt, const char *arg, units_dim want, double *v)
+{
+    char num[64];
+    int n = units_split(arg);
+    units_dim dim;
+    snprintf(num, sizeof num, "%.*s", n, arg);
+    if (n == 0 || units_parse(num, arg[n] == ' ' ? arg + n + 1 : arg + n, v, &dim) ||
+        dim != want || !(*v > 0))
+        return cli_usage_error(opt + 2, "%s: found '%s', expected %s > 0", opt, arg,
+                               units_dim_word(want));
+    return 0;
+}
+
+static int matrix_long(const char *opt, const char *arg, long lo, long hi, long *v)
+{
+    char *end;
+    *v = strtol(arg, &end, 10);
+    if (!*arg || *end || *v < lo || *v > hi)
+        return cli_usage_error(opt + 2, "%s: found '%s', expected a whole number from %ld to %ld",
+                               opt, arg, lo, hi);
+    return 0;
+}
+
+static int matrix_opt(int c, const char *arg, int accept, matrix_opts *o)
+{
+    long v;
+    switch (c) {
+    case 's': cli_list_push(&o->sets, (char *)arg); return 0;
+    case 'V': return variant_add_user(&o->vs, arg) ? 2 : 0;
+    case 'f':
+        return report_fmt_parse(arg, &o->fmt) ?
+               cli_usage_error("compare", "--format: found '%s', expected text, json or csv", arg) : 0;
+    case 'o': o->output = arg; return 0;
+    case 'j': if (matrix_long("--jobs", arg, 1, 256, &v)) return 2; o->jobs = (int)v; return 0;
+    case 't': return (accept & MX_DECIDE) ? matrix_quantity("--target", arg, DIM_TIME, &o->target_s) : 1;
+    case 'r':
+        if (!(accept & MX_DECIDE))
+            return 1;
+        if (matrix_quantity("--min-ratio", arg, DIM_NONE, &o->min_ratio))
+            return 2;
+        return o->min_ratio > 10 ? cli_usage_error("decide", "--min-ratio: expected 0..10") : 0;
+    case 'p': if (!(accept & MX_SWEEP)) return 1; o->param = arg; return 0;
+    case 'n': if (!(accept & MX_SWEEP) || matrix_long("--steps", arg, 2, 10000, &v)) return (accept & MX_SWEEP) ? 2 : 1; o->steps = (int)v; return 0;
+    case 'l': if (!(accept & MX_SWEEP)) return 1; o->log = 1; return 0;
+    case 'm': if (!(accept & MX_MC) || matrix_long("--monte-carlo", arg, 1, 1000000, &o->mc)) return (accept & MX_MC) ? 2 : 1; return 0;
+    case 'S':
+        if (!(accept & MX_MC) || matrix_long("--seed", arg, 0, 2147483647, &v))
+            return (accept & MX_MC) ? 2 : 1;
+        o->seed = (unsigned long)v;
+        return 0;
+    }
+    return 1;
+}
+
+int matrix_parse(int argc, char **argv, const char *usage, int accept, matrix_opts *o)
+{
+    static const struct option lo[] = {
+        {"set", required_argument, 0, 's'}, {"variant", required_argument, 0, 'V'},
+        {"format", required_argument, 0, 'f'}, {"output", required_argument, 0, 'o'},
+        {"jobs", required_argument, 0, 'j'}, {"target", required_argument, 0, 't'},
+        {"min-ratio", required_argument, 0, 'r'}, {"param", required_argument, 0, 'p'},
+        {"steps", required_argument, 0, 'n'}, {"log", no_argument, 0, 'l'},
+        {"monte-carlo", required_argument, 0, 'm'}, {"seed", required_argument, 0, 'S'},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    memset(o, 0, sizeof *o);
+    o->steps = 20;
+    o->seed = 1;
+    variant_builtin(&o->vs);
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, ":o:j:", lo, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(usage, stdout);
+            return -1;
+        }
+        if (c == ':')
+            return cli_usage_error(argv[0], "option '%s' needs a value", argv[optind - 1]);
+        int rc = c == '?' ? 1 : matrix_opt(c, optarg, accept, o);
+        if (rc == 1)
+            return cli_usage_error(argv[0], "unknown option '%s'", argv[optind - 1]);
+        if (rc)
+            return rc;
+    }
+    if (optind != argc - 1)
+        return cli_usage_error(argv[0], "expected one scenario file (FILE.scn)");
+    o->file = argv[optind];
+    if ((accept & MX_SWEEP) && !o->param)
+        return cli_usage_error(argv[0], "expected --param NAME=LOW..HIGH");
+    return 0;
+}
+
+void matrix_free(matrix_opts *o)
+{
+    cli_list_free(&o->sets);
+    variant_set_free(&o->vs);
+}
+
+static double matrix_change(const variant_result *r, const variant_result *base)
+{
+    if (!r->ok || !base->ok)
+        return NAN;
+    if (r->has_life && base->has_life)
+        return r->life_s / base->life_s - 1;
+    return base->avg_current_A / r->avg_current_A - 1;
+}
+
+static void table_text(const matrix_opts *o, const variant_result *res, FILE *fp)
+{
+    char a[32], b[32], c[32];
+    fprintf(fp, "impsim compare: %s\n\n%-18s %12s %12s %14s %10s  %s\n", o->file, "variant",
+            "avg current", "charge/day", "battery life", "vs imp002", "what it is");
+    for (int i = 0; i < o->vs.n; i++) {
+        const variant_result *r = &res[i];
+        if (!r->ok) {
+            fprintf(fp, "%-18s %12s %12s %14s %10s  %s\n      not possible: %s\n", o->vs.v[i].name,
+                    "-", "-", "-", "-", o->vs.v[i].desc, r->err);
+            continue;
+        }
+        double ch = matrix_change(r, &res[0]);
+        if (r->has_life)
+            snprintf(c, sizeof c, "%.4g d", r->life_s / 86400);
+        else
+            snprintf(c, sizeof c, "(no battery)");
+        char d[32];
+        if (i == 0)
+            snprintf(d, sizeof d, "baseline");
+        else if (isnan(ch))
+            snprintf(d, sizeof d, "-");
+        else
+            snprintf(d, sizeof d, "%+.1f %%", 100 * ch);
+        fprintf(fp, "%-18s %12s %12s %14s %10s  %s\n", o->vs.v[i].name,
+                units_format(r->avg_current_A, DIM_CURRENT, a, sizeof a),
+                units_format(r->charge_day_C, DIM_CHARGE, b, sizeof b), c, d, o->vs.v[i].desc);
+    }
+}
+
+static void table_json(const matrix_opts *o, const variant_result *res, FILE *fp)
+{
+    fputs("{\"scenario\": ", fp);
+    report_json_str(fp, o->file);
+    fputs(", \"baseline\": \"imp002\", \"variants\": [", fp);
+    for (int i = 0; i < o->vs.n; i++) {
+        const variant_result *r = &res[i];
+        fputs(i ? ",\n  {\"name\": " : "\n  {\"name\": ", fp);
+        report_json_str(fp, o->vs.v[i].name);
+        fputs(", \"description\": ", fp);
+        report_json_str(fp, o->vs.v[i].desc);
+        fprintf(fp, ", \"ok\": %s", r->ok ? "true" : "false");
+        if (!r->ok) {
+            fputs(", \"error\": ", fp);
+            report_json_str(fp, r->err);
+            fputs("}", fp);
+            continue;
+        }
+        fprintf(fp, ", \"module\": \"%s\", \"avg_current_A\": %.17g, \"charge_per_day_C\": %.17g",
+                r->module, r->avg_current_A, r->charge_day_C);
+        if (r->has_life)
+            fprintf(fp, ", \"life_s\": %.17g, \"ended_by\": \"%s\"", r->life_s, r->ended_by);
+        double ch = matrix_change(r, &res[0]);
+        if (!isnan(ch))
+            fprintf(fp, ", \"change_vs_baseline\": %.17g", ch);
+        fputs("}", fp);
+    }
+    fputs("\n]}\n", fp);
+}
+
+static void table_csv(const matrix_opts *o, const variant_result *res, FILE *fp)
+{
+    fputs("variant,module,ok,avg_current_A,charge_per_day_C,life_s,ended_by,change_vs_baseline,error\n", fp);
+    for (int i = 0; i < o->vs.n; i++) {
+        const variant_result *r = &res[i];
+        double ch = matrix_change(r, &res[0]);
+        fprintf(fp, "%s,%s,%d,", o->vs.v[i].name, r->module, r->ok);
+        if (r->ok)
+            fprintf(fp, "%.17g,%.17g,", r->avg_current_A, r->charge_day_C);
+        else
+            fputs(",,", fp);
+        if (r->ok && r->has_life)
+            fprintf(fp, "%.17g,%s,", r->life_s, r->ended_by);
+        else
+            fputs(",,", fp);
+        if (!isnan(ch))
+            fprintf(fp, "%.17g", ch);
+        fputs(",\"", fp);
+        for (const char *p = r->ok ? "" : r->err; *p; p++)
+            fputs(*p == '"' ? "\"\"" : (char[]){*p, 0}, fp);
+        fputs("\"\n", fp);
+    }
+}
+
+void matrix_table(const matrix_opts *o, const variant_result *res, FILE *fp)
+{
+    if (o->fmt == REPORT_JSON)
+        table_json(o, res, fp);
+    else if (o->fmt == REPORT_CSV)
+        table_csv(o, res, fp);
+    else
+        table_text(o, res, fp);
+}

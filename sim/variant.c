@@ -1,0 +1,163 @@
+/* variant.c — the variant matrix and running it in parallel. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pipeline.h"
+#include "pool.h"
+#include "variant.h"
+
+static void variant_put(variant_set *vs, const char *name, variant_role role,
+                        const char *desc, const char *const *sets)
+{
+    variant *v = &vs->v[vs->n++];
+    memset(v, 0, sizeof *v);
+    snprintf(v->name, sizeof v->name, "%s", name);
+    snprintf(v->desc, sizeof v->desc, "%s", desc);
+    v->role = role;
+    for (; sets[v->nsets]; v->nsets++)
+        if (!(v->sets[v->nsets] = strdup(sets[v->nsets])))
+            abort();
+}
+
+void variant_builtin(variant_set *vs)
+{
+    static const char *const base[] = {"scenario.module=imp002", NULL};
+    static const char *const deep[] = {"scenario.module=imp004m", "scenario.crystal=yes",
+                                       "scenario.sleep=deep", NULL};
+    static const char *const pin[] = {"scenario.module=imp004m", "scenario.crystal=no",
+                                      "scenario.sleep=deep", NULL};
+    static const char *const stop[] = {"scenario.module=imp004m", "scenario.crystal=no",
+                                       "scenario.sleep=idle", "scenario.wifi-idle=off", NULL};
+    static const char *const shallow[] = {"scenario.module=imp004m", "scenario.crystal=no",
+                                          "scenario.sleep=shallow", "scenario.wifi-idle=off", NULL};
+    static const char *const ps[] = {"scenario.module=imp004m", "scenario.crystal=no",
+                                     "scenario.sleep=idle", "scenario.wifi-idle=connected",
+                                     "scenario.powersave=on", NULL};
+    memset(vs, 0, sizeof *vs);
+    variant_put(vs, "imp002", VAR_BASELINE, "imp002 as the product is today", base);
+    variant_put(vs, "imp004m-deep", VAR_DEEP, "imp004m, 32 kHz crystal, timed deep sleep", deep);
+    variant_put(vs, "imp004m-deep-pin", VAR_DEEP_PIN,
+                "imp004m, no crystal, deep sleep until the wake pin", pin);
+    variant_put(vs, "imp004m-stop", VAR_AWAKE,
+                "imp004m, no crystal, stop mode, WiFi off (~8 uA standby)", stop);
+    variant_put(vs, "imp004m-shallow", VAR_AWAKE,
+                "imp004m, no crystal, shallow sleep, WiFi off", shallow);
+    variant_put(vs, "imp004m-ps", VAR_AWAKE,
+                "imp004m, no crystal, stays associated with power-save", ps);
+}
+
+int variant_add_user(variant_set *vs, const char *spec)
+{
+    const char *colon = strchr(spec, ':');
+    if (!colon || colon == spec || colon - spec >= 48 || vs->n == VARIANT_MAX) {
+        fprintf(stderr, "impsim: error: --variant: found '%s', expected 'NAME: KEY=VALUE ...' "
+                "(at most %d variants)\n", spec, VARIANT_MAX);
+        return -1;
+    }
+    variant *v = &vs->v[vs->n];
+    memset(v, 0, sizeof *v);
+    snprintf(v->name, sizeof v->name, "%.*s", (int)(colon - spec), spec);
+    snprintf(v->desc, sizeof v->desc, "user variant:%s", colon + 1);
+    v->role = VAR_USER;
+    char *rest = strdup(colon + 1);
+    if (!rest)
+        abort();
+    for (char *tok = strtok(rest, " \t"); tok; tok = strtok(NULL, " \t")) {
+        if (v->nsets == VARIANT_MAX_SETS || !strchr(tok, '=')) {
+            fprintf(stderr, "impsim: error: --variant %s: found '%s', expected KEY=VALUE "
+                    "settings (at most %d)\n", v->name, tok, VARIANT_MAX_SETS);
+            free(rest);
+            for (int i = 0; i < v->nsets; i++)
+                free(v->sets[i]);
+            return -1;
+        }
+        if (!(v->sets[v->nsets++] = strdup(tok)))
+            abort();
+    }
+    free(rest);
+    vs->n++;
+    return 0;
+}
+
+void variant_set_free(variant_set *vs)
+{
+    for (int i = 0; i < vs->n; i++)
+        for (int k = 0; k < vs->v[i].nsets; k++)
+            free(vs->v[i].sets[k]);
+    vs->n = 0;
+}
+
+typedef struct {
+    const char *path;
+    char *const *sets;
+    int nsets;
+    const char *extra;
+    const variant_set *vs;
+} variant_ctx;
+
+static void variant_job(int j, void *ctx, void *out)
+{
+    const variant_ctx *c = ctx;
+    const variant *v = &c->vs->v[j];
+    variant_result *r = out;
+    char *all[2 * VARIANT_MAX_SETS + 64];
+    int n = 0;
+    for (int i = 0; i < c->nsets && n < 64 + VARIANT_MAX_SETS; i++)
+        all[n++] = c->sets[i];
+    for (int i = 0; i < v->nsets; i++)
+        all[n++] = v->sets[i];
+    if (c->extra)
+        all[n++] = (char *)c->extra;
+    diag *d = diag_new();
+    pipeline pl;
+    budget *b = calloc(1, sizeof *b);
+    if (!b)
+        abort();
+    if (pipeline_load(&pl, c->path, all, n, d) == 0) {
+        r->ok = pipeline_run(&pl, NULL, b, NULL) == 0 && pipeline_life(&pl, 1, b, d) == 0;
+        pipeline_free(&pl);
+    }
+    if (!r->ok)
+        snprintf(r->err, sizeof r->err, "%s", diag_count(d) ? diag_first(d) : "the simulation failed");
+    snprintf(r->module, sizeof r->module, "%s", b->module);
+    r->avg_current_A = b->avg_current_A;
+    r->charge_day_C = b->avg_current_A * 86400;
+    r->has_life = b->battery.present;
+    r->life_s = b->battery.life_s;
+    r->delivered_C = b->battery.delivered_C;
+    r->ended_by = b->battery.ended_by;
+    free(b);
+    diag_free(d);
+}
+
+int variant_run_all(const char *path, char *const *sets, int nsets, const char *extra,
+                    const variant_set *vs, int workers, variant_result *res)
+{
+    variant_ctx c = {path, sets, nsets, extra, vs};
+    int ok[VARIANT_MAX];
+    if (pool_run(vs->n, workers, sizeof *res, variant_job, &c, res, ok))
+        return -1;
+    for (int i = 0; i < vs->n; i++)
+        if (!ok[i]) {
+            memset(&res[i], 0, sizeof res[i]);
+            snprintf(res[i].err, sizeof res[i].err, "the run crashed");
+        }
+    return 0;
+}
+
+double variant_merit(const variant_result *r)
+{
+    if (r->has_life)
+        return r->life_s;
+    return r->avg_current_A > 0 ? 1.0 / r->avg_current_A : 0;
+}
+
+int variant_best(const variant_set *vs, const variant_result *res, variant_role role)
+{
+    int best = -1;
+    for (int i = 0; i < vs->n; i++)
+        if (vs->v[i].role == role && res[i].ok &&
+            (best < 0 || variant_merit(&res[i]) > variant_merit(&res[best])))
+            best = i;
+    return best;
+}

@@ -1,0 +1,71 @@
+/* variant.h — variants of one scenario (module, crystal, how it waits), run
+ * in parallel and compared: the matrix behind `compare`, `decide` and
+ * `sweep`. */
+#ifndef IMPSIM_VARIANT_H
+#define IMPSIM_VARIANT_H
+
+#include "battery.h"
+
+#define VARIANT_MAX 24
+#define VARIANT_MAX_SETS 24
+
+typedef enum {
+    VAR_BASELINE,       /* imp002 as the product is today */
+    VAR_DEEP,           /* imp004m, crystal, timed deep sleep */
+    VAR_DEEP_PIN,       /* imp004m, no crystal, deep sleep until the wake pin */
+    VAR_AWAKE,          /* imp004m, no crystal, no deep sleep: the candidates */
+    VAR_USER            /* --variant */
+} variant_role;
+
+typedef struct {
+    char name[48];
+    char desc[160];
+    variant_role role;
+    char *sets[VARIANT_MAX_SETS];   /* owned: settings, after the user's */
+    int nsets;
+} variant;
+
+typedef struct {
+    int ok;
+    char err[512];
+    char module[32];
+    double avg_current_A, charge_day_C;
+    int has_life;
+    double life_s, delivered_C;
+    const char *ended_by;           /* static */
+} variant_result;
+
+typedef struct {
+    variant v[VARIANT_MAX];
+    int n;
+} variant_set;
+
+/* The built-in matrix: imp002 baseline; imp004m with crystal and timed deep
+ * sleep; imp004m without crystal in deep sleep until the wake pin; imp004m
+ * without crystal in stop mode (WiFi in standby), in shallow sleep, and
+ * associated with power-save. */
+void variant_builtin(variant_set *vs);
+
+/* Add a user variant from "NAME: KEY=VALUE KEY=VALUE ..." (keys as for
+ * --set). Returns 0, or -1 after printing why (names the argument). */
+int variant_add_user(variant_set *vs, const char *spec);
+
+void variant_set_free(variant_set *vs);
+
+/* Run scenario `path` under every variant, with the user's settings
+ * sets[0..nsets) first, `extra` (may be NULL) last, in parallel (workers
+ * <= 0: all CPUs). res has vs->n entries. Returns 0, or -1 when the runs
+ * could not be started. A variant that fails (e.g. a capability it lacks)
+ * has ok = 0 and err set; that is not a failure of the call. */
+int variant_run_all(const char *path, char *const *sets, int nsets, const char *extra,
+                    const variant_set *vs, int workers, variant_result *res);
+
+/* Index of the best (longest life, else lowest average current) successful
+ * variant with role r, or -1. */
+int variant_best(const variant_set *vs, const variant_result *res, variant_role r);
+
+/* The figure variants are ranked by: life when both have one, else the
+ * inverse of the average current (so "more is better" either way). */
+double variant_merit(const variant_result *r);
+
+#endif
