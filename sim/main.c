@@ -15,6 +15,7 @@ static const char usage[] =
     "  battery           evaluate a battery cell under a load profile\n"
     "  check [PATH...]   regression-check scenarios against their .expect files\n"
     "  compare FILE.scn  the scenario on every module/crystal/sleep variant, one table\n"
+    "  decide FILE.scn   can deep sleep and the 32 kHz crystal be dropped? (exit 0 yes, 1 no)\n"
     "\n"
     "  impsim COMMAND --help   options of a command\n"
     "  --help, --version\n"
@@ -48,7 +49,9 @@ int main(int argc, char **argv)
         return cmd_check(argc - 1, argv + 1);
     if (!strcmp(c, "compare"))
         return cmd_compare(argc - 1, argv + 1);
-    fprintf(stderr, "impsim: error: unknown command '%s'; expected run, models, battery, check or compare\n"
+    if (!strcmp(c, "decide"))
+        return cmd_decide(argc - 1, argv + 1);
+    fprintf(stderr, "impsim: error: unknown command '%s'; expected run, models, battery, check, compare, decide or sweep\n"
             "Try 'impsim --help'.\n", c);
     return DIAG_EXIT_INPUT;
 }

@@ -2,12 +2,14 @@
 #include <string.h>
 #include "pipeline.h"
 #include "scn_check.h"
+#include "scn_param.h"
 
 static int pipeline_finish(pipeline *pl, char *const *sets, int nsets, diag *d)
 {
     scn *s = pl->s;
     for (int i = 0; i < nsets; i++)
-        if (scn_set(s, sets[i], d))
+        if (!strncmp(sets[i], "scenario.every=", 15) ? scn_set_every(s, sets[i] + 15, d)
+                                                      : scn_set(s, sets[i], d))
             return -1;
     if (!s->module[0]) {
         diag_pos top = {s->path, 1, 1};

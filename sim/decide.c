@@ -1,0 +1,313 @@
+/* decide.c — verdict, break-even wake interval (GSL Brent root finding over
+ * the wake period) and sensitivity to the model's figures. */
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_roots.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "decide.h"
+#include "pipeline.h"
+#include "pool.h"
+#include "scn_param.h"
+
+/* ---- steady average current at a wake period ---- */
+
+static int decide_load(const char *path, char *const *sets, int nsets, const variant *v,
+                       const char *extra1, const char *extra2, pipeline *pl, diag *d)
+{
+    char *all[160];
+    int n = 0;
+    for (int i = 0; i < nsets && n < 100; i++)
+        all[n++] = sets[i];
+    for (int i = 0; v && i < v->nsets; i++)
+        all[n++] = v->sets[i];
+    if (extra1)
+        all[n++] = (char *)extra1;
+    if (extra2)
+        all[n++] = (char *)extra2;
+    return pipeline_load(pl, path, all, n, d);
+}
+
+static int decide_charge(pipeline *pl, tick_t dur, double *q)
+{
+    pl->p.duration = dur;
+    budget *b = malloc(sizeof *b);
+    if (!b)
+        abort();
+    int rc = pipeline_run(pl, NULL, b, NULL);
+    *q = b->charge_C;
+    free(b);
+    return rc;
+}
+
+int decide_steady_current(const char *path, char *const *sets, int nsets, const variant *v,
+                          double period_s, double *amps, diag *d)
+{
+    char every[64];
+    snprintf(every, sizeof every, "scenario.every=%.17g s", period_s);
+    pipeline pl;
+    if (decide_load(path, sets, nsets, v, period_s > 0 ? every : NULL, NULL, &pl, d))
+        return -1;
+    tick_t h = plan_hyperperiod(&pl.p), h2, h3;
+    double q2, q3;
+    int rc = -1;
+    if (!h || ticks_mul(h, 2, &h2) || ticks_mul(h, 3, &h3)) {
+        diag_pos top = {path, 1, 1};
+        diag_error(d, top, "the schedule is not periodic (wake-pin tasks): no steady current");
+    } else if (decide_charge(&pl, h2, &q2) == 0 && decide_charge(&pl, h3, &q3) == 0) {
+        *amps = (q3 - q2) / ticks_to_s(h);
+        rc = 0;
+    }
+    pipeline_free(&pl);
+    return rc;
+}
+
+/* ---- verdict ---- */
+
+static void decide_verdict(const matrix_opts *o, decide_result *r)
+{
+    const variant_result *deep = &r->res[r->deep], *best = &r->res[r->best];
+    r->ratio = variant_merit(best) / variant_merit(deep);
+    int by_target = o->target_s > 0 && best->has_life;
+    double min_ratio = o->min_ratio > 0 ? o->min_ratio : (by_target ? 0 : 0.9);
+    int ok_t = by_target && best->life_s >= o->target_s;
+    int ok_r = min_ratio > 0 && r->ratio >= min_ratio;
+    r->can_drop = ok_t || ok_r;
+    if (by_target && (!min_ratio || ok_t || !ok_r)) {
+        r->criterion = "battery life >= target";
+        r->margin = best->life_s / o->target_s - 1;
+    } else {
+        r->criterion = "battery life >= min-ratio x the deep-sleep variant's";
+        r->margin = r->ratio - min_ratio;
+    }
+}
+
+/* ---- break-even ---- */
+
+typedef struct {
+    const matrix_opts *o;
+    const variant *deep, *awake;
+    int failed;
+} be_ctx;
+
+/* deep - awake steady current at period exp(x): positive when the awake
+ * variant draws less (below the break-even interval). */
+static double be_fn(double x, void *p)
+{
+    be_ctx *c = p;
+    double a, b;
+    diag *d = diag_new();
+    if (decide_steady_current(c->o->file, c->o->sets.v, c->o->sets.n, c->deep, exp(x), &a, d) ||
+        decide_steady_current(c->o->file, c->o->sets.v, c->o->sets.n, c->awake, exp(x), &b, d)) {
+        c->failed = 1;
+        a = b = 0;
+    }
+    diag_free(d);
+    return a - b;
+}
+
+void decide_break_even(const matrix_opts *o, decide_result *r)
+{
+    be_ctx c = {o, &o->vs.v[r->deep], &o->vs.v[r->best], 0};
+    r->be_status = -1;
+    r->be_lo_s = 1;
+    r->be_hi_s = 7 * 86400.0;
+    double lo = log(r->be_lo_s), hi = log(r->be_hi_s), target = log(r->period_s);
+    /* bracket on a coarse log grid; of several sign changes (very short
+     * periods where the work overruns the period are meaningless), take
+     * the one nearest the scenario's own period; then Brent */
+    enum { GRID = 24 };
+    double xs[GRID + 1], fs[GRID + 1];
+    for (int i = 0; i <= GRID && !c.failed; i++) {
+        xs[i] = lo + (hi - lo) * i / GRID;
+        fs[i] = be_fn(xs[i], &c);
+    }
+    if (c.failed) {
+        snprintf(r->be_note, sizeof r->be_note, "could not be computed");
+        return;
+    }
+    int at = -1;
+    for (int i = 0; i < GRID; i++)
+        if ((fs[i] > 0) != (fs[i + 1] > 0) &&
+            (at < 0 || fabs(xs[i] - target) < fabs(xs[at] - target)))
+            at = i;
+    if (at < 0) {
+        r->be_status = fs[GRID] > 0 ? 2 : 1;
+        return;
+    }
+    double x0 = xs[at], x1 = xs[at + 1];
+    gsl_function F = {be_fn, &c};
+    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    gsl_root_fsolver_set(s, &F, x0, x1);
+    for (int it = 0; it < 60; it++) {
+        gsl_root_fsolver_iterate(s);
+        double a = gsl_root_fsolver_x_lower(s), b = gsl_root_fsolver_x_upper(s);
+        if (gsl_root_test_interval(a, b, 0, 1e-6) == GSL_SUCCESS)
+            break;
+    }
+    r->be_period_s = exp(gsl_root_fsolver_root(s));
+    r->be_status = c.failed ? -1 : 0;
+    gsl_root_fsolver_free(s);
+}
+
+/* ---- sensitivity ---- */
+
+typedef struct {
+    const matrix_opts *o;
+    const variant *deep, *awake;
+    char (*keys)[64];
+    double *vals;
+    units_dim *dims;
+    int periodic;
+} sens_ctx;
+
+typedef struct {
+    int ok;
+    double deep, awake;
+} sens_out;
+
+static void sens_job(int j, void *ctx, void *out)
+{
+    const sens_ctx *c = ctx;
+    sens_out *r = out;
+    char set[160];
+    const char *extra = NULL;
+    if (j > 0) {
+        snprintf(set, sizeof set, "model.%s=%.17g %s", c->keys[j - 1], c->vals[j - 1] * 1.25,
+                 units_si_name(c->dims[j - 1]));
+        extra = set;
+    }
+    diag *d = diag_new();
+    const variant *vv[2] = {c->deep, c->awake};
+    double amps[2];
+    char *sets[128];
+    int n = 0;
+    for (int i = 0; i < c->o->sets.n && n < 120; i++)
+        sets[n++] = c->o->sets.v[i];
+    if (extra)
+        sets[n++] = (char *)extra;
+    r->ok = 1;
+    for (int k = 0; k < 2 && r->ok; k++) {
+        if (c->periodic) {  /* steady state: three hyperperiods, not the whole duration */
+            r->ok = decide_steady_current(c->o->file, sets, n, vv[k], 0, &amps[k], d) == 0;
+            continue;
+        }
+        pipeline pl;
+        budget *b = malloc(sizeof *b);
+        if (!b)
+            abort();
+        r->ok = decide_load(c->o->file, sets, n, vv[k], NULL, NULL, &pl, d) == 0;
+        if (r->ok) {
+            r->ok = pipeline_run(&pl, NULL, b, NULL) == 0;
+            amps[k] = b->avg_current_A;
+            pipeline_free(&pl);
+        }
+        free(b);
+    }
+    r->deep = amps[0];
+    r->awake = amps[1];
+    diag_free(d);
+}
+
+static int sens_keys(const matrix_opts *o, const variant *v, sens_ctx *c)
+{
+    diag *d = diag_new();
+    pipeline pl;
+    int n = 0;
+    if (decide_load(o->file, o->sets.v, o->sets.n, v, NULL, NULL, &pl, d) == 0) {
+        const figfile *f = pl.m->fig;
+        c->keys = calloc((size_t)f->n + 1, sizeof *c->keys);
+        c->vals = calloc((size_t)f->n + 1, sizeof *c->vals);
+        c->dims = calloc((size_t)f->n + 1, sizeof *c->dims);
+        if (!c->keys || !c->vals || !c->dims)
+            abort();
+        for (int i = 0; i < f->n; i++) {
+            const fig_entry *e = &f->v[i];
+            if (e->kind != FIG_NUMBER || e->value <= 0 || strlen(e->key) >= 64 ||
+                (e->dim != DIM_CURRENT && e->dim != DIM_TIME && e->dim != DIM_CYCLES &&
+                 e->dim != DIM_BYTES && e->dim != DIM_BITRATE))
+                continue;
+            snprintf(c->keys[n], 64, "%s", e->key);
+            c->vals[n] = e->value;
+            c->dims[n++] = e->dim;
+        }
+        pipeline_free(&pl);
+    }
+    diag_free(d);
+    return n;
+}
+
+static int sens_cmp(const void *a, const void *b)
+{
+    double x = fabs(((const decide_sens *)a)->delta), y = fabs(((const decide_sens *)b)->delta);
+    return (x < y) - (x > y);
+}
+
+static void decide_sensitivity(const matrix_opts *o, decide_result *r)
+{
+    sens_ctx c = {o, &o->vs.v[r->deep], &o->vs.v[r->best], NULL, NULL, NULL, r->period_s > 0};
+    int n = sens_keys(o, c.awake, &c);
+    sens_out *out = calloc((size_t)n + 1, sizeof *out);
+    int *ok = calloc((size_t)n + 1, sizeof *ok);
+    decide_sens *all = calloc((size_t)n + 1, sizeof *all);
+    if (!out || !ok || !all)
+        abort();
+    if (n && pool_run(n + 1, o->jobs, sizeof *out, sens_job, &c, out, ok) == 0 && ok[0] && out[0].ok) {
+        double base = out[0].deep / out[0].awake;
+        int m = 0;
+        for (int i = 1; i <= n; i++)
+            if (ok[i] && out[i].ok) {
+                double q = out[i].deep / out[i].awake;
+                if (q == base)
+                    continue;
+                snprintf(all[m].key, sizeof all[m].key, "%s", c.keys[i - 1]);
+                all[m].base = c.vals[i - 1];
+                all[m++].delta = q / base - 1;
+            }
+        qsort(all, (size_t)m, sizeof *all, sens_cmp);
+        r->nsens = m < DECIDE_MAX_SENS ? m : DECIDE_MAX_SENS;
+        memcpy(r->sens, all, (size_t)r->nsens * sizeof *all);
+    }
+    free(out);
+    free(ok);
+    free(all);
+    free(c.keys);
+    free(c.vals);
+    free(c.dims);
+}
+
+int decide_run(const matrix_opts *o, decide_result *r)
+{
+    memset(r, 0, sizeof *r);
+    if (variant_run_all(o->file, o->sets.v, o->sets.n, NULL, &o->vs, o->jobs, r->res))
+        return 3;
+    r->deep = variant_best(&o->vs, r->res, VAR_DEEP);
+    r->best = variant_best(&o->vs, r->res, VAR_AWAKE);
+    r->pin = variant_best(&o->vs, r->res, VAR_DEEP_PIN);
+    if (r->deep < 0 || r->best < 0) {
+        fprintf(stderr, "%s\n", r->res[r->deep < 0 ? 1 : 3].err);
+        return 2;
+    }
+    if (o->target_s > 0 && !r->res[r->best].has_life) {
+        fprintf(stderr, "impsim: error: --target needs a battery: add a 'battery' statement "
+                "to %s\n", o->file);
+        return 2;
+    }
+    decide_verdict(o, r);
+    diag *d = diag_new();
+    pipeline pl;
+    tick_t per;
+    if (decide_load(o->file, o->sets.v, o->sets.n, NULL, NULL, NULL, &pl, d) == 0) {
+        r->period_s = scn_every_base(pl.s, &per) == 0 ? ticks_to_s(per) : 0;
+        pipeline_free(&pl);
+    }
+    diag_free(d);
+    if (r->period_s > 0)
+        decide_break_even(o, r);
+    else {
+        r->be_status = -1;
+        snprintf(r->be_note, sizeof r->be_note, "the scenario has no timed wake (wake pin only)");
+    }
+    decide_sensitivity(o, r);
+    return 0;
+}

@@ -1,0 +1,46 @@
+/* decide.h — the decision: can this product drop deep sleep and the 32 kHz
+ * crystal on the imp004m? Verdict with margin, break-even wake interval and
+ * sensitivity. */
+#ifndef IMPSIM_DECIDE_H
+#define IMPSIM_DECIDE_H
+
+#include "matrix.h"
+
+#define DECIDE_MAX_SENS 8
+
+typedef struct {
+    char key[64];
+    double base, delta;     /* relative change of the life (or current) ratio */
+} decide_sens;
+
+typedef struct {
+    variant_result res[VARIANT_MAX];
+    int deep, best, pin;            /* indices; -1 when not possible */
+    int can_drop;
+    double ratio;                   /* best / deep (life, else inverse current) */
+    double margin;                  /* ratio - min_ratio, or life/target - 1 */
+    const char *criterion;          /* static text */
+    /* break-even */
+    int be_status;                  /* 0 found, 1 deep always better, 2 awake always better, -1 n/a */
+    double be_period_s, be_lo_s, be_hi_s, period_s;
+    char be_note[160];
+    decide_sens sens[DECIDE_MAX_SENS];
+    int nsens;
+} decide_result;
+
+/* Steady average current (A) of scenario `path` with settings sets +
+ * variant v, the first `every` task's period set to period_s (<= 0: as
+ * written): the charge of one hyperperiod after two (Q(3H) - Q(2H)) / H.
+ * Returns 0, or -1 after recording an error in d. */
+int decide_steady_current(const char *path, char *const *sets, int nsets, const variant *v,
+                          double period_s, double *amps, diag *d);
+
+/* The break-even wake interval between variants r->deep and r->best of
+ * o->vs around the scenario's period r->period_s (> 0): fills r->be_*. */
+void decide_break_even(const matrix_opts *o, decide_result *r);
+
+/* Run everything `decide` reports. Returns 0, or 2 (bad input: error
+ * printed) or 3 (system failure). */
+int decide_run(const matrix_opts *o, decide_result *r);
+
+#endif
