@@ -16,6 +16,7 @@ static const char usage[] =
     "  check [PATH...]   regression-check scenarios against their .expect files\n"
     "  compare FILE.scn  the scenario on every module/crystal/sleep variant, one table\n"
     "  decide FILE.scn   can deep sleep and the 32 kHz crystal be dropped? (exit 0 yes, 1 no)\n"
+    "  sweep FILE.scn    battery life of every variant across a parameter's range\n"
     "\n"
     "  impsim COMMAND --help   options of a command\n"
     "  --help, --version\n"
@@ -51,6 +52,8 @@ int main(int argc, char **argv)
         return cmd_compare(argc - 1, argv + 1);
     if (!strcmp(c, "decide"))
         return cmd_decide(argc - 1, argv + 1);
+    if (!strcmp(c, "sweep"))
+        return cmd_sweep(argc - 1, argv + 1);
     fprintf(stderr, "impsim: error: unknown command '%s'; expected run, models, battery, check, compare, decide or sweep\n"
             "Try 'impsim --help'.\n", c);
     return DIAG_EXIT_INPUT;

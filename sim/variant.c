@@ -91,14 +91,15 @@ typedef struct {
     const char *path;
     char *const *sets;
     int nsets;
-    const char *extra;
+    char *const *extra;     /* one per row, or NULL */
     const variant_set *vs;
 } variant_ctx;
 
 static void variant_job(int j, void *ctx, void *out)
 {
     const variant_ctx *c = ctx;
-    const variant *v = &c->vs->v[j];
+    const variant *v = &c->vs->v[j % c->vs->n];
+    const char *extra = c->extra ? c->extra[j / c->vs->n] : NULL;
     variant_result *r = out;
     char *all[2 * VARIANT_MAX_SETS + 64];
     int n = 0;
@@ -106,8 +107,8 @@ static void variant_job(int j, void *ctx, void *out)
         all[n++] = c->sets[i];
     for (int i = 0; i < v->nsets; i++)
         all[n++] = v->sets[i];
-    if (c->extra)
-        all[n++] = (char *)c->extra;
+    if (extra)
+        all[n++] = (char *)extra;
     diag *d = diag_new();
     pipeline pl;
     budget *b = calloc(1, sizeof *b);
@@ -130,19 +131,29 @@ static void variant_job(int j, void *ctx, void *out)
     diag_free(d);
 }
 
-int variant_run_all(const char *path, char *const *sets, int nsets, const char *extra,
-                    const variant_set *vs, int workers, variant_result *res)
+int variant_run_rows(const char *path, char *const *sets, int nsets, char *const *extra,
+                     int rows, const variant_set *vs, int workers, variant_result *res)
 {
     variant_ctx c = {path, sets, nsets, extra, vs};
-    int ok[VARIANT_MAX];
-    if (pool_run(vs->n, workers, sizeof *res, variant_job, &c, res, ok))
-        return -1;
-    for (int i = 0; i < vs->n; i++)
+    int n = rows * vs->n;
+    int *ok = calloc((size_t)n + 1, sizeof *ok);
+    if (!ok)
+        abort();
+    int rc = pool_run(n, workers, sizeof *res, variant_job, &c, res, ok);
+    for (int i = 0; i < n && !rc; i++)
         if (!ok[i]) {
             memset(&res[i], 0, sizeof res[i]);
             snprintf(res[i].err, sizeof res[i].err, "the run crashed");
         }
-    return 0;
+    free(ok);
+    return rc;
+}
+
+int variant_run_all(const char *path, char *const *sets, int nsets, const char *extra,
+                    const variant_set *vs, int workers, variant_result *res)
+{
+    char *e[1] = {(char *)extra};
+    return variant_run_rows(path, sets, nsets, extra ? e : NULL, 1, vs, workers, res);
 }
 
 double variant_merit(const variant_result *r)

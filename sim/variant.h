@@ -60,6 +60,11 @@ void variant_set_free(variant_set *vs);
 int variant_run_all(const char *path, char *const *sets, int nsets, const char *extra,
                     const variant_set *vs, int workers, variant_result *res);
 
+/* The same for `rows` rows, row r with the extra setting extra[r] last (a
+ * sweep): res holds rows * vs->n results, row-major. */
+int variant_run_rows(const char *path, char *const *sets, int nsets, char *const *extra,
+                     int rows, const variant_set *vs, int workers, variant_result *res);
+
 /* Index of the best (longest life, else lowest average current) successful
  * variant with role r, or -1. */
 int variant_best(const variant_set *vs, const variant_result *res, variant_role r);

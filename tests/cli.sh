@@ -84,6 +84,23 @@ printf 'module imp004m\nmodule imp002 error "no such thing"\n' > "$T/reg/door.ex
 "$IMPSIM" check "$T/reg/door.scn" > "$T/chk" 2>&1
 check "an expected error that does not happen fails" '[ $? -eq 1 ] && grep -q "an error containing" "$T/chk"'
 
+# compare / decide / sweep
+"$IMPSIM" compare "$S/env-sensor-15min.scn" --format json > "$T/cmp.json" 2> "$T/err"
+check "compare runs and lists the variants" '[ $? -eq 0 ] && grep -q "imp004m-stop" "$T/cmp.json" && grep -q "change_vs_baseline" "$T/cmp.json"'
+check "compare reports a variant the scenario cannot run on" 'grep -q "cannot wake from deep sleep on a timer" "$T/cmp.json"'
+"$IMPSIM" compare "$S/env-sensor-15min.scn" --variant "fast: scenario.every=5min" --format csv > "$T/cmp.csv" 2>&1
+check "compare --variant adds a row" 'grep -q "^fast,imp004m,1," "$T/cmp.csv"'
+"$IMPSIM" decide "$S/env-sensor-15min.scn" > "$T/dec" 2>&1; rc=$?
+check "decide says no for the 15-min sensor (exit 1)" '[ $rc -eq 1 ] && grep -q "Answer:   NO" "$T/dec" && grep -q "break-even wake interval" "$T/dec"'
+"$IMPSIM" decide "$S/env-sensor-15min.scn" --min-ratio 0.5 --format json > "$T/dec.json" 2>&1; rc=$?
+check "decide says yes at a lower bar (exit 0)" '[ $rc -eq 0 ] && grep -q "\"can_drop\": true" "$T/dec.json"'
+"$IMPSIM" decide "$S/env-sensor-15min.scn" --target 12parsecs > /dev/null 2> "$T/err"; rc=$?
+check "decide with a bad target exits 2" '[ $rc -eq 2 ] && grep -q "expected a time" "$T/err"'
+"$IMPSIM" sweep "$S/env-sensor-15min.scn" --param every=30s..10min --steps 4 --log > "$T/sw.csv" 2>&1
+check "sweep writes CSV with a marked break-even" '[ $? -eq 0 ] && head -1 "$T/sw.csv" | grep -q "^scenario.every_s,imp002_life_s" && grep -q ",[0-9.e+]*$" "$T/sw.csv" && [ "$(wc -l < "$T/sw.csv")" -eq 5 ]'
+"$IMPSIM" sweep "$S/env-sensor-15min.scn" --param every=10min..1min > /dev/null 2> "$T/err"
+check "sweep with a reversed range exits 2" '[ $? -eq 2 ] && grep -q "expected NAME=LOW..HIGH" "$T/err"'
+
 # same inputs, same bytes
 "$IMPSIM" run "$S/door-sensor-wakepin.scn" --format json > "$T/a" 2>/dev/null
 "$IMPSIM" run "$S/door-sensor-wakepin.scn" --format json > "$T/b" 2>/dev/null

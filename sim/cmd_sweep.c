@@ -1,0 +1,247 @@
+/* cmd_sweep.c — `impsim sweep FILE.scn --param NAME=LO..HI`: battery life of
+ * every variant across a parameter's range, break-even points marked. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "diag.h"
+#include "matrix.h"
+#include "outfile.h"
+#include "units.h"
+
+static const char sweep_usage[] =
+    "Usage: impsim sweep FILE.scn --param NAME=LOW..HIGH [--steps N] [--log] [OPTIONS]\n"
+    "Battery life (or, without a battery, average current) of every variant across\n"
+    "a parameter's range, as CSV (default) or JSON; the break-even points where the\n"
+    "best variant without deep sleep and crystal crosses the deep-sleep variant are\n"
+    "marked (interpolated between steps). Runs use every CPU.\n"
+    "\n"
+    "  --param NAME=LOW..HIGH    every (the wake period of the `every` tasks, scaled\n"
+    "                            together), or any model.KEY, scenario.KEY or\n"
+    "                            battery.KEY with a number; bounds with units\n"
+    "                            (every=1min..24h, model.cpu.stop.current=10uA..60uA)\n"
+    "  --steps N                 points, both ends included (default 20)\n"
+    "  --log                     logarithmic spacing\n"
+    "  --set, --variant, --format csv|json|text, -o, -j  as for compare\n";
+
+typedef struct {
+    char key[128];
+    double lo, hi;
+    units_dim dim;
+} sweep_param;
+
+static int sweep_bound(const char *text, size_t len, double *v, units_dim *dim)
+{
+    char buf[64], num[64];
+    if (len == 0 || len >= sizeof buf)
+        return -1;
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+    int n = units_split(buf);
+    snprintf(num, sizeof num, "%.*s", n, buf);
+    const char *unit = buf + n;
+    while (*unit == ' ')
+        unit++;
+    return n ? units_parse(num, unit, v, dim) : -1;
+}
+
+static int sweep_parse_param(const char *arg, int log_scale, sweep_param *p)
+{
+    const char *eq = strchr(arg, '='), *dots = eq ? strstr(eq, "..") : NULL;
+    units_dim d2;
+    if (!eq || !dots || eq == arg || (size_t)(eq - arg) >= sizeof p->key ||
+        sweep_bound(eq + 1, (size_t)(dots - eq - 1), &p->lo, &p->dim) ||
+        sweep_bound(dots + 2, strlen(dots + 2), &p->hi, &d2) || d2 != p->dim ||
+        !(p->hi > p->lo) || (log_scale && !(p->lo > 0)))
+        return cli_usage_error("sweep", "--param: found '%s', expected NAME=LOW..HIGH with "
+                               "LOW < HIGH in the same unit (LOW > 0 with --log)", arg);
+    snprintf(p->key, sizeof p->key, "%.*s", (int)(eq - arg), arg);
+    if (!strcmp(p->key, "every"))
+        snprintf(p->key, sizeof p->key, "scenario.every");
+    if (!strcmp(p->key, "scenario.every") && p->dim != DIM_TIME)
+        return cli_usage_error("sweep", "--param every: expected times (e.g. every=1min..24h)");
+    if (strncmp(p->key, "model.", 6) && strncmp(p->key, "scenario.", 9) &&
+        strncmp(p->key, "battery.", 8))
+        return cli_usage_error("sweep", "--param: found '%s', expected every, model.KEY, "
+                               "scenario.KEY or battery.KEY", p->key);
+    return 0;
+}
+
+static double sweep_value(const sweep_param *p, int i, int steps, int log_scale)
+{
+    double f = (double)i / (steps - 1);
+    return log_scale ? p->lo * pow(p->hi / p->lo, f) : p->lo + (p->hi - p->lo) * f;
+}
+
+/* Sign of (best awake variant - deep variant) merit at a row, 0 if unknown. */
+static int sweep_sign(const matrix_opts *o, const variant_result *row)
+{
+    int d = variant_best(&o->vs, row, VAR_DEEP), a = variant_best(&o->vs, row, VAR_AWAKE);
+    if (d < 0 || a < 0)
+        return 0;
+    return variant_merit(&row[a]) > variant_merit(&row[d]) ? 1 : -1;
+}
+
+/* Crossing between rows i and i+1 (interpolated on the merit difference). */
+static double sweep_cross(const matrix_opts *o, const variant_result *res, const double *x,
+                          int i, int log_scale)
+{
+    const variant_result *r0 = res + (size_t)i * o->vs.n, *r1 = r0 + o->vs.n;
+    double f0 = variant_merit(&r0[variant_best(&o->vs, r0, VAR_AWAKE)]) -
+                variant_merit(&r0[variant_best(&o->vs, r0, VAR_DEEP)]);
+    double f1 = variant_merit(&r1[variant_best(&o->vs, r1, VAR_AWAKE)]) -
+                variant_merit(&r1[variant_best(&o->vs, r1, VAR_DEEP)]);
+    double t = f0 / (f0 - f1);
+    return log_scale ? x[i] * pow(x[i + 1] / x[i], t) : x[i] + (x[i + 1] - x[i]) * t;
+}
+
+static void sweep_csv(const matrix_opts *o, const sweep_param *p, const double *x,
+                      const variant_result *res, const double *cross, FILE *fp)
+{
+    int nv = o->vs.n;
+    fprintf(fp, "%s_%s", p->key, units_si_name(p->dim)[0] ? units_si_name(p->dim) : "value");
+    for (int v = 0; v < nv; v++)
+        fprintf(fp, ",%s_life_s,%s_avg_current_A", o->vs.v[v].name, o->vs.v[v].name);
+    fputs(",break_even\n", fp);
+    for (int i = 0; i < o->steps; i++) {
+        fprintf(fp, "%.10g", x[i]);
+        for (int v = 0; v < nv; v++) {
+            const variant_result *r = &res[(size_t)i * nv + v];
+            if (r->ok && r->has_life)
+                fprintf(fp, ",%.10g,%.10g", r->life_s, r->avg_current_A);
+            else if (r->ok)
+                fprintf(fp, ",,%.10g", r->avg_current_A);
+            else
+                fputs(",,", fp);
+        }
+        if (!isnan(cross[i]))
+            fprintf(fp, ",%.10g", cross[i]);
+        else
+            fputs(",", fp);
+        fputc('\n', fp);
+    }
+}
+
+static void sweep_json(const matrix_opts *o, const sweep_param *p, const double *x,
+                       const variant_result *res, const double *cross, FILE *fp)
+{
+    int nv = o->vs.n;
+    fputs("{\"scenario\": ", fp);
+    report_json_str(fp, o->file);
+    fprintf(fp, ", \"param\": \"%s\", \"unit\": \"%s\",\n \"points\": [", p->key, units_si_name(p->dim));
+    for (int i = 0; i < o->steps; i++) {
+        fprintf(fp, "%s\n  {\"value\": %.17g, \"variants\": {", i ? "," : "", x[i]);
+        for (int v = 0; v < nv; v++) {
+            const variant_result *r = &res[(size_t)i * nv + v];
+            fprintf(fp, "%s\"%s\": ", v ? ", " : "", o->vs.v[v].name);
+            if (!r->ok)
+                fputs("null", fp);
+            else if (r->has_life)
+                fprintf(fp, "{\"life_s\": %.17g, \"avg_current_A\": %.17g}", r->life_s, r->avg_current_A);
+            else
+                fprintf(fp, "{\"avg_current_A\": %.17g}", r->avg_current_A);
+        }
+        fputs("}}", fp);
+    }
+    fputs("\n ],\n \"break_even\": [", fp);
+    int first = 1;
+    for (int i = 0; i < o->steps; i++)
+        if (!isnan(cross[i])) {
+            fprintf(fp, "%s%.17g", first ? "" : ", ", cross[i]);
+            first = 0;
+        }
+    fputs("]}\n", fp);
+}
+
+static void sweep_text(const matrix_opts *o, const sweep_param *p, const double *x,
+                       const variant_result *res, const double *cross, FILE *fp)
+{
+    int nv = o->vs.n;
+    char a[32];
+    fprintf(fp, "impsim sweep: %s over %s (battery life in days; '-' not possible)\n%-12s",
+            o->file, p->key, units_si_name(p->dim));
+    for (int v = 0; v < nv; v++)
+        fprintf(fp, " %16.16s", o->vs.v[v].name);
+    fputc('\n', fp);
+    for (int i = 0; i < o->steps; i++) {
+        fprintf(fp, "%-12s", units_format(x[i], p->dim, a, sizeof a));
+        for (int v = 0; v < nv; v++) {
+            const variant_result *r = &res[(size_t)i * nv + v];
+            if (!r->ok)
+                fprintf(fp, " %16s", "-");
+            else if (r->has_life)
+                fprintf(fp, " %16.4g", r->life_s / 86400);
+            else
+                fprintf(fp, " %16s", units_format(r->avg_current_A, DIM_CURRENT, a, sizeof a));
+        }
+        fputc('\n', fp);
+        if (!isnan(cross[i]))
+            fprintf(fp, "  -- break-even at %s --\n", units_format(cross[i], p->dim, a, sizeof a));
+    }
+}
+
+static int sweep_run(matrix_opts *o, const sweep_param *p)
+{
+    int steps = o->steps, nv = o->vs.n;
+    double *x = calloc((size_t)steps, sizeof *x), *cross = calloc((size_t)steps, sizeof *cross);
+    char **extra = calloc((size_t)steps, sizeof *extra);
+    variant_result *res = calloc((size_t)steps * nv, sizeof *res);
+    if (!x || !cross || !extra || !res)
+        abort();
+    for (int i = 0; i < steps; i++) {
+        x[i] = sweep_value(p, i, steps, o->log);
+        if (!(extra[i] = malloc(192)))
+            abort();
+        snprintf(extra[i], 192, "%s=%.17g %s", p->key, x[i], units_si_name(p->dim));
+    }
+    int rc = variant_run_rows(o->file, o->sets.v, o->sets.n, extra, steps, &o->vs, o->jobs, res)
+             ? DIAG_EXIT_SYS : 0;
+    int any = 0;
+    for (int i = 0; i < steps * nv; i++)
+        any |= res[i].ok;
+    if (!rc && !any) {
+        fprintf(stderr, "%s\n", res[0].err);
+        rc = DIAG_EXIT_INPUT;
+    }
+    for (int i = 0; i < steps; i++) {
+        int s0 = sweep_sign(o, res + (size_t)i * nv), s1 = i + 1 < steps ? sweep_sign(o, res + (size_t)(i + 1) * nv) : 0;
+        cross[i] = s0 && s1 && s0 != s1 ? sweep_cross(o, res, x, i, o->log) : NAN;
+    }
+    if (!rc) {
+        outfile *f = outfile_open(o->output ? o->output : "-");
+        rc = DIAG_EXIT_SYS;
+        if (f) {
+            if (o->fmt == REPORT_JSON)
+                sweep_json(o, p, x, res, cross, outfile_fp(f));
+            else if (o->fmt == REPORT_TEXT)
+                sweep_text(o, p, x, res, cross, outfile_fp(f));
+            else
+                sweep_csv(o, p, x, res, cross, outfile_fp(f));
+            rc = outfile_commit(f) ? DIAG_EXIT_SYS : 0;
+        }
+    }
+    for (int i = 0; i < steps; i++)
+        free(extra[i]);
+    free(extra);
+    free(x);
+    free(cross);
+    free(res);
+    return rc;
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+    matrix_opts o;
+    sweep_param p;
+    int rc = matrix_parse(argc, argv, sweep_usage, MX_SWEEP, &o);
+    int explicit_text = 0;
+    for (int i = 1; i < argc; i++)
+        explicit_text |= !strcmp(argv[i], "text") && i > 1 && !strcmp(argv[i - 1], "--format");
+    if (!rc && o.fmt == REPORT_TEXT && !explicit_text)
+        o.fmt = REPORT_CSV;
+    if (!rc)
+        rc = sweep_parse_param(o.param, o.log, &p);
+    if (!rc)
+        rc = sweep_run(&o, &p);
+    matrix_free(&o);
+    return rc < 0 ? 0 : rc;
+}
