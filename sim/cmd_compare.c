@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include "diag.h"
 #include "matrix.h"
+#include "mc.h"
 #include "outfile.h"
 
 static const char compare_usage[] =
@@ -21,12 +22,15 @@ static const char compare_usage[] =
     "  --format FMT              text (default), json or csv\n"
     "  -o, --output FILE         write to FILE\n"
     "  -j, --jobs N              parallel runs (default: all CPUs)\n"
+    "  --monte-carlo N           also sample the uncertain figures N times: P10/P50/P90\n"
+    "                            battery life per variant (see models/README.md, mc.*)\n"
+    "  --seed S                  seed for --monte-carlo (default 1): same seed, same bytes\n"
     "  --help                    this text\n";
 
 int cmd_compare(int argc, char **argv)
 {
     matrix_opts o;
-    int rc = matrix_parse(argc, argv, compare_usage, 0, &o);
+    int rc = matrix_parse(argc, argv, compare_usage, MX_MC, &o);
     if (rc) {
         matrix_free(&o);
         return rc < 0 ? 0 : rc;
@@ -43,12 +47,28 @@ int cmd_compare(int argc, char **argv)
         if (rc) {
             fprintf(stderr, "%s\n", res[0].err);
         } else {
-            outfile *f = outfile_open(o.output ? o.output : "-");
-            rc = DIAG_EXIT_SYS;
+            mc_result *mc = calloc(1, sizeof *mc);
+            if (!mc)
+                abort();
+            rc = o.mc ? mc_run(&o, mc) : 0;
+            outfile *f = rc ? NULL : outfile_open(o.output ? o.output : "-");
+            if (!rc && !f)
+                rc = DIAG_EXIT_SYS;
             if (f) {
-                matrix_table(&o, res, outfile_fp(f));
+                FILE *fp = outfile_fp(f);
+                if (o.mc && o.fmt == REPORT_JSON)
+                    fputs("{\"table\": ", fp);
+                matrix_table(&o, res, fp);
+                if (o.mc && o.fmt == REPORT_JSON) {
+                    fputs(", \"monte_carlo\": ", fp);
+                    mc_print(&o, mc, 0, fp);
+                    fputs("}\n", fp);
+                } else if (o.mc && o.fmt == REPORT_TEXT) {
+                    mc_print(&o, mc, 0, fp);
+                }
                 rc = outfile_commit(f) ? DIAG_EXIT_SYS : 0;
             }
+            free(mc);
         }
     }
     free(res);

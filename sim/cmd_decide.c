@@ -4,6 +4,7 @@
 #include <string.h>
 #include "decide.h"
 #include "diag.h"
+#include "mc.h"
 #include "outfile.h"
 #include "units.h"
 
@@ -25,6 +26,10 @@ static const char decide_usage[] =
     "  --format FMT              text (default) or json\n"
     "  -o, --output FILE         write to FILE\n"
     "  -j, --jobs N              parallel runs (default: all CPUs)\n"
+    "  --monte-carlo N           sample the uncertain figures N times: P10/P50/P90\n"
+    "                            battery life per variant and the probability that\n"
+    "                            the verdict holds\n"
+    "  --seed S                  seed for --monte-carlo (default 1): same seed, same bytes\n"
     "\n"
     "Exit: 0 deep sleep and the crystal can be dropped, 1 they cannot, 2 bad input.\n";
 
@@ -75,7 +80,8 @@ static void decide_text(const matrix_opts *o, const decide_result *r, FILE *fp)
     matrix_table(o, r->res, fp);
 }
 
-static void decide_json(const matrix_opts *o, const decide_result *r, FILE *fp)
+static void decide_json(const matrix_opts *o, const decide_result *r, FILE *fp,
+                        const mc_result *mc)
 {
     fputs("{\"scenario\": ", fp);
     report_json_str(fp, o->file);
@@ -100,13 +106,17 @@ static void decide_json(const matrix_opts *o, const decide_result *r, FILE *fp)
     matrix_opts jo = *o;
     jo.fmt = REPORT_JSON;
     matrix_table(&jo, r->res, fp);
+    if (mc) {
+        fputs(", \"monte_carlo\": ", fp);
+        mc_print(&jo, mc, r->can_drop, fp);
+    }
     fputs("}\n", fp);
 }
 
 int cmd_decide(int argc, char **argv)
 {
     matrix_opts o;
-    int rc = matrix_parse(argc, argv, decide_usage, MX_DECIDE, &o);
+    int rc = matrix_parse(argc, argv, decide_usage, MX_DECIDE | MX_MC, &o);
     if (rc) {
         matrix_free(&o);
         return rc < 0 ? 0 : rc;
@@ -114,18 +124,28 @@ int cmd_decide(int argc, char **argv)
     decide_result *r = calloc(1, sizeof *r);
     if (!r)
         abort();
+    mc_result *mc = calloc(1, sizeof *mc);
+    if (!mc)
+        abort();
     rc = decide_run(&o, r);
+    if (rc == 0 && o.mc)
+        rc = mc_run(&o, mc);
     if (rc == 0) {
         outfile *f = outfile_open(o.output ? o.output : "-");
         rc = DIAG_EXIT_SYS;
         if (f) {
-            if (o.fmt == REPORT_JSON)
-                decide_json(&o, r, outfile_fp(f));
-            else
-                decide_text(&o, r, outfile_fp(f));
+            FILE *fp = outfile_fp(f);
+            if (o.fmt == REPORT_JSON) {
+                decide_json(&o, r, fp, o.mc ? mc : NULL);
+            } else {
+                decide_text(&o, r, fp);
+                if (o.mc)
+                    mc_print(&o, mc, r->can_drop, fp);
+            }
             rc = outfile_commit(f) ? DIAG_EXIT_SYS : r->can_drop ? 0 : 1;
         }
     }
+    free(mc);
     free(r);
     matrix_free(&o);
     return rc;

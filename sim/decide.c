@@ -64,22 +64,31 @@ int decide_steady_current(const char *path, char *const *sets, int nsets, const 
 
 /* ---- verdict ---- */
 
-static void decide_verdict(const matrix_opts *o, decide_result *r)
+int decide_verdict_of(const matrix_opts *o, const variant_result *row, double *ratio,
+                      double *margin, const char **criterion)
 {
-    const variant_result *deep = &r->res[r->deep], *best = &r->res[r->best];
-    r->ratio = variant_merit(best) / variant_merit(deep);
+    int d = variant_best(&o->vs, row, VAR_DEEP), a = variant_best(&o->vs, row, VAR_AWAKE);
+    if (d < 0 || a < 0)
+        return -1;
+    const variant_result *deep = &row[d], *best = &row[a];
+    *ratio = variant_merit(best) / variant_merit(deep);
     int by_target = o->target_s > 0 && best->has_life;
     double min_ratio = o->min_ratio > 0 ? o->min_ratio : (by_target ? 0 : 0.9);
     int ok_t = by_target && best->life_s >= o->target_s;
-    int ok_r = min_ratio > 0 && r->ratio >= min_ratio;
-    r->can_drop = ok_t || ok_r;
+    int ok_r = min_ratio > 0 && *ratio >= min_ratio;
     if (by_target && (!min_ratio || ok_t || !ok_r)) {
-        r->criterion = "battery life >= target";
-        r->margin = best->life_s / o->target_s - 1;
+        *criterion = "battery life >= target";
+        *margin = best->life_s / o->target_s - 1;
     } else {
-        r->criterion = "battery life >= min-ratio x the deep-sleep variant's";
-        r->margin = r->ratio - min_ratio;
+        *criterion = "battery life >= min-ratio x the deep-sleep variant's";
+        *margin = *ratio - min_ratio;
     }
+    return ok_t || ok_r;
+}
+
+static void decide_verdict(const matrix_opts *o, decide_result *r)
+{
+    r->can_drop = decide_verdict_of(o, r->res, &r->ratio, &r->margin, &r->criterion) == 1;
 }
 
 /* ---- break-even ---- */

@@ -35,6 +35,12 @@ typedef struct {
 int decide_steady_current(const char *path, char *const *sets, int nsets, const variant *v,
                           double period_s, double *amps, diag *d);
 
+/* The verdict for one row of variant results (o->vs.n entries): 1 can
+ * drop, 0 cannot, -1 when the deep-sleep or every awake variant failed.
+ * Stores the merit ratio, the margin and the criterion's text. */
+int decide_verdict_of(const matrix_opts *o, const variant_result *row, double *ratio,
+                      double *margin, const char **criterion);
+
 /* The break-even wake interval between variants r->deep and r->best of
  * o->vs around the scenario's period r->period_s (> 0): fills r->be_*. */
 void decide_break_even(const matrix_opts *o, decide_result *r);

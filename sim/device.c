@@ -214,14 +214,24 @@ static int ap_down(const dev *v)
     return 0;
 }
 
+static void idle_wait(dev *v, tick_t dt, int shallow);
+
 /* The access point is gone: SUSPEND_ON_ERROR retries for wifi.retry.time,
- * deep-sleeps wifi.snooze.time, restarts and tries again, until it is back. */
+ * deep-sleeps wifi.snooze.time, restarts and tries again, until it is back.
+ * Without a 32 kHz crystal there is no timed wake from deep sleep, so the
+ * snooze is modelled as an impOS idle wait (stop mode) instead: an
+ * estimate, impOS's behaviour there is not documented. */
 static void wifi_offline(dev *v)
 {
     int save = v->act;
     while (ap_down(v) && !v->stopped) {
         v->act = v->p->act_offline;
         wifi_phase(v, WIFI_SCAN, CPU_IDLE, v->p->retry);
+        if (!v->p->crystal) {
+            v->st[COMP_WIFI] = wifi_base(v);
+            idle_wait(v, v->p->snooze, 0);
+            continue;
+        }
         deep_states(v);
         advance(v, v->p->snooze);
         v->ps = v->p->powersave;

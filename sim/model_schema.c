@@ -104,6 +104,9 @@ static const model_key model_keys[] = {
     /* buses: bus.NAME = kind word; bus.NAME.max_baud for UARTs */
     {"bus.*", MK_WORD, DIM_NONE, O, "a bus or pin of the module and its kind (i2c, spi, uart, adc, pwm, dac, sampler)"},
     {"bus.*.max_baud", MK_NUM, DIM_BITRATE, O, "highest UART baud rate"},
+    /* uncertainty (--monte-carlo) */
+    {"mc.spread", MK_NUM, DIM_RATIO, O, "estimate figures without an mc.KEY vary uniformly by +-this"},
+    {"mc.**", MK_STRING, DIM_NONE, O, "distribution of figure KEY: \"uniform LO HI\", \"normal MEAN SD\" or \"choice V1 V2 ...\" (values with units)"},
 };
 
 const model_key *model_schema(int *n)
@@ -117,6 +120,8 @@ static int model_key_match(const char *pat, const char *key)
     const char *star = strchr(pat, '*');
     if (!star)
         return strcmp(pat, key) == 0;
+    if (star[1] == '*')     /* "**": any non-empty rest, dots included */
+        return strncmp(pat, key, (size_t)(star - pat)) == 0 && key[star - pat];
     size_t pre = (size_t)(star - pat);
     if (strncmp(pat, key, pre) != 0)
         return 0;

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "outfile.h"
 
@@ -27,6 +28,11 @@ outfile *outfile_open(const char *path)
         abort();
     snprintf(o->tmp, n, "%s.tmpXXXXXX", path);
     int fd = mkstemp(o->tmp);
+    if (fd >= 0) {   /* mkstemp makes 0600: give the file the usual mode */
+        mode_t mask = umask(0);
+        umask(mask);
+        fchmod(fd, 0666 & ~mask);
+    }
     if (fd < 0 || !(o->fp = fdopen(fd, "w"))) {
         fprintf(stderr, "impsim: error: cannot write %s: %s\n", path, strerror(errno));
         if (fd >= 0) {

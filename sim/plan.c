@@ -346,6 +346,8 @@ tick_t plan_hyperperiod(const plan *p)
 {
     tick_t h = 1, n = 1;
     int periodic = 0;
+    if (p->nap)         /* access-point outages break the repetition */
+        return 0;
     for (int i = 0; i < p->ntask && h && n; i++) {
         const plan_task *t = &p->task[i];
         if (t->kind == T_PIN_AT || t->kind == T_PIN_POISSON)

@@ -63,7 +63,8 @@ void plan_free(plan *p);
 
 /* The plan's hyperperiod: a time H after which the schedule repeats (lcm of
  * the `every` periods times the lcm of the `every Nth wake` counts), or 0
- * when the schedule is not periodic (wake-pin tasks) or H does not fit in
+ * when the schedule is not periodic (wake-pin tasks, access-point outages)
+ * or H does not fit in
  * the tick range. */
 tick_t plan_hyperperiod(const plan *p);
 

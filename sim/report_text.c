@@ -54,9 +54,14 @@ static void text_battery(const budget_battery *bb, FILE *fp)
     char x[32], y[32], z[32];
     if (!bb->present)
         return;
-    fprintf(fp, "\nbattery life %s (%.4g days) on %s (%s, model %s)\n",
+    int alive = !strcmp(bb->ended_by, "not-depleted");
+    fprintf(fp, "\nbattery life %s%s (%.4g days) on %s (%s, model %s)\n", alive ? "more than " : "",
             fmt(bb->life_s, DIM_TIME, x), bb->life_s / 86400, bb->cell, bb->title, bb->model);
-    fprintf(fp, "ended by %s; delivered %s of %s rated (%.1f%%); %s\n", bb->ended_by,
+    if (alive)
+        fprintf(fp, "not empty at the simulation horizon (%s); ", fmt(bb->life_s, DIM_TIME, x));
+    else
+        fprintf(fp, "ended by %s; ", bb->ended_by);
+    fprintf(fp, "delivered %s of %s rated (%.1f%%); %s\n",
             fmt(bb->delivered_C, DIM_CHARGE, y), fmt(bb->capacity_C, DIM_CHARGE, z),
             bb->capacity_C > 0 ? 100 * bb->delivered_C / bb->capacity_C : 0,
             !strcmp(bb->method, "full") ? "simulated event by event"

@@ -95,26 +95,24 @@ typedef struct {
     const variant_set *vs;
 } variant_ctx;
 
-static void variant_job(int j, void *ctx, void *out)
+void variant_run_inline(const char *path, char *const *sets, int nsets, const variant *v,
+                        variant_result *r)
 {
-    const variant_ctx *c = ctx;
-    const variant *v = &c->vs->v[j % c->vs->n];
-    const char *extra = c->extra ? c->extra[j / c->vs->n] : NULL;
-    variant_result *r = out;
-    char *all[2 * VARIANT_MAX_SETS + 64];
+    char **all = calloc((size_t)nsets + VARIANT_MAX_SETS + 1, sizeof *all);
+    if (!all)
+        abort();
     int n = 0;
-    for (int i = 0; i < c->nsets && n < 64 + VARIANT_MAX_SETS; i++)
-        all[n++] = c->sets[i];
+    for (int i = 0; i < nsets; i++)
+        all[n++] = sets[i];
     for (int i = 0; i < v->nsets; i++)
         all[n++] = v->sets[i];
-    if (extra)
-        all[n++] = (char *)extra;
+    memset(r, 0, sizeof *r);
     diag *d = diag_new();
     pipeline pl;
     budget *b = calloc(1, sizeof *b);
     if (!b)
         abort();
-    if (pipeline_load(&pl, c->path, all, n, d) == 0) {
+    if (pipeline_load(&pl, path, all, n, d) == 0) {
         r->ok = pipeline_run(&pl, NULL, b, NULL) == 0 && pipeline_life(&pl, 1, b, d) == 0;
         pipeline_free(&pl);
     }
@@ -128,7 +126,25 @@ static void variant_job(int j, void *ctx, void *out)
     r->delivered_C = b->battery.delivered_C;
     r->ended_by = b->battery.ended_by;
     free(b);
+    free(all);
     diag_free(d);
+}
+
+static void variant_job(int j, void *ctx, void *out)
+{
+    const variant_ctx *c = ctx;
+    const variant *v = &c->vs->v[j % c->vs->n];
+    const char *extra = c->extra ? c->extra[j / c->vs->n] : NULL;
+    char **all = calloc((size_t)c->nsets + 2, sizeof *all);
+    if (!all)
+        abort();
+    int n = 0;
+    for (int i = 0; i < c->nsets; i++)
+        all[n++] = c->sets[i];
+    if (extra)
+        all[n++] = (char *)extra;
+    variant_run_inline(c->path, all, n, v, out);
+    free(all);
 }
 
 int variant_run_rows(const char *path, char *const *sets, int nsets, char *const *extra,

@@ -60,6 +60,11 @@ void variant_set_free(variant_set *vs);
 int variant_run_all(const char *path, char *const *sets, int nsets, const char *extra,
                     const variant_set *vs, int workers, variant_result *res);
 
+/* Run one variant here (the engine still forks): sets first, then the
+ * variant's own settings. Fills *r; a failure to run is r->ok = 0. */
+void variant_run_inline(const char *path, char *const *sets, int nsets, const variant *v,
+                        variant_result *r);
+
 /* The same for `rows` rows, row r with the extra setting extra[r] last (a
  * sweep): res holds rows * vs->n results, row-major. */
 int variant_run_rows(const char *path, char *const *sets, int nsets, char *const *extra,

@@ -101,6 +101,12 @@ check "sweep writes CSV with a marked break-even" '[ $? -eq 0 ] && head -1 "$T/s
 "$IMPSIM" sweep "$S/env-sensor-15min.scn" --param every=10min..1min > /dev/null 2> "$T/err"
 check "sweep with a reversed range exits 2" '[ $? -eq 2 ] && grep -q "expected NAME=LOW..HIGH" "$T/err"'
 
+"$IMPSIM" compare "$S/env-sensor-15min.scn" --monte-carlo 3 --seed 5 --format json > "$T/mc1" 2>&1
+"$IMPSIM" compare "$S/env-sensor-15min.scn" --monte-carlo 3 --seed 5 --format json -j 1 > "$T/mc2" 2>&1
+check "monte carlo: same seed, same bytes (any number of workers)" 'grep -q life_s_p10_p50_p90 "$T/mc1" && cmp -s "$T/mc1" "$T/mc2"'
+"$IMPSIM" compare "$S/env-sensor-15min.scn" --monte-carlo 3 --seed 6 --format json > "$T/mc3" 2>&1
+check "monte carlo: another seed, other numbers" '! cmp -s "$T/mc1" "$T/mc3"'
+
 # same inputs, same bytes
 "$IMPSIM" run "$S/door-sensor-wakepin.scn" --format json > "$T/a" 2>/dev/null
 "$IMPSIM" run "$S/door-sensor-wakepin.scn" --format json > "$T/b" 2>/dev/null

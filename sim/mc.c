@@ -1,0 +1,277 @@
+/* mc.c — Monte Carlo sampling of uncertain figures across the variants. */
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "decide.h"
+#include "lex.h"
+#include "mc.h"
+#include "pipeline.h"
+#include "pool.h"
+
+#define MC_MAX_KEYS 256
+#define MC_MAX_CHOICE 8
+
+typedef enum { MC_UNIFORM, MC_NORMAL, MC_CHOICE } mc_kind;
+
+typedef struct {
+    char key[64];
+    mc_kind kind;
+    double a, b;                    /* uniform lo/hi, normal mean/sd */
+    double v[MC_MAX_CHOICE];
+    int nv;
+    units_dim dim;
+} mc_dist;
+
+typedef struct {
+    mc_dist d[MC_MAX_KEYS];
+    int n;
+} mc_spec;
+
+typedef struct {
+    const matrix_opts *o;
+    mc_spec spec[VARIANT_MAX];      /* per variant (its module's figures) */
+    unsigned long scn_seed;
+} mc_ctx;
+
+/* "uniform 18 uA 50 uA" | "normal 1.2 s 0.3 s" | "choice 250 ms 1850 ms" */
+static int mc_parse_dist(const fig_entry *e, units_dim dim, mc_dist *out, diag *d)
+{
+    lex_line ln = {0};
+    diag_pos pos = e->pos;
+    int rc = -1, i = 1;
+    static const char *const kinds[] = {"uniform", "normal", "choice"};
+    memset(out, 0, sizeof *out);
+    out->dim = dim;
+    if (lex_line_split(e->text, strlen(e->text), pos, &ln, d) || ln.n < 2)
+        goto bad;
+    for (int k = 0; k < 3; k++)
+        if (lex_is_word(&ln, 0, kinds[k]))
+            out->kind = (mc_kind)k, rc = 0;
+    for (units_dim got; rc == 0 && i < ln.n && out->nv < MC_MAX_CHOICE;)
+        if (lex_quantity(&ln, &i, pos, dim, &out->v[out->nv++], &got, d))
+            rc = -1;
+    if (rc || i < ln.n || (out->kind != MC_CHOICE && out->nv != 2))
+        goto bad;
+    out->a = out->v[0];
+    out->b = out->v[1];
+    if (out->kind == MC_UNIFORM && out->b < out->a)
+        goto bad;
+    lex_line_clear(&ln);
+    return 0;
+bad:
+    lex_line_clear(&ln);
+    if (!diag_count(d))
+        diag_error(d, pos, "%s: found \"%s\", expected \"uniform LO HI\", \"normal MEAN SD\" or "
+                   "\"choice V1 V2 ...\" with values in %s", e->key, e->text,
+                   units_si_name(dim)[0] ? units_si_name(dim) : "plain numbers");
+    return -1;
+}
+
+/* The distributions for the model that variant v runs on. */
+static int mc_spec_for(const matrix_opts *o, const variant *v, mc_spec *sp, diag *d)
+{
+    char *all[160];
+    int n = 0;
+    for (int i = 0; i < o->sets.n && n < 120; i++)
+        all[n++] = o->sets.v[i];
+    for (int i = 0; i < v->nsets; i++)
+        all[n++] = v->sets[i];
+    pipeline pl;
+    if (pipeline_load(&pl, o->file, all, n, d))
+        return 1;   /* the variant cannot run: it is reported as such */
+    const figfile *f = pl.m->fig;
+    double spread = model_num(pl.m, "mc.spread");
+    int rc = 0;
+    sp->n = 0;
+    for (int i = 0; i < f->n && sp->n < MC_MAX_KEYS && !rc; i++) {
+        const fig_entry *e = &f->v[i];
+        if (e->kind != FIG_NUMBER || e->prov == FIG_OVERRIDE || strlen(e->key) >= 64 ||
+            !strncmp(e->key, "mc.", 3))
+            continue;
+        char mk[80];
+        snprintf(mk, sizeof mk, "mc.%s", e->key);
+        const fig_entry *dist = figfile_get(f, mk);
+        mc_dist *md = &sp->d[sp->n];
+        if (dist) {
+            rc = mc_parse_dist(dist, e->dim, md, d);
+        } else if (e->prov == FIG_ESTIMATE && spread > 0 && e->value > 0) {
+            memset(md, 0, sizeof *md);
+            md->kind = MC_UNIFORM;
+            md->a = e->value * (1 - spread);
+            md->b = e->value * (1 + spread);
+            md->dim = e->dim;
+        } else {
+            continue;
+        }
+        snprintf(md->key, sizeof md->key, "%s", e->key);
+        sp->n++;
+    }
+    pipeline_free(&pl);
+    return rc ? -1 : 0;
+}
+
+static double mc_draw(const mc_dist *d, gsl_rng *rng)
+{
+    double x;
+    switch (d->kind) {
+    case MC_UNIFORM: return gsl_ran_flat(rng, d->a, d->b);
+    case MC_NORMAL:
+        x = d->a + gsl_ran_gaussian(rng, d->b);
+        return x > 0 ? x : 0;
+    default: return d->v[gsl_rng_uniform_int(rng, (unsigned long)d->nv)];
+    }
+}
+
+static void mc_job(int j, void *ctx, void *out)
+{
+    const mc_ctx *c = ctx;
+    const matrix_opts *o = c->o;
+    int nv = o->vs.n, vi = j % nv;
+    long sample = j / nv;
+    const mc_spec *sp = &c->spec[vi];
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!rng)
+        abort();
+    /* one stream per sample: the same draws for every variant (common
+     * random numbers), independent of the worker that runs it */
+    gsl_rng_set(rng, o->seed * 1000003UL + (unsigned long)sample);
+    char **extra = calloc((size_t)sp->n + 2, sizeof *extra);
+    if (!extra)
+        abort();
+    for (int k = 0; k < sp->n; k++) {
+        if (!(extra[k] = malloc(128)))
+            abort();
+        snprintf(extra[k], 128, "model.%s=%.17g %s", sp->d[k].key, mc_draw(&sp->d[k], rng),
+                 units_si_name(sp->d[k].dim));
+    }
+    char seed[64];
+    snprintf(seed, sizeof seed, "scenario.seed=%lu", c->scn_seed + (unsigned long)sample);
+    extra[sp->n] = seed;
+    variant_set one = {.n = 1};
+    one.v[0] = o->vs.v[vi];
+    char *all[512];
+    int n = 0;
+    for (int i = 0; i < o->sets.n && n < 200; i++)
+        all[n++] = o->sets.v[i];
+    for (int k = 0; k <= sp->n && n < 511; k++)
+        all[n++] = extra[k];
+    /* run in this child, not through another pool */
+    variant_run_inline(o->file, all, n, &one.v[0], out);
+    for (int k = 0; k < sp->n; k++)
+        free(extra[k]);
+    free(extra);
+    gsl_rng_free(rng);
+}
+
+static void mc_stats_of(const variant_result *res, long n, int nv, int vi, mc_stats *st)
+{
+    double *x = calloc((size_t)n + 1, sizeof *x);
+    if (!x)
+        abort();
+    long k = 0;
+    st->has_life = 1;
+    for (long i = 0; i < n; i++) {
+        const variant_result *r = &res[i * nv + vi];
+        if (!r->ok)
+            continue;
+        st->has_life &= r->has_life;
+        x[k++] = r->has_life ? r->life_s : r->avg_current_A;
+    }
+    st->n_ok = k;
+    if (k) {
+        gsl_sort(x, 1, (size_t)k);
+        st->p10 = gsl_stats_quantile_from_sorted_data(x, 1, (size_t)k, 0.1);
+        st->p50 = gsl_stats_quantile_from_sorted_data(x, 1, (size_t)k, 0.5);
+        st->p90 = gsl_stats_quantile_from_sorted_data(x, 1, (size_t)k, 0.9);
+    }
+    free(x);
+}
+
+int mc_run(const matrix_opts *o, mc_result *r)
+{
+    mc_ctx *c = calloc(1, sizeof *c);
+    if (!c)
+        abort();
+    c->o = o;
+    diag *d = diag_new();
+    int rc = 0;
+    for (int v = 0; v < o->vs.n && !rc; v++)
+        rc = mc_spec_for(o, &o->vs.v[v], &c->spec[v], d) < 0 ? 2 : 0;
+    pipeline pl;
+    if (!rc && pipeline_load(&pl, o->file, o->sets.v, o->sets.n, d) == 0) {
+        c->scn_seed = pl.s->seed;
+        pipeline_free(&pl);
+    }
+    if (rc) {
+        diag_print(d, stderr);
+        diag_free(d);
+        free(c);
+        return rc;
+    }
+    diag_free(d);
+    memset(r, 0, sizeof *r);
+    r->n = o->mc;
+    int nv = o->vs.n;
+    variant_result *res = calloc((size_t)(r->n * nv), sizeof *res);
+    int *ok = calloc((size_t)(r->n * nv), sizeof *ok);
+    if (!res || !ok)
+        abort();
+    if (pool_run((int)(r->n * nv), o->jobs, sizeof *res, mc_job, c, res, ok))
+        rc = 3;
+    for (int v = 0; v < nv && !rc; v++)
+        mc_stats_of(res, r->n, nv, v, &r->v[v]);
+    long yes = 0;
+    for (long i = 0; i < r->n && !rc; i++) {
+        double ratio, margin;
+        const char *crit;
+        int vd = decide_verdict_of(o, &res[i * nv], &ratio, &margin, &crit);
+        if (vd >= 0) {
+            r->n_verdict++;
+            yes += vd;
+        }
+    }
+    r->p_can_drop = r->n_verdict ? (double)yes / (double)r->n_verdict : 0;
+    free(res);
+    free(ok);
+    free(c);
+    return rc;
+}
+
+void mc_print(const matrix_opts *o, const mc_result *r, int verdict, FILE *fp)
+{
+    char a[32], b[32], c[32];
+    if (o->fmt == REPORT_JSON) {
+        fprintf(fp, "{\"samples\": %ld, \"seed\": %lu, \"variants\": [", r->n, o->seed);
+        for (int v = 0; v < o->vs.n; v++)
+            fprintf(fp, "%s{\"name\": \"%s\", \"ok\": %ld, \"%s\": [%.17g, %.17g, %.17g]}",
+                    v ? ", " : "", o->vs.v[v].name, r->v[v].n_ok,
+                    r->v[v].has_life ? "life_s_p10_p50_p90" : "avg_current_A_p10_p50_p90",
+                    r->v[v].p10, r->v[v].p50, r->v[v].p90);
+        fprintf(fp, "], \"p_can_drop\": %.17g, \"p_verdict_holds\": %.17g}", r->p_can_drop,
+                verdict ? r->p_can_drop : 1 - r->p_can_drop);
+        return;
+    }
+    fprintf(fp, "\nMonte Carlo: %ld samples, seed %lu (estimate figures, mc.* distributions,\n"
+            "stochastic events)\n%-18s %14s %14s %14s\n", r->n, o->seed, "variant", "P10", "P50", "P90");
+    for (int v = 0; v < o->vs.n; v++) {
+        const mc_stats *s = &r->v[v];
+        if (!s->n_ok) {
+            fprintf(fp, "%-18s %14s %14s %14s\n", o->vs.v[v].name, "-", "-", "-");
+            continue;
+        }
+        if (s->has_life)
+            fprintf(fp, "%-18s %12.4g d %12.4g d %12.4g d\n", o->vs.v[v].name, s->p10 / 86400,
+                    s->p50 / 86400, s->p90 / 86400);
+        else
+            fprintf(fp, "%-18s %14s %14s %14s\n", o->vs.v[v].name,
+                    units_format(s->p10, DIM_CURRENT, a, 32), units_format(s->p50, DIM_CURRENT, b, 32),
+                    units_format(s->p90, DIM_CURRENT, c, 32));
+    }
+    fprintf(fp, "probability that deep sleep and the crystal can be dropped: %.1f %%\n"
+            "probability that the verdict holds: %.1f %%\n", 100 * r->p_can_drop,
+            100 * (verdict ? r->p_can_drop : 1 - r->p_can_drop));
+}

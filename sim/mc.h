@@ -1,0 +1,30 @@
+/* mc.h — Monte Carlo over the uncertain figures: model figures with an
+ * `mc.KEY` distribution, estimate figures (uniform +-mc.spread), and the
+ * scenario's stochastic events (a new seed per sample). Same seed, same
+ * bytes: each sample draws from its own GSL mt19937 stream. */
+#ifndef IMPSIM_MC_H
+#define IMPSIM_MC_H
+
+#include "matrix.h"
+
+typedef struct {
+    double p10, p50, p90;   /* battery life (s), or average current (A) without a battery */
+    int has_life;
+    long n_ok;              /* samples that ran */
+} mc_stats;
+
+typedef struct {
+    long n;
+    mc_stats v[VARIANT_MAX];
+    double p_can_drop;      /* fraction of samples whose verdict is "can drop" */
+    long n_verdict;         /* samples with a verdict */
+} mc_result;
+
+/* Run o->mc samples of every variant with seed o->seed. Returns 0, 2 (bad
+ * distribution in a model: error printed) or 3. */
+int mc_run(const matrix_opts *o, mc_result *r);
+
+/* Print the P10/P50/P90 table (text) or a JSON object. */
+void mc_print(const matrix_opts *o, const mc_result *r, int verdict, FILE *fp);
+
+#endif
