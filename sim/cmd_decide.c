@@ -40,8 +40,11 @@ static void decide_text(const matrix_opts *o, const decide_result *r, FILE *fp)
     char a[32], b[32];
     fprintf(fp, "impsim decide: %s\n", o->file);
     fprintf(fp, "Question: on the imp004m, can this product drop deep sleep and the 32 kHz crystal?\n");
+    int pin_ok = r->pin >= 0 && r->res[r->pin].ok;
     fprintf(fp, "Answer:   %s\n\n", r->can_drop ? "YES - drop deep sleep and the crystal"
-                                                 : "NO - keep deep sleep and the crystal");
+                                   : pin_ok ? "NO - keep deep sleep (but the crystal can go: "
+                                              "deep sleep until the wake pin needs none)"
+                                            : "NO - keep deep sleep and the crystal");
     fprintf(fp, "  with deep sleep:    %-16s %s", vd->name, units_format(deep->avg_current_A, DIM_CURRENT, a, 32));
     if (deep->has_life)
         fprintf(fp, ", battery life %s (%.4g d)", units_format(deep->life_s, DIM_TIME, b, 32), deep->life_s / 86400);
@@ -66,7 +69,7 @@ static void decide_text(const matrix_opts *o, const decide_result *r, FILE *fp)
     fprintf(fp, "  parts saved if dropped: the 32.768 kHz crystal and its two load capacitors\n"
             "    (OSC32_IN is grounded instead); firmware keeps its state in RAM (no Squirrel\n"
             "    restart, no SPI-flash writes to persist state)\n");
-    if (r->pin >= 0 && r->res[r->pin].ok && !r->can_drop)
+    if (pin_ok && !r->can_drop)
         fprintf(fp, "  note: the crystal alone can go: deep sleep until the wake pin needs none\n"
                 "    (%s: %s%s)\n", o->vs.v[r->pin].name,
                 units_format(r->res[r->pin].avg_current_A, DIM_CURRENT, a, 32),
@@ -89,8 +92,9 @@ static void decide_json(const matrix_opts *o, const decide_result *r, FILE *fp,
             r->can_drop ? "true" : "false", r->criterion, r->ratio, r->margin);
     if (o->target_s > 0)
         fprintf(fp, ", \"target_s\": %.17g", o->target_s);
-    fprintf(fp, ",\n \"deep_variant\": \"%s\", \"best_variant\": \"%s\"", o->vs.v[r->deep].name,
-            o->vs.v[r->best].name);
+    fprintf(fp, ",\n \"deep_variant\": \"%s\", \"best_variant\": \"%s\", \"crystal_alone_can_go\": %s",
+            o->vs.v[r->deep].name, o->vs.v[r->best].name,
+            r->pin >= 0 && r->res[r->pin].ok ? "true" : "false");
     fprintf(fp, ",\n \"break_even\": {\"status\": \"%s\"",
             r->be_status == 0 ? "found" : r->be_status == 1 ? "deep-sleep-always-better"
             : r->be_status == 2 ? "awake-always-better" : "n/a");
