@@ -11,6 +11,7 @@ int cmd_check(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_decide(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 
 /* A growable list of strings collected from repeated options (--set).
  * Strings are borrowed from argv. */

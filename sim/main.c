@@ -17,6 +17,7 @@ static const char usage[] =
     "  compare FILE.scn  the scenario on every module/crystal/sleep variant, one table\n"
     "  decide FILE.scn   can deep sleep and the 32 kHz crystal be dropped? (exit 0 yes, 1 no)\n"
     "  sweep FILE.scn    battery life of every variant across a parameter's range\n"
+    "  plot KIND DATA    chart (PNG or SVG, via gnuplot) of a trace, sweep or budget CSV\n"
     "\n"
     "  impsim COMMAND --help   options of a command\n"
     "  --help, --version\n"
@@ -54,7 +55,9 @@ int main(int argc, char **argv)
         return cmd_decide(argc - 1, argv + 1);
     if (!strcmp(c, "sweep"))
         return cmd_sweep(argc - 1, argv + 1);
-    fprintf(stderr, "impsim: error: unknown command '%s'; expected run, models, battery, check, compare, decide or sweep\n"
+    if (!strcmp(c, "plot"))
+        return cmd_plot(argc - 1, argv + 1);
+    fprintf(stderr, "impsim: error: unknown command '%s'; expected run, models, battery, check, compare, decide, sweep or plot\n"
             "Try 'impsim --help'.\n", c);
     return DIAG_EXIT_INPUT;
 }

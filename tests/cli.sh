@@ -107,6 +107,16 @@ check "monte carlo: same seed, same bytes (any number of workers)" 'grep -q life
 "$IMPSIM" compare "$S/env-sensor-15min.scn" --monte-carlo 3 --seed 6 --format json > "$T/mc3" 2>&1
 check "monte carlo: another seed, other numbers" '! cmp -s "$T/mc1" "$T/mc3"'
 
+# charts (gnuplot)
+if command -v gnuplot > /dev/null 2>&1; then
+  "$IMPSIM" plot trace "$T/trace.csv" -o "$T/trace.png" > /dev/null 2>&1
+  check "plot trace writes a PNG" '[ $? -eq 0 ] && head -c 8 "$T/trace.png" | grep -q PNG'
+  "$IMPSIM" plot sweep "$T/sw.csv" -o "$T/sweep.svg" > /dev/null 2>&1
+  check "plot sweep writes an SVG" '[ $? -eq 0 ] && grep -q "<svg" "$T/sweep.svg"'
+  "$IMPSIM" plot trace "$T/nonexistent.csv" -o "$T/x.png" > /dev/null 2>&1
+  check "plot of a missing file exits 2 and writes nothing" '[ $? -eq 2 ] && [ ! -e "$T/x.png" ]'
+fi
+
 # same inputs, same bytes
 "$IMPSIM" run "$S/door-sensor-wakepin.scn" --format json > "$T/a" 2>/dev/null
 "$IMPSIM" run "$S/door-sensor-wakepin.scn" --format json > "$T/b" 2>/dev/null
