@@ -69,7 +69,11 @@ static void engine_close(engine_child_ctx *c, tick_t t)
 {
     if (!c->open || t <= c->t0)
         return;
-    battery_segment s = {c->i0, ticks_to_s(t - c->t0), c->radio};
+    battery_segment s;
+    memset(&s, 0, sizeof s);    /* padding too: the segments go through a pipe */
+    s.current_A = c->i0;
+    s.duration_s = ticks_to_s(t - c->t0);
+    s.wifi = c->radio;
     if (c->bat && battery_ended(c->bat) == BATTERY_ALIVE)
         battery_apply(c->bat, &s);
     if (c->o->capture)
@@ -208,8 +212,13 @@ static int engine_child(const plan *p, const engine_opts *o, int fd)
     if (o->trace && fflush(o->trace))
         return 1;
     int n = r.nseg;
-    if (engine_send(fd, &r, sizeof r) || (n && (engine_send(fd, r.seg, (size_t)n * sizeof *r.seg) ||
-                                                engine_send(fd, r.seg_t, (size_t)n * sizeof *r.seg_t))))
+    int bad = engine_send(fd, &r, sizeof r) ||
+              (n && (engine_send(fd, r.seg, (size_t)n * sizeof *r.seg) ||
+                     engine_send(fd, r.seg_t, (size_t)n * sizeof *r.seg_t)));
+    engine_result_free(&r);
+    if (c->bat)
+        battery_free(c->bat);
+    if (bad)
         return 1;
     return c->rc ? 2 : c->full ? 4 : 0;
 }
