@@ -87,7 +87,7 @@ static int run_parse(int argc, char **argv, run_opts *o)
     return 0;
 }
 
-static int run_outputs(pipeline *pl, const run_opts *o, diag *d)
+static int run_outputs(pipeline *pl, const run_opts *o)
 {
     outfile *tr = NULL, *out = NULL;
     budget *b = calloc(1, sizeof *b);
@@ -108,10 +108,8 @@ static int run_outputs(pipeline *pl, const run_opts *o, diag *d)
     free(r);
     if (failed)
         goto done;
-    if (pipeline_life(pl, !o->no_ff, b, d)) {
-        rc = diag_count(d) ? 2 : 3;
+    if (pipeline_life(pl, !o->no_ff, b))
         goto done;
-    }
     if (!(out = outfile_open(o->output ? o->output : "-")))
         goto done;
     if (report_write(b, o->fmt, outfile_fp(out)))
@@ -139,7 +137,7 @@ int cmd_run(int argc, char **argv)
             rc = 2;
         } else {
             diag_print(d, stderr);  /* warnings */
-            rc = run_outputs(&pl, &o, d);
+            rc = run_outputs(&pl, &o);
             pipeline_free(&pl);
         }
         diag_print(d, stderr);

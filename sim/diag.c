@@ -90,3 +90,19 @@ void diag_print(diag *d, FILE *fp)
     }
     d->n = 0;
 }
+
+void diag_merge(diag *into, diag *from)
+{
+    for (int i = 0; i < from->n; i++) {
+        if (into->n == into->cap) {
+            into->cap = into->cap ? 2 * into->cap : 8;
+            into->msg = realloc(into->msg, (size_t)into->cap * sizeof *into->msg);
+            if (!into->msg)
+                abort();
+        }
+        into->msg[into->n++] = from->msg[i];
+    }
+    into->errors += from->errors;
+    from->n = 0;
+    from->errors = 0;
+}

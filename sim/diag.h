@@ -46,6 +46,10 @@ int diag_count(const diag *d);
  * position has no file), and forget them. */
 void diag_print(diag *d, FILE *fp);
 
+/* Move every message of `from` to the end of `into`; `from` is left
+ * empty. */
+void diag_merge(diag *into, diag *from);
+
 /* The first recorded error as one line (no trailing newline), or "" when
  * there is none. The string is owned by d. */
 const char *diag_first(const diag *d);

@@ -291,6 +291,8 @@ int engine_run(const plan *p, const engine_opts *opts, engine_result *r)
         fprintf(stderr, "impsim: error: a time total passed the 64-bit tick range\n");
     } else if (code == 4) {
         fprintf(stderr, "impsim: error: more than %d segments to capture\n", ENGINE_MAX_CAPTURE);
+    } else if (code != 0) {
+        fprintf(stderr, "impsim: error: the simulation process failed (exit status %d)\n", code);
     } else {
         return 0;
     }

@@ -142,6 +142,7 @@ fail:
 
 figfile *figfile_parse(const char *name, const char *text, size_t len, diag *d)
 {
+    int before = diag_count(d);
     figfile *f = calloc(1, sizeof *f);
     if (!f)
         abort();
@@ -156,7 +157,7 @@ figfile *figfile_parse(const char *name, const char *text, size_t len, diag *d)
             fig_line(f, &ln, pos, d);
         lex_line_clear(&ln);
     }
-    if (diag_count(d)) {
+    if (diag_count(d) > before) {
         figfile_free(f);
         return NULL;
     }

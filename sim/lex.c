@@ -35,9 +35,16 @@ static int is_space(char c)
     return c == ' ' || c == '\t' || c == '\r';
 }
 
+static int is_control(char c)
+{
+    return ((unsigned char)c < 0x20 && c != '\t') || c == 0x7f;
+}
+
+/* Control characters end a word or number, so that the loop below reports
+ * them instead of gluing them into a unit or name. */
 static int is_word_end(char c)
 {
-    return is_space(c) || c == '#' || c == '"' || strchr(lex_punct, c);
+    return is_space(c) || c == '#' || c == '"' || strchr(lex_punct, c) || is_control(c);
 }
 
 /* A number token starts with a digit, or a sign or '.' then a digit. */
@@ -85,15 +92,21 @@ int lex_line_split(const char *s, size_t len, diag_pos pos, lex_line *ln,
             i++;
         } else if (c == '#') {
             break;
-        } else if ((unsigned char)c < 0x20 || c == 0x7f) {
+        } else if (is_control(c)) {
             pos.col = col;
             diag_error(d, pos, "found control character 0x%02x, expected text",
                        (unsigned char)c);
             return -1;
         } else if (c == '"') {
             size_t j = i + 1;
-            while (j < len && s[j] != '"')
+            while (j < len && s[j] != '"' && !is_control(s[j]))
                 j++;
+            if (j < len && s[j] != '"') {
+                pos.col = (int)j + 1;
+                diag_error(d, pos, "found control character 0x%02x in a string, expected text",
+                           (unsigned char)s[j]);
+                return -1;
+            }
             if (j >= len) {
                 pos.col = col;
                 diag_error(d, pos, "found an unterminated string, expected a closing '\"'");

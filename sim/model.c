@@ -47,6 +47,12 @@ static int model_check_entry(const fig_entry *e, diag *d)
                        e->key, e->text);
             return -1;
         }
+        /* clocks and rates that durations are divided by */
+        if (e->value == 0 && (!strcmp(e->key, "cpu.clock") || !strcmp(e->key, "flash.clock") ||
+                              !strcmp(e->key, "wifi.tx.rate") || !strcmp(e->key, "wifi.rx.rate"))) {
+            diag_error(d, e->pos, "%s: found '%s', expected a value > 0", e->key, e->text);
+            return -1;
+        }
         return 0;
     case MK_BOOL:
         if (e->kind != FIG_WORD || (strcmp(e->text, "yes") && strcmp(e->text, "no"))) {

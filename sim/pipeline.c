@@ -1,5 +1,7 @@
 /* pipeline.c — one scenario through every stage. */
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 #include "pipeline.h"
 #include "scn_check.h"
 #include "scn_param.h"
@@ -16,10 +18,29 @@ static int pipeline_finish(pipeline *pl, char *const *sets, int nsets, diag *d)
         diag_error(d, top, "no module: expected a 'module imp004m' statement or --module");
         return -1;
     }
+    if (access(model_path(s->module), R_OK)) {
+        diag_error(d, s->module_pos.file ? s->module_pos : (diag_pos){"--module", 0, 0},
+                   "found module '%s', expected imp002, imp004m, imp003 or a readable .model "
+                   "file (%s: %s)", s->module, model_path(s->module), strerror(errno));
+        return -1;
+    }
     pl->m = model_load(s->module, (const char *const *)s->parts, s->part_pos, s->nparts,
                        s->sets, s->nsets, d);
     if (!pl->m)
         return -1;
+    if (s->battery[0]) {   /* load it now: a bad cell is an input error, found before simulating */
+        diag *cd = diag_new();
+        pl->cell = battery_cell_load(s->battery, s->bsets, s->nbsets, cd);
+        if (!pl->cell && strstr(diag_first(cd), ": error: cannot open"))
+            diag_error(d, s->battery_pos.file ? s->battery_pos : (diag_pos){"--set", 0, 0},
+                       "found battery '%s', expected a cell preset (impsim battery --help) or "
+                       "a readable .cell file (%s)", s->battery, diag_first(cd));
+        else
+            diag_merge(d, cd);
+        diag_free(cd);
+        if (!pl->cell)
+            return -1;
+    }
     if (scn_check(s, pl->m, d))
         return -1;
     if (plan_build(&pl->p, s, pl->m, d))
@@ -123,14 +144,12 @@ static int life_full(pipeline *pl, const battery_cell *cell, const battery_regul
     return 0;
 }
 
-int pipeline_life(pipeline *pl, int fast_forward, budget *b, diag *d)
+int pipeline_life(pipeline *pl, int fast_forward, budget *b)
 {
     const scn *s = pl->s;
-    if (!s->battery[0])
-        return 0;
-    battery_cell *cell = battery_cell_load(s->battery, s->bsets, s->nbsets, d);
+    const battery_cell *cell = pl->cell;
     if (!cell)
-        return -1;
+        return 0;
     battery_regulator reg;
     battery_regulator_default(&reg);
     reg.v_module = pl->p.supply;
@@ -158,7 +177,6 @@ int pipeline_life(pipeline *pl, int fast_forward, budget *b, diag *d)
         bb->soc_end = res.soc;
         bb->ended_by = battery_end_word(res.ended_by);
     }
-    battery_cell_free(cell);
     return rc < 0 ? -1 : 0;
 }
 
@@ -166,6 +184,7 @@ void pipeline_free(pipeline *pl)
 {
     if (pl->planned)
         plan_free(&pl->p);
+    battery_cell_free(pl->cell);
     model_free(pl->m);
     scn_free(pl->s);
     memset(pl, 0, sizeof *pl);

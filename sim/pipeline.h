@@ -5,6 +5,7 @@
 #define IMPSIM_PIPELINE_H
 
 #include <stdio.h>
+#include "battery.h"
 #include "budget.h"
 #include "engine.h"
 #include "model.h"
@@ -14,6 +15,7 @@
 typedef struct {
     scn *s;         /* owned */
     model *m;       /* owned */
+    battery_cell *cell;     /* owned: the scenario's battery, or NULL */
     plan p;
     int planned;
 } pipeline;
@@ -41,10 +43,10 @@ int pipeline_run(pipeline *pl, FILE *trace, budget *b, engine_result *r);
  * the steady period is found (two equal hyperperiods in a simulation of
  * three) and the battery is advanced over whole periods; otherwise the
  * device is simulated event by event until the battery is empty or
- * PIPELINE_HORIZON_S. Returns 0 (also when the scenario names no battery:
- * b->battery.present stays 0), or -1 with errors in d (bad cell) or printed
- * (engine failure). */
-int pipeline_life(pipeline *pl, int fast_forward, budget *b, diag *d);
+ * PIPELINE_HORIZON_S. The cell was loaded (and checked) by pipeline_load.
+ * Returns 0 (also when the scenario names no battery: b->battery.present
+ * stays 0), or -1 after printing why the engine failed. */
+int pipeline_life(pipeline *pl, int fast_forward, budget *b);
 
 void pipeline_free(pipeline *pl);
 

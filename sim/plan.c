@@ -54,7 +54,7 @@ static tick_t mkey(pctx *c, const char *key)
 static tick_t cycles(pctx *c, double n, double hz, diag_pos pos)
 {
     tick_t t;
-    if (n < 0 || n > 1.8e19 || ticks_from_cycles((uint64_t)llround(n), hz, &t)) {
+    if (!(n >= 0) || n > 9.2e18 || ticks_from_cycles((uint64_t)llround(n), hz, &t)) {
         diag_error(c->d, pos, "%.0f cycles at %g Hz are out of the simulated time range", n, hz);
         c->bad = 1;
         return 0;

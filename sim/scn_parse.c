@@ -119,6 +119,8 @@ static int st_word_setting(pstate *p, const char *const *opts, int n, int *out,
     return 0;
 }
 
+static int scn_set_fig(scn *s, const char *kv, diag_pos where, diag *d);
+
 static int st_set(pstate *p)
 {
     /* set model.KEY = VALUE  |  set battery.KEY = VALUE */
@@ -142,7 +144,7 @@ static int st_set(pstate *p)
     kv[klen] = '=';
     memcpy(kv + klen + 1, val, vlen);
     kv[klen + 1 + vlen] = '\0';
-    int rc = scn_set(p->s, kv, p->d);
+    int rc = scn_set_fig(p->s, kv, at(p, 1), p->d);
     free(kv);
     return rc;
 }
@@ -232,7 +234,9 @@ static int st_ap(pstate *p)
     i++;
     if (get_time(p, &i, &len, 0) || expect_end(p, i))
         return -1;
-    if (s->nap && from < s->ap_down[2 * s->nap - 2] + s->ap_down[2 * s->nap - 1])
+    /* from - start, not start + length: both may be near TICK_MAX */
+    if (s->nap && (from < s->ap_down[2 * s->nap - 2] ||
+                   from - s->ap_down[2 * s->nap - 2] < s->ap_down[2 * s->nap - 1]))
         return err(p, 3, "outages in time order, not overlapping");
     s->ap_down = xrealloc(s->ap_down, (size_t)(s->nap + 1) * 2 * sizeof *s->ap_down);
     s->ap_down[2 * s->nap] = from;
@@ -353,7 +357,8 @@ static int hdr_every(pstate *p, scn_task *t)
          !strcmp(n->unit, "rd"))) {
         t->kind = T_NTH;
         t->nth = strtoll(n->text, NULL, 10);
-        if (t->nth < 1 || t->nth > 1000000000 || strchr(n->text, '.') || n->text[0] == '-')
+        if (t->nth < 1 || t->nth > 1000000000 ||
+            strspn(n->text, "0123456789") != strlen(n->text))   /* not 1e3th, 4.0th, -1st */
             return err(p, i, "a whole number of wakes >= 1 (e.g. 4th)");
         if (!lex_is_word(p->ln, i + 1, "wake"))
             return err(p, i + 1, "'wake' (every Nth wake)");
@@ -650,6 +655,7 @@ static void scn_require(scn *s, diag *d)
 
 scn *scn_parse(const char *name, const char *text, size_t len, diag *d)
 {
+    int before = diag_count(d);
     scn *s = scn_new(name);
     pstate p = {.s = s, .d = d};
     size_t off = 0, n;
@@ -665,9 +671,9 @@ scn *scn_parse(const char *name, const char *text, size_t len, diag *d)
             scn_line(&p);
         lex_line_clear(&ln);
     }
-    if (!diag_count(d))
+    if (diag_count(d) == before)
         scn_require(s, d);
-    if (diag_count(d)) {
+    if (diag_count(d) > before) {
         scn_free(s);
         return NULL;
     }
@@ -698,17 +704,23 @@ static int scn_add_fig(fig_entry **v, int *n, fig_entry *e)
     return 0;
 }
 
+/* "model.KEY=VALUE" or "battery.KEY=VALUE", located at `where` (the
+ * scenario's `set` line, or "--set"). */
+static int scn_set_fig(scn *s, const char *kv, diag_pos where, diag *d)
+{
+    int is_model = kv[0] == 'm';
+    fig_entry e;
+    if (fig_parse_override(kv + (is_model ? 6 : 8), where, &e, d))
+        return -1;
+    return is_model ? scn_add_fig(&s->sets, &s->nsets, &e)
+                    : scn_add_fig(&s->bsets, &s->nbsets, &e);
+}
+
 int scn_set(scn *s, const char *kv, diag *d)
 {
     diag_pos where = {"--set", 0, 0};
-    if (!strncmp(kv, "model.", 6) || !strncmp(kv, "battery.", 8)) {
-        int is_model = kv[0] == 'm';
-        fig_entry e;
-        if (fig_parse_override(kv + (is_model ? 6 : 8), where, &e, d))
-            return -1;
-        return is_model ? scn_add_fig(&s->sets, &s->nsets, &e)
-                        : scn_add_fig(&s->bsets, &s->nbsets, &e);
-    }
+    if (!strncmp(kv, "model.", 6) || !strncmp(kv, "battery.", 8))
+        return scn_set_fig(s, kv, where, d);
     if (strncmp(kv, "scenario.", 9) || !strchr(kv, '=')) {
         diag_error(d, where, "found '%s', expected scenario.KEY=VALUE, model.KEY=VALUE or "
                    "battery.KEY=VALUE", kv);

@@ -113,7 +113,7 @@ void variant_run_inline(const char *path, char *const *sets, int nsets, const va
     if (!b)
         abort();
     if (pipeline_load(&pl, path, all, n, d) == 0) {
-        r->ok = pipeline_run(&pl, NULL, b, NULL) == 0 && pipeline_life(&pl, 1, b, d) == 0;
+        r->ok = pipeline_run(&pl, NULL, b, NULL) == 0 && pipeline_life(&pl, 1, b) == 0;
         pipeline_free(&pl);
     }
     if (!r->ok)

@@ -16,3 +16,11 @@ for s in env-sensor-15min env-sensor-1min; do
   done
 done
 rm -f bench.err
+
+# battery fast-forward alone: a 15-minute pulse train to depletion
+start=$(date +%s.%N)
+"$IMPSIM" battery --cell 1xAA-LiSOCl2 --load pulse:80mA,1.5s,15min,5uA --format json > bench.out 2>&1 || { cat bench.out; exit 1; }
+end=$(date +%s.%N)
+printf 'battery fast-forward 1xAA-LiSOCl2, 15-min pulses to depletion: wall %s s; %s\n' \
+  "$(awk "BEGIN{print $end - $start}")" "$(grep -o '"life_s": [0-9.e+]*' bench.out)"
+rm -f bench.out

@@ -682,10 +682,7 @@ static void ff_check(const char *text, const battery_regulator *r,
     CU_ASSERT_PTR_NOT_NULL_FATAL(c);
     battery_profile p = { NULL, 0, ff_period, 10, 100 * YEAR, NULL, NULL };
     battery_result res;
-    clock_t t0 = clock();
     CU_ASSERT_EQUAL_FATAL(battery_run(c, r, &p, &res), 0);
-    double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
-    CU_ASSERT(secs < 0.5);
     battery_end why;
     double t = ff_brute(c, r, &why);
     CU_ASSERT_EQUAL(res.ended_by, why);
@@ -726,8 +723,10 @@ static void test_fast_forward(void)
              &r, 1e-3);
 }
 
-/* 10 years of a 15-minute period with 10 segments, well under a second. */
-static void test_fast_forward_speed(void)
+/* 10 years of a 15-minute period with 10 segments: the charge delivered is
+ * the period's average current times the life (its speed is measured by
+ * `make bench`, not here). */
+static void test_fast_forward_long(void)
 {
     battery_cell *c = cell_text(
         "cell.model diffusion documented \"t\"\n"
@@ -739,10 +738,7 @@ static void test_fast_forward_speed(void)
     battery_regulator r = reg_plain();
     battery_profile p = { NULL, 0, ff_period, 10, 50 * YEAR, NULL, NULL };
     battery_result res;
-    clock_t t0 = clock();
     CU_ASSERT_EQUAL_FATAL(battery_run(c, &r, &p, &res), 0);
-    double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
-    CU_ASSERT(secs < 0.5);
     CU_ASSERT(res.life_s > 10 * YEAR);
     /* delivered charge = average current x life, to the last segment */
     double q = 0, t = 0;
@@ -795,7 +791,7 @@ int main(void)
         {"malformed cell files: file:line:col", test_malformed},
         {"load profiles", test_profiles},
         {"fast-forward matches segment by segment", test_fast_forward},
-        {"fast-forward of 10 years is fast", test_fast_forward_speed},
+        {"fast-forward over 10 years: charge = mean current x life", test_fast_forward_long},
     };
     find_datadir();
     if (CU_initialize_registry() != CUE_SUCCESS)
