@@ -332,7 +332,9 @@ static void do_step(dev *v, const plan_step *st)
         else
             idle_wait(v, st->t1, 1);
         break;
-    case A_READ: case A_WRITE: periph_active(v, st, CPU_RUN); break;
+    case A_READ: case A_WRITE:   /* UARTs are interrupt-driven; I2C, SPI, ADC block */
+        periph_active(v, st, st->comp == COMP_UART ? CPU_IDLE : CPU_RUN);
+        break;
     case A_RUN: periph_active(v, st, CPU_IDLE); break;
     case A_ENABLE: v->enabled[st->periph] = 1; set_awake(v, CPU_RUN); break;
     case A_DISABLE: v->enabled[st->periph] = 0; set_awake(v, CPU_RUN); break;
