@@ -41,23 +41,16 @@ int main(int argc, char **argv)
         printf("impsim %s\n", PACKAGE_VERSION);
         return 0;
     }
-    if (!strcmp(c, "run"))
-        return cmd_run(argc - 1, argv + 1);
-    if (!strcmp(c, "models"))
-        return cmd_models(argc - 1, argv + 1);
-    if (!strcmp(c, "battery"))
-        return cmd_battery(argc - 1, argv + 1);
-    if (!strcmp(c, "check"))
-        return cmd_check(argc - 1, argv + 1);
-    if (!strcmp(c, "compare"))
-        return cmd_compare(argc - 1, argv + 1);
-    if (!strcmp(c, "decide"))
-        return cmd_decide(argc - 1, argv + 1);
-    if (!strcmp(c, "sweep"))
-        return cmd_sweep(argc - 1, argv + 1);
-    if (!strcmp(c, "plot"))
-        return cmd_plot(argc - 1, argv + 1);
-    fprintf(stderr, "impsim: error: unknown command '%s'; expected run, models, battery, check, compare, decide, sweep or plot\n"
-            "Try 'impsim --help'.\n", c);
+    static const struct {
+        const char *name;
+        int (*fn)(int, char **);
+    } cmds[] = {{"run", cmd_run}, {"models", cmd_models}, {"battery", cmd_battery},
+                {"check", cmd_check}, {"compare", cmd_compare}, {"decide", cmd_decide},
+                {"sweep", cmd_sweep}, {"plot", cmd_plot}};
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        if (!strcmp(c, cmds[i].name))
+            return cmds[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "impsim: error: unknown command '%s'; expected run, models, battery, "
+            "check, compare, decide, sweep or plot\nTry 'impsim --help'.\n", c);
     return DIAG_EXIT_INPUT;
 }
