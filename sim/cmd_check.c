@@ -75,7 +75,7 @@ static void check_add(check_ctx *c, const char *path)
     s->exp = malloc(n + 8);
     if (!s->scn || !s->exp)
         abort();
-    snprintf(s->exp, n + 8, "%.*s.expect", (int)(n - 4), path);
+    snprintf(s->exp, n + 8, "%.*s.expect", (int)(ends_with(path, ".scn") ? n - 4 : n), path);
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -37,19 +37,18 @@ typedef struct {
     int stats, no_ff;
     cli_list sets;
     char *extra[2];     /* owned: --module / --duration turned into settings */
-    int nextra;
 } run_opts;
 
-static int run_setting(run_opts *o, const char *key, const char *val)
+/* --module / --duration as the setting scenario.KEY=VAL; given twice, the
+ * last one counts. Applied after every --set (see cmd_run). */
+static void run_setting(run_opts *o, int slot, const char *key, const char *val)
 {
     size_t n = strlen(key) + strlen(val) + 16;
-    char *s = malloc(n);
-    if (!s)
+    free(o->extra[slot]);
+    o->extra[slot] = malloc(n);
+    if (!o->extra[slot])
         abort();
-    snprintf(s, n, "scenario.%s=%s", key, val);
-    o->extra[o->nextra++] = s;
-    cli_list_push(&o->sets, s);
-    return 0;
+    snprintf(o->extra[slot], n, "scenario.%s=%s", key, val);
 }
 
 static int run_parse(int argc, char **argv, run_opts *o)
@@ -64,8 +63,8 @@ static int run_parse(int argc, char **argv, run_opts *o)
     optind = 1;
     while ((c = getopt_long(argc, argv, ":o:", lo, NULL)) != -1) {
         switch (c) {
-        case 'm': if (o->nextra < 2) run_setting(o, "module", optarg); break;
-        case 'd': if (o->nextra < 2) run_setting(o, "duration", optarg); break;
+        case 'm': run_setting(o, 0, "module", optarg); break;
+        case 'd': run_setting(o, 1, "duration", optarg); break;
         case 's': cli_list_push(&o->sets, optarg); break;
         case 'f':
             if (report_fmt_parse(optarg, &o->fmt))
@@ -80,6 +79,9 @@ static int run_parse(int argc, char **argv, run_opts *o)
         default: return cli_usage_error("run", "unknown option '%s'", argv[optind - 1]);
         }
     }
+    for (int i = 0; i < 2; i++)
+        if (o->extra[i])
+            cli_list_push(&o->sets, o->extra[i]);
     if (optind != argc - 1)
         return cli_usage_error("run", optind >= argc ? "expected a scenario file (FILE.scn)"
                                : "expected one scenario file, found '%s' too", argv[argc - 1]);
@@ -145,7 +147,7 @@ int cmd_run(int argc, char **argv)
     } else if (rc < 0) {
         rc = 0;
     }
-    for (int i = 0; i < o.nextra; i++)
+    for (int i = 0; i < 2; i++)
         free(o.extra[i]);
     cli_list_free(&o.sets);
     return rc;

@@ -191,7 +191,8 @@ static int sweep_run(matrix_opts *o, const sweep_param *p)
         x[i] = sweep_value(p, i, steps, o->log);
         if (!(extra[i] = malloc(192)))
             abort();
-        snprintf(extra[i], 192, "%s=%.17g %s", p->key, x[i], units_si_name(p->dim));
+        char v[64];
+        snprintf(extra[i], 192, "%s=%s", p->key, units_setting(x[i], p->dim, v, sizeof v));
     }
     int rc = variant_run_rows(o->file, o->sets.v, o->sets.n, extra, steps, &o->vs, o->jobs, res)
              ? DIAG_EXIT_SYS : 0;

@@ -96,7 +96,6 @@ static void decide_verdict(const matrix_opts *o, decide_result *r)
 typedef struct {
     const matrix_opts *o;
     const variant *deep, *awake;
-    int failed;
 } be_ctx;
 
 /* deep - awake steady current at period exp(x): positive when the awake
@@ -106,18 +105,17 @@ static double be_fn(double x, void *p)
     be_ctx *c = p;
     double a, b;
     diag *d = diag_new();
-    if (decide_steady_current(c->o->file, c->o->sets.v, c->o->sets.n, c->deep, exp(x), &a, d) ||
-        decide_steady_current(c->o->file, c->o->sets.v, c->o->sets.n, c->awake, exp(x), &b, d)) {
-        c->failed = 1;
-        a = b = 0;
-    }
+    double f = NAN;     /* a point that cannot be simulated is left out */
+    if (decide_steady_current(c->o->file, c->o->sets.v, c->o->sets.n, c->deep, exp(x), &a, d) == 0 &&
+        decide_steady_current(c->o->file, c->o->sets.v, c->o->sets.n, c->awake, exp(x), &b, d) == 0)
+        f = a - b;
     diag_free(d);
-    return a - b;
+    return f;
 }
 
 void decide_break_even(const matrix_opts *o, decide_result *r)
 {
-    be_ctx c = {o, &o->vs.v[r->deep], &o->vs.v[r->best], 0};
+    be_ctx c = {o, &o->vs.v[r->deep], &o->vs.v[r->best]};
     r->be_status = -1;
     r->be_lo_s = 1;
     r->be_hi_s = 7 * 86400.0;
@@ -127,21 +125,27 @@ void decide_break_even(const matrix_opts *o, decide_result *r)
      * the one nearest the scenario's own period; then Brent */
     enum { GRID = 24 };
     double xs[GRID + 1], fs[GRID + 1];
-    for (int i = 0; i <= GRID && !c.failed; i++) {
+    int good = 0;
+    for (int i = 0; i <= GRID; i++) {
         xs[i] = lo + (hi - lo) * i / GRID;
         fs[i] = be_fn(xs[i], &c);
+        good += !isnan(fs[i]);
     }
-    if (c.failed) {
+    if (good < 2) {
         snprintf(r->be_note, sizeof r->be_note, "could not be computed");
         return;
     }
-    int at = -1;
-    for (int i = 0; i < GRID; i++)
+    int at = -1, last = -1;
+    for (int i = 0; i < GRID; i++) {
+        if (isnan(fs[i]) || isnan(fs[i + 1]))
+            continue;
+        last = i + 1;
         if ((fs[i] > 0) != (fs[i + 1] > 0) &&
             (at < 0 || fabs(xs[i] - target) < fabs(xs[at] - target)))
             at = i;
+    }
     if (at < 0) {
-        r->be_status = fs[GRID] > 0 ? 2 : 1;
+        r->be_status = last >= 0 && fs[last] > 0 ? 2 : 1;
         return;
     }
     double x0 = xs[at], x1 = xs[at + 1];
@@ -155,7 +159,7 @@ void decide_break_even(const matrix_opts *o, decide_result *r)
             break;
     }
     r->be_period_s = exp(gsl_root_fsolver_root(s));
-    r->be_status = c.failed ? -1 : 0;
+    r->be_status = 0;
     gsl_root_fsolver_free(s);
 }
 
@@ -182,8 +186,9 @@ static void sens_job(int j, void *ctx, void *out)
     char set[160];
     const char *extra = NULL;
     if (j > 0) {
-        snprintf(set, sizeof set, "model.%s=%.17g %s", c->keys[j - 1], c->vals[j - 1] * 1.25,
-                 units_si_name(c->dims[j - 1]));
+        char v[64];
+        snprintf(set, sizeof set, "model.%s=%s", c->keys[j - 1],
+                 units_setting(c->vals[j - 1] * 1.25, c->dims[j - 1], v, sizeof v));
         extra = set;
     }
     diag *d = diag_new();
@@ -254,7 +259,7 @@ static int sens_cmp(const void *a, const void *b)
 
 static void decide_sensitivity(const matrix_opts *o, decide_result *r)
 {
-    sens_ctx c = {o, &o->vs.v[r->deep], &o->vs.v[r->best], NULL, NULL, NULL, r->period_s > 0};
+    sens_ctx c = {o, &o->vs.v[r->deep], &o->vs.v[r->best], NULL, NULL, NULL, r->periodic};
     int n = sens_keys(o, c.awake, &c);
     sens_out *out = calloc((size_t)n + 1, sizeof *out);
     int *ok = calloc((size_t)n + 1, sizeof *ok);
@@ -308,15 +313,17 @@ int decide_run(const matrix_opts *o, decide_result *r)
     tick_t per;
     if (decide_load(o->file, o->sets.v, o->sets.n, NULL, NULL, NULL, &pl, d) == 0) {
         r->period_s = scn_every_base(pl.s, &per) == 0 ? ticks_to_s(per) : 0;
+        r->periodic = plan_hyperperiod(&pl.p) != 0;
         pipeline_free(&pl);
     }
     diag_free(d);
-    if (r->period_s > 0)
+    r->be_status = -1;
+    if (r->period_s > 0 && r->periodic)
         decide_break_even(o, r);
-    else {
-        r->be_status = -1;
-        snprintf(r->be_note, sizeof r->be_note, "the scenario has no timed wake (wake pin only)");
-    }
+    else
+        snprintf(r->be_note, sizeof r->be_note, r->period_s > 0
+                 ? "the schedule is not periodic (wake-pin tasks or outages)"
+                 : "the scenario has no timed wake (wake pin only)");
     decide_sensitivity(o, r);
     return 0;
 }

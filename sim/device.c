@@ -66,7 +66,7 @@ static double book_wifi(dev *v, tick_t dt)
         v->cal_acc += dt;
         tick_t n = v->cal_acc / p->cal_interval;
         v->cal_acc %= p->cal_interval;
-        x = n * p->cal < rest ? n * p->cal : rest;
+        x = p->cal && n > rest / p->cal ? rest : n * p->cal;
         book(v, COMP_WIFI, WIFI_CAL, x, &q);
         rest -= x;
     }
@@ -74,10 +74,10 @@ static double book_wifi(dev *v, tick_t dt)
         v->ka_acc += dt;
         tick_t n = v->ka_acc / p->ka_interval;
         v->ka_acc %= p->ka_interval;
-        x = n * p->ka_tx < rest ? n * p->ka_tx : rest;
+        x = p->ka_tx && n > rest / p->ka_tx ? rest : n * p->ka_tx;
         book(v, COMP_WIFI, WIFI_TX, x, &q);
         rest -= x;
-        x = n * p->ka_rx < rest ? n * p->ka_rx : rest;
+        x = p->ka_rx && n > rest / p->ka_rx ? rest : n * p->ka_rx;
         book(v, COMP_WIFI, WIFI_RX, x, &q);
         rest -= x;
     }
@@ -232,10 +232,15 @@ static void wifi_offline(dev *v)
             idle_wait(v, v->p->snooze, 0);
             continue;
         }
+        /* Squirrel restarts after the snooze; its boot code sets up the
+         * same peripherals again (their CPU cost is not booked again) */
+        int kept[64];
+        memcpy(kept, v->enabled, sizeof kept);
         deep_states(v);
         advance(v, v->p->snooze);
         v->ps = v->p->powersave;
         boot_os(v);
+        memcpy(v->enabled, kept, sizeof kept);
     }
     v->act = save;
 }
@@ -454,9 +459,10 @@ static void run_due(dev *v)
         const plan_task *t = &p->task[i];
         if (t->kind == T_EVERY && v->due[i] <= v->now) {
             run_task(v, t);
-            while (v->due[i] <= v->now)
-                if (ticks_add(v->due[i], t->period, &v->due[i]))
-                    v->due[i] = TICK_MAX;
+            /* next run after now; runs missed while the task overran are skipped */
+            tick_t k = (v->now - v->due[i]) / t->period + 1, x;
+            if (ticks_mul(k, t->period, &x) || ticks_add(v->due[i], x, &v->due[i]))
+                v->due[i] = TICK_MAX;
         } else if ((t->kind == T_PIN_AT || t->kind == T_PIN_POISSON) && next_pin(v, i) <= v->now) {
             run_task(v, t);
             while (next_pin(v, i) <= v->now)

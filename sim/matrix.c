@@ -128,7 +128,8 @@ static void table_text(const matrix_opts *o, const variant_result *res, FILE *fp
         }
         double ch = matrix_change(r, &res[0]);
         if (r->has_life)
-            snprintf(c, sizeof c, "%.4g d", r->life_s / 86400);
+            snprintf(c, sizeof c, "%s%.4g d", strcmp(r->ended_by, "not-depleted") ? "" : "> ",
+                     r->life_s / 86400);
         else
             snprintf(c, sizeof c, "(no battery)");
         char d[32];

@@ -145,8 +145,9 @@ static void mc_job(int j, void *ctx, void *out)
     for (int k = 0; k < sp->n; k++) {
         if (!(extra[k] = malloc(128)))
             abort();
-        snprintf(extra[k], 128, "model.%s=%.17g %s", sp->d[k].key, mc_draw(&sp->d[k], rng),
-                 units_si_name(sp->d[k].dim));
+        char v[64];
+        snprintf(extra[k], 128, "model.%s=%s", sp->d[k].key,
+                 units_setting(mc_draw(&sp->d[k], rng), sp->d[k].dim, v, sizeof v));
     }
     char seed[64];
     snprintf(seed, sizeof seed, "scenario.seed=%lu", c->scn_seed + (unsigned long)sample);

@@ -42,7 +42,7 @@ static int model_check_entry(const fig_entry *e, diag *d)
                        units_dim_word(k->dim));
             return -1;
         }
-        if (e->value < 0) {
+        if (e->value < 0 && !(k->dim == DIM_RATIO && e->value > -1)) {
             diag_error(d, e->pos, "%s: found negative '%s', expected a value >= 0",
                        e->key, e->text);
             return -1;

@@ -86,9 +86,9 @@ int pipeline_run(pipeline *pl, FILE *trace, budget *b, engine_result *r)
     return 0;
 }
 
-/* Index of the first captured segment starting at or after tick t, or -1
- * when no segment starts exactly at t. */
-static int life_seg_at(const engine_result *r, tick_t t)
+/* Index of the first captured segment starting at or after tick t (nseg
+ * when none). */
+static int life_seg_from(const engine_result *r, tick_t t)
 {
     int lo = 0, hi = r->nseg;
     while (lo < hi) {
@@ -98,29 +98,38 @@ static int life_seg_at(const engine_result *r, tick_t t)
         else
             hi = mid;
     }
-    return lo < r->nseg && r->seg_t[lo] == t ? lo : -1;
+    return lo;
 }
 
-/* Fast-forward: simulate three hyperperiods; if the second and third are
- * identical segment for segment, run the battery on prefix + period.
- * Returns 1 when done, 0 when the schedule did not settle (use a full
- * run), -1 on failure. */
+/* Fast-forward: simulate four hyperperiods; anchored at the first change
+ * point at or after h (schedules with offsets are asleep at h itself), if
+ * the hyperperiod from there and the next one are identical segment for
+ * segment, run the battery on prefix + period. Returns 1 when done, 0 when
+ * the schedule did not settle (use a full run), -1 on failure. */
 static int life_fast(pipeline *pl, const battery_cell *cell, const battery_regulator *reg,
                      battery_result *out)
 {
-    tick_t h = plan_hyperperiod(&pl->p), h3;
-    if (!h || ticks_mul(h, 3, &h3) || ticks_to_s(h3) > PIPELINE_HORIZON_S)
+    tick_t h = plan_hyperperiod(&pl->p), h4;
+    if (!h || ticks_mul(h, 4, &h4) || ticks_to_s(h4) > PIPELINE_HORIZON_S)
         return 0;
-    engine_opts o = {.duration = h3, .capture = 1};
+    engine_opts o = {.duration = h4, .capture = 1};
     engine_result r;
     if (engine_run(&pl->p, &o, &r))
         return -1;
-    int a = life_seg_at(&r, h), m = life_seg_at(&r, 2 * h), n = r.nseg;
-    int settled = a > 0 && m > a && n - m == m - a;
+    int a = life_seg_from(&r, h), m = -1, e = -1;
+    if (a < r.nseg) {
+        tick_t t0 = r.seg_t[a];
+        m = life_seg_from(&r, t0 + h);
+        e = life_seg_from(&r, t0 + 2 * h);
+        if (m >= r.nseg || r.seg_t[m] != t0 + h || e >= r.nseg || r.seg_t[e] != t0 + 2 * h)
+            m = -1;
+    }
+    int settled = a > 0 && m > a && e - m == m - a;
     for (int i = 0; settled && i < m - a; i++)
         settled = r.seg[a + i].current_A == r.seg[m + i].current_A &&
                   r.seg[a + i].duration_s == r.seg[m + i].duration_s &&
-                  r.seg_t[a + i] - h == r.seg_t[m + i] - 2 * h;
+                  r.seg[a + i].wifi == r.seg[m + i].wifi &&
+                  r.seg_t[a + i] + h == r.seg_t[m + i];
     int rc = 0;
     if (settled) {
         battery_profile prof = {r.seg, a, r.seg + a, m - a, PIPELINE_HORIZON_S, NULL, NULL};

@@ -41,8 +41,9 @@ int pipeline_run(pipeline *pl, FILE *trace, budget *b, engine_result *r);
 /* Battery life for the scenario's `battery` (with its battery.* settings):
  * fills b->battery. When the schedule is periodic and fast_forward is set,
  * the steady period is found (two equal hyperperiods in a simulation of
- * three) and the battery is advanced over whole periods; otherwise the
- * device is simulated event by event until the battery is empty or
+ * four, from the first change point after the first) and the battery is
+ * advanced over whole periods; otherwise the device is simulated event by
+ * event until the battery is empty or
  * PIPELINE_HORIZON_S. The cell was loaded (and checked) by pipeline_load.
  * Returns 0 (also when the scenario names no battery: b->battery.present
  * stays 0), or -1 after printing why the engine failed. */

@@ -42,13 +42,25 @@ static tick_t sec(pctx *c, double s, diag_pos pos)
     return t;
 }
 
+/* Where figure `key` was given (model file line, scenario `set` or --set). */
+static diag_pos mpos(const pctx *c, const char *key)
+{
+    const fig_entry *e = figfile_get(c->m->fig, key);
+    return e ? e->pos : (diag_pos){c->m->fig->path, 0, 0};
+}
+
 static tick_t mkey(pctx *c, const char *key)
 {
-    diag_pos pos = {c->m->fig->path, 0, 0};
-    const fig_entry *e = figfile_get(c->m->fig, key);
-    if (e)
-        pos = e->pos;
-    return sec(c, model_num(c->m, key), pos);
+    return sec(c, model_num(c->m, key), mpos(c, key));
+}
+
+/* Record "need" as an error at figure `key` unless ok. */
+static void mcheck(pctx *c, int ok, const char *key, const char *need)
+{
+    if (!ok) {
+        diag_error(c->d, mpos(c, key), "%s: %s", key, need);
+        c->bad = 1;
+    }
 }
 
 static tick_t cycles(pctx *c, double n, double hz, diag_pos pos)
@@ -252,10 +264,11 @@ static void plan_module(pctx *c)
     p->wake_idle = mkey(c, "cpu.wake.from_idle");
     p->wake_stop = mkey(c, "cpu.wake.from_stop");
     p->wake_deep = mkey(c, "cpu.wake.from_deepsleep");
-    diag_pos mp = {m->fig->path, 0, 0};
-    p->boot = cycles(c, model_num(m, "boot.cycles"), model_num(m, "cpu.clock"), mp);
+    p->boot = cycles(c, model_num(m, "boot.cycles"), model_num(m, "cpu.clock"),
+                     mpos(c, "boot.cycles"));
     if (p->has_flash && model_num(m, "flash.clock") > 0)
-        p->boot_flash = sec(c, model_num(m, "boot.flash_read") * 8 / model_num(m, "flash.clock"), mp);
+        p->boot_flash = sec(c, model_num(m, "boot.flash_read") * 8 / model_num(m, "flash.clock"),
+                            mpos(c, "boot.flash_read"));
     p->scan = mkey(c, "wifi.scan.time");
     p->join = mkey(c, "wifi.join.time");
     p->dhcp = mkey(c, "wifi.dhcp.time");
@@ -269,16 +282,23 @@ static void plan_module(pctx *c)
     p->cal_interval = mkey(c, "wifi.cal.interval");
     p->ka_interval = mkey(c, "wifi.keepalive.interval");
     double kb = model_num(m, "wifi.keepalive.bytes") * 8;
-    p->ka_tx = sec(c, kb / rate_or_fail(c, "wifi.tx.rate", mp), mp);
-    p->ka_rx = sec(c, kb / rate_or_fail(c, "wifi.rx.rate", mp), mp);
+    diag_pos kp = mpos(c, "wifi.keepalive.bytes");
+    p->ka_tx = sec(c, kb / rate_or_fail(c, "wifi.tx.rate", kp), kp);
+    p->ka_rx = sec(c, kb / rate_or_fail(c, "wifi.rx.rate", kp), kp);
     p->flash_dpd_exit = p->has_flash ? mkey(c, "flash.dpd.exit") : 0;
     p->retry = mkey(c, "wifi.retry.time");
     p->snooze = mkey(c, "wifi.snooze.time");
     p->ap_down = s->ap_down;
     p->nap = s->nap;
-    if (p->beacon > p->dtim || p->dtim == 0) {
-        diag_error(c->d, mp, "wifi.ps.dtim must be > 0 and >= wifi.ps.beacon.time");
-        c->bad = 1;
+    mcheck(c, p->dtim > 0 && p->beacon <= p->dtim, "wifi.ps.dtim",
+           "expected > 0 and >= wifi.ps.beacon.time");
+    mcheck(c, p->cal_interval == 0 || p->cal_interval >= p->cal, "wifi.cal.interval",
+           "expected 0 (no calibration) or >= wifi.cal.time");
+    mcheck(c, p->ka_interval == 0 || p->ka_interval >= p->ka_tx + p->ka_rx,
+           "wifi.keepalive.interval", "expected 0 (none) or longer than one keepalive exchange");
+    if (s->nap) {   /* otherwise the SUSPEND_ON_ERROR loop makes no progress */
+        mcheck(c, p->retry > 0, "wifi.retry.time", "expected > 0 with access-point outages");
+        mcheck(c, p->snooze > 0, "wifi.snooze.time", "expected > 0 with access-point outages");
     }
 }
 

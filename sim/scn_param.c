@@ -1,11 +1,20 @@
 /* scn_param.c — scenario parameters that are not statements: the wake
  * period (`scenario.every=...`), which sweeps and the break-even search
  * vary. */
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include "lex.h"
 #include "scn_param.h"
+
+static tick_t scn_gcd(tick_t a, tick_t b)
+{
+    while (b) {
+        tick_t r = a % b;
+        a = b;
+        b = r;
+    }
+    return a;
+}
 
 int scn_every_base(const scn *s, tick_t *period)
 {
@@ -39,19 +48,26 @@ int scn_set_every(scn *s, const char *value, diag *d)
     lex_line_clear(&ln);
     if (rc)
         return -1;
-    /* the first `every` task gets p; the others keep their ratio to it */
-    double k = (double)p / (double)base;
+    /* Integer scaling keeps the periods' ratios exact (so their lcm, the
+     * hyperperiod, stays small): every period and offset is a multiple of
+     * their gcd g; g becomes p / (first period / g). */
+    tick_t g = 0;
+    for (int t = 0; t < s->ntask; t++)
+        if (s->task[t].kind == T_EVERY) {
+            g = scn_gcd(g, s->task[t].period);
+            g = scn_gcd(g, s->task[t].offset);
+        }
+    tick_t q0 = base / g, g2 = (p + q0 / 2) / q0;
+    if (g2 < 1)
+        g2 = 1;
     for (int t = 0; t < s->ntask; t++) {
         scn_task *tk = &s->task[t];
         if (tk->kind != T_EVERY)
             continue;
-        double np = nearbyint((double)tk->period * k), no = nearbyint((double)tk->offset * k);
-        if (np < 1 || np >= 9.2e18 || no >= 9.2e18) {
-            diag_error(d, where, "scenario.every=%s puts a task period out of range", value);
+        if (ticks_mul(tk->period / g, g2, &tk->period) || ticks_mul(tk->offset / g, g2, &tk->offset)) {
+            diag_error(d, where, "scenario.every=%s puts a task period out of the tick range", value);
             return -1;
         }
-        tk->period = (tick_t)np;
-        tk->offset = (tick_t)no;
     }
     return 0;
 }

@@ -176,3 +176,21 @@ char *units_format(double v, units_dim dim, char *buf, int len)
         return fmt_prefixed(v, units_si_name(dim), buf, len);
     }
 }
+
+char *units_setting(double v, units_dim dim, char *buf, int len)
+{
+    switch (dim) {
+    case DIM_RATIO:
+        snprintf(buf, (size_t)len, "%.17g %%", v * 100);
+        break;
+    case DIM_PER_YEAR:
+        snprintf(buf, (size_t)len, "%.17g %%/y", v * 100);
+        break;
+    case DIM_NONE:
+        snprintf(buf, (size_t)len, "%.17g", v);
+        break;
+    default:
+        snprintf(buf, (size_t)len, "%.17g %s", v, units_si_name(dim));
+    }
+    return buf;
+}

@@ -284,6 +284,25 @@ static void test_persistence(void)
     CU_ASSERT(q004 > 0);
 }
 
+/* A restart during an outage (SUSPEND_ON_ERROR snooze) sets the boot
+ * task's peripherals up again: the UART keeps stop mode away after it. */
+static void test_outage_restart(void)
+{
+    const char *s = "module imp004m\ncrystal yes\nduration 1 d\nsleep idle\n"
+                    "uart gps at 9600 baud\nap down from 1 h for 1 h\n"
+                    "boot:\n  enable gps\nevery 15 min:\n  wifi send 100 B\n";
+    trun *t = run_text(s, NULL);
+    CU_ASSERT_FATAL(t->ok);
+    CU_ASSERT(t->b.boots > 1);                          /* snoozes restarted */
+    CU_ASSERT_EQUAL(st_ticks(t, COMP_CPU, CPU_STOP), 0);
+    /* the UART is off only while the module snoozes in deep sleep and
+     * boots (7 starts of ~71 ms each here: well under 1 s) */
+    CU_ASSERT(st_ticks(t, COMP_UART, PERIPH_OFF) <=
+              st_ticks(t, COMP_CPU, CPU_DEEPSLEEP) + TICKS_PER_S);
+    int off = ledger_activity(&t->r.L, "offline");
+    CU_ASSERT(off >= 0 && t->b.act[off].ticks >= 3600 * TICKS_PER_S);
+}
+
 static void test_poisson_deterministic(void)
 {
     const char *s = "module imp004m\nduration 5 d\nsleep deep\nseed 11\n"
@@ -389,6 +408,7 @@ int main(void)
     CU_add_test(s, "mode: deep sleep restarts Squirrel", test_deep_sleep_restarts);
     CU_add_test(s, "mode: pin wake without crystal", test_pin_deep_sleep_without_crystal);
     CU_add_test(s, "mode: persistence costs flash on imp004m", test_persistence);
+    CU_add_test(s, "outage: restart keeps the boot task's setup", test_outage_restart);
     CU_add_test(s, "poisson pin events: seeded", test_poisson_deterministic);
     CU_add_test(s, "errors: parser and capabilities", test_errors);
     CU_add_test(s, "capability: sampler on imp002", test_sampler_ok_on_imp002);

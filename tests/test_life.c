@@ -56,6 +56,20 @@ static void test_ff_idle_mode(void)
     TUTIL_REL_EQ(ff.life_s, full.life_s, 1e-3);
 }
 
+/* Offsets: the device is asleep at the hyperperiod boundary itself. */
+static void test_ff_with_offsets(void)
+{
+    const char *s = "module imp004m\ncrystal yes\nduration 1 d\nsleep deep\nbattery 2xAA-lithium\n"
+                    "set battery.cell.capacity = 30 mAh\n"
+                    "every 15 min from 5 min:\n  cpu 1 Mcycles\n"
+                    "every 1 h from 5 min:\n  wifi send 100 B\n";
+    budget_battery ff, full;
+    CU_ASSERT_FATAL(life(s, 1, NULL, &ff) == 0);
+    CU_ASSERT_FATAL(life(s, 0, NULL, &full) == 0);
+    CU_ASSERT_STRING_EQUAL(ff.method, "fast-forward");
+    TUTIL_REL_EQ(ff.life_s, full.life_s, 1e-3);
+}
+
 static void test_poisson_runs_full(void)
 {
     budget_battery b;
@@ -98,6 +112,7 @@ int main(void)
     CU_pSuite s = CU_add_suite("life", NULL, NULL);
     CU_add_test(s, "fast-forward = full run to 0.1 % (deep sleep)", test_ff_matches_full);
     CU_add_test(s, "fast-forward = full run to 0.1 % (stop mode)", test_ff_idle_mode);
+    CU_add_test(s, "fast-forward = full run with offsets", test_ff_with_offsets);
     CU_add_test(s, "stochastic schedule runs in full", test_poisson_runs_full);
     CU_add_test(s, "no battery, no life", test_no_battery);
     CU_add_test(s, "hyperperiod", test_hyperperiod);
