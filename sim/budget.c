@@ -9,9 +9,10 @@ static double charge_of(tick_t t, double amps)
 }
 
 static void budget_comp_make(budget_comp *bc, const ledger *L, comp_id c,
-                             const double cur[COMP_MAX_STATES])
+                             const double cur[COMP_MAX_STATES], const char *name)
 {
-    bc->name = comp_name(c);
+    snprintf(bc->name, sizeof bc->name, "%s", name ? name : comp_name(c));
+    bc->fitted = name != NULL;
     bc->nst = comp_nstates(c);
     for (int s = 0; s < bc->nst; s++) {
         budget_state *bs = &bc->st[s];
@@ -42,7 +43,8 @@ static void budget_act_make(budget *b, const ledger *L,
 }
 
 void budget_make(budget *b, const ledger *L, const double cur[COMP__COUNT][COMP_MAX_STATES],
-                 double supply_V, const char *scenario, const char *module, const char *title)
+                 const char *const *names, double supply_V, const char *scenario,
+                 const char *module, const char *title)
 {
     memset(b, 0, sizeof *b);
     snprintf(b->scenario, sizeof b->scenario, "%s", scenario);
@@ -52,7 +54,8 @@ void budget_make(budget *b, const ledger *L, const double cur[COMP__COUNT][COMP_
     b->duration_s = ticks_to_s(L->duration);
     b->supply_V = supply_V;
     for (int c = 0; c < COMP__COUNT; c++) {
-        budget_comp_make(&b->comp[c], L, (comp_id)c, cur[c]);
+        budget_comp_make(&b->comp[c], L, (comp_id)c, cur[c],
+                         names ? names[c] : comp_name((comp_id)c));
         b->charge_C += b->comp[c].charge_C;
         b->comp[c].avg_current_A = b->duration_s > 0 ? b->comp[c].charge_C / b->duration_s : 0;
     }

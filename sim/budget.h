@@ -13,7 +13,8 @@ typedef struct {
 } budget_state;
 
 typedef struct {
-    const char *name;       /* static */
+    char name[32];          /* component, or a board load's own name */
+    int fitted;             /* 0: a load slot the board does not use (not reported) */
     double charge_C, avg_current_A;
     tick_t ticks;           /* equals the duration */
     budget_state st[COMP_MAX_STATES];
@@ -48,9 +49,11 @@ typedef struct {
 } budget;
 
 /* Fill b from ledger L with currents cur[comp][state] (A) at supply
- * voltage supply_V. scenario/module/title are copied (may be cut). The
- * duration must be > 0. */
+ * voltage supply_V; component c is named names[c] (copied), and a NULL
+ * names[c] marks a component the board does not have (not fitted, no
+ * charge). names itself may be NULL: every component, under comp_name(). scenario/module/title are copied (may be cut). */
 void budget_make(budget *b, const ledger *L, const double cur[COMP__COUNT][COMP_MAX_STATES],
-                 double supply_V, const char *scenario, const char *module, const char *title);
+                 const char *const *names, double supply_V, const char *scenario,
+                 const char *module, const char *title);
 
 #endif

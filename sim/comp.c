@@ -4,7 +4,7 @@
 
 static const char *const comp_names[COMP__COUNT] = {
     "cpu", "clk32k", "wifi", "flash", "i2c", "spi", "uart", "adc", "pwm",
-    "sampler", "dac", "regulator"};
+    "sampler", "dac", "regulator", "load0", "load1", "load2", "load3"};
 
 static const char *const cpu_states[] = {"run", "wake", "idle", "stop", "deepsleep"};
 static const char *const clk_states[] = {"xtal", "rc", "off"};
@@ -15,6 +15,7 @@ static const char *const flash_states[] = {"none", "standby", "dpd", "read",
                                            "program", "erase"};
 static const char *const periph_states[] = {"off", "on", "active"};
 static const char *const reg_states[] = {"on"};
+static const char *const load_states[] = {"off", "on"};
 
 #define N(a) ((int)(sizeof a / sizeof a[0]))
 
@@ -31,6 +32,9 @@ static const char *const *comp_states(comp_id c, int *n)
     case COMP_WIFI: *n = N(wifi_states); return wifi_states;
     case COMP_FLASH: *n = N(flash_states); return flash_states;
     case COMP_REG: *n = N(reg_states); return reg_states;
+    case COMP_LOAD0: case COMP_LOAD1: case COMP_LOAD2: case COMP_LOAD3:
+        *n = N(load_states);
+        return load_states;
     default: *n = N(periph_states); return periph_states;
     }
 }

@@ -11,6 +11,7 @@ typedef enum {
     COMP_CPU, COMP_CLK32K, COMP_WIFI, COMP_FLASH,
     COMP_I2C, COMP_SPI, COMP_UART, COMP_ADC, COMP_PWM, COMP_SAMPLER, COMP_DAC,
     COMP_REG,
+    COMP_LOAD0, COMP_LOAD1, COMP_LOAD2, COMP_LOAD3,   /* board loads (scenario `load`) */
     COMP__COUNT
 } comp_id;
 
@@ -33,6 +34,9 @@ enum { FLASH_NONE, FLASH_STANDBY, FLASH_DPD, FLASH_READ, FLASH_PROGRAM,
 enum { PERIPH_OFF, PERIPH_ON, PERIPH_ACTIVE };
 /* regulator */
 enum { REG_ON };
+/* board loads */
+enum { LOAD_OFF, LOAD_ON };
+#define COMP_LOADS 4
 
 /* Lower-case component name ("cpu", "clk32k", ...). */
 const char *comp_name(comp_id c);

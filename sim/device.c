@@ -18,6 +18,7 @@ typedef struct {
     int act;
     int connected, ps;
     int enabled[64];            /* per declared peripheral */
+    int load_on[COMP_LOADS];    /* board loads switched on by the firmware */
     tick_t cal_acc, ka_acc;
     /* trace */
     double last[COMP__COUNT];
@@ -165,6 +166,8 @@ static void set_awake(dev *v, int cpu)
     v->st[COMP_CLK32K] = v->p->crystal ? CLK_XTAL : CLK_RC;
     for (int c = COMP_PERIPH_FIRST; c <= COMP_PERIPH_LAST; c++)
         v->st[c] = periph_rest_state(v, (comp_id)c);
+    for (int k = 0; k < v->p->nload; k++)
+        v->st[COMP_LOAD0 + k] = v->load_on[k] || v->p->load_always[k] ? LOAD_ON : LOAD_OFF;
 }
 
 /* Run for dt with the CPU in `cpu` and everything else at rest. */
@@ -234,13 +237,15 @@ static void wifi_offline(dev *v)
         }
         /* Squirrel restarts after the snooze; its boot code sets up the
          * same peripherals again (their CPU cost is not booked again) */
-        int kept[64];
+        int kept[64], kept_loads[COMP_LOADS];
         memcpy(kept, v->enabled, sizeof kept);
+        memcpy(kept_loads, v->load_on, sizeof kept_loads);
         deep_states(v);
         advance(v, v->p->snooze);
         v->ps = v->p->powersave;
         boot_os(v);
         memcpy(v->enabled, kept, sizeof kept);
+        memcpy(v->load_on, kept_loads, sizeof kept_loads);
     }
     v->act = save;
 }
@@ -341,8 +346,13 @@ static void do_step(dev *v, const plan_step *st)
         periph_active(v, st, st->comp == COMP_UART ? CPU_IDLE : CPU_RUN);
         break;
     case A_RUN: periph_active(v, st, CPU_IDLE); break;
-    case A_ENABLE: v->enabled[st->periph] = 1; set_awake(v, CPU_RUN); break;
-    case A_DISABLE: v->enabled[st->periph] = 0; set_awake(v, CPU_RUN); break;
+    case A_ENABLE: case A_DISABLE:
+        if (st->load >= 0)
+            v->load_on[st->load] = st->kind == A_ENABLE;
+        else
+            v->enabled[st->periph] = st->kind == A_ENABLE;
+        set_awake(v, CPU_RUN);
+        break;
     case A_FLASH_READ: flash_wake(v); flash_op(v, FLASH_READ, st->t1); break;
     case A_FLASH_WRITE: case A_FLASH_ERASE: case A_PERSIST:
         flash_wake(v);
@@ -385,6 +395,7 @@ static void boot(dev *v)
     v->act = p->act_boot;
     v->ps = p->powersave;
     memset(v->enabled, 0, sizeof v->enabled);
+    memset(v->load_on, 0, sizeof v->load_on);
     boot_os(v);
     for (int i = 0; i < p->ntask; i++)
         if (p->task[i].kind == T_BOOT)
@@ -402,6 +413,10 @@ static void deep_states(dev *v)
     v->st[COMP_FLASH] = v->p->has_flash ? FLASH_DPD : FLASH_NONE;
     for (int c = COMP_PERIPH_FIRST; c <= COMP_PERIPH_LAST; c++)
         v->st[c] = PERIPH_OFF;
+    /* pins are tri-stated: only loads wired to the supply stay on */
+    memset(v->load_on, 0, sizeof v->load_on);
+    for (int k = 0; k < v->p->nload; k++)
+        v->st[COMP_LOAD0 + k] = v->p->load_always[k] ? LOAD_ON : LOAD_OFF;
 }
 
 static void deep_sleep(dev *v, tick_t until)

@@ -96,15 +96,17 @@ static void engine_segment(void *ctx, tick_t t, const double cur[COMP__COUNT], i
         return;
     fprintf(fp, "%.15g,%.9g", ticks_to_s(t), total);
     for (int k = 0; k < COMP__COUNT; k++)
-        fprintf(fp, ",%.9g", cur[k]);
+        if (plan_comp_name(&c->p, (comp_id)k))
+            fprintf(fp, ",%.9g", cur[k]);
     fputc('\n', fp);
 }
 
-static void engine_trace_header(FILE *fp)
+static void engine_trace_header(FILE *fp, const plan *p)
 {
     fputs("time_s,current_A", fp);
     for (int c = 0; c < COMP__COUNT; c++)
-        fprintf(fp, ",%s_A", comp_name((comp_id)c));
+        if (plan_comp_name(p, (comp_id)c))   /* not the unused load slots */
+            fprintf(fp, ",%s_A", plan_comp_name(p, (comp_id)c));
     fputc('\n', fp);
 }
 
@@ -173,7 +175,7 @@ static void engine_simulate(engine_child_ctx *c)
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (c->o->trace)
-        engine_trace_header(c->o->trace);
+        engine_trace_header(c->o->trace, &c->p);
     sg_actor_create("device", sg_host_by_name("device"), engine_device_actor, 0, NULL);
     simgrid_run();
     clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -37,7 +37,7 @@ static int expect_named(const budget *b, const char *n, double *v)
     if (starts(n, "component.") && ends(n, ".charge_C")) {
         snprintf(name, sizeof name, "%.*s", (int)(strlen(n) - 19), n + 10);
         for (int c = 0; c < COMP__COUNT; c++)
-            if (!strcmp(b->comp[c].name, name))
+            if (b->comp[c].fitted && !strcmp(b->comp[c].name, name))
                 return *v = b->comp[c].charge_C, 0;
     } else if (starts(n, "activity.") && ends(n, ".charge_C")) {
         snprintf(name, sizeof name, "%.*s", (int)(strlen(n) - 18), n + 9);

@@ -79,7 +79,10 @@ int pipeline_run(pipeline *pl, FILE *trace, budget *b, engine_result *r)
     if (engine_run(&pl->p, &o, r ? r : &tmp))
         return -1;
     const engine_result *res = r ? r : &tmp;
-    budget_make(b, &res->L, (const double (*)[COMP_MAX_STATES])pl->p.cur, pl->p.supply,
+    const char *names[COMP__COUNT];
+    for (int c = 0; c < COMP__COUNT; c++)
+        names[c] = plan_comp_name(&pl->p, (comp_id)c);
+    budget_make(b, &res->L, (const double (*)[COMP_MAX_STATES])pl->p.cur, names, pl->p.supply,
                 pl->s->path, model_name(pl->m), pl->s->title);
     if (!r)
         engine_result_free(&tmp);

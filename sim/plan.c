@@ -151,6 +151,7 @@ static void step_build(pctx *c, const scn_action *a, plan_step *st)
     double hz = model_num(c->m, "cpu.clock");
     st->kind = a->kind;
     st->periph = a->periph;
+    st->load = a->load;
     st->comp = a->periph >= 0 ? c->s->periph[a->periph].kind : COMP_CPU;
     st->flag = a->flag;
     switch (a->kind) {
@@ -320,6 +321,11 @@ int plan_build(plan *p, const scn *s, const model *m, diag *d)
     p->wifi_connected = s->wifi_connected;
     p->powersave = s->powersave;
     p->seed = s->seed;
+    p->nload = s->nload;
+    for (int k = 0; k < s->nload; k++) {
+        snprintf(p->load_name[k], SCN_NAME, "%s", s->load[k].name);
+        p->load_always[k] = s->load[k].always;
+    }
     p->nperiph = s->nperiph < 64 ? s->nperiph : 64;
     for (int i = 0; i < p->nperiph; i++)
         p->periph_comp[i] = s->periph[i].kind;
@@ -328,6 +334,8 @@ int plan_build(plan *p, const scn *s, const model *m, diag *d)
         c.bad = 1;
     }
     plan_module(&c);
+    for (int k = 0; k < s->nload; k++)   /* after the model's currents */
+        p->cur[COMP_LOAD0 + k][LOAD_ON] = s->load[k].current;
     plan_tasks(&c);
     if (c.bad) {
         plan_free(p);
@@ -383,4 +391,12 @@ tick_t plan_hyperperiod(const plan *p)
     if (!periodic || !h || !n || ticks_mul(h, n, &r))
         return 0;
     return r;
+}
+
+const char *plan_comp_name(const plan *p, comp_id c)
+{
+    int k = (int)c - COMP_LOAD0;
+    if (k < 0)
+        return comp_name(c);
+    return k < p->nload ? p->load_name[k] : NULL;
 }

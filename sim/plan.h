@@ -12,6 +12,7 @@ typedef struct {
     scn_akind kind;
     int act;            /* ledger activity */
     int periph;         /* declared peripheral index, or -1 */
+    int load;           /* board load index (enable/disable), or -1 */
     comp_id comp;       /* its component */
     tick_t t1, t2, t3;  /* durations (see plan.c for each kind) */
     int flag;
@@ -41,6 +42,9 @@ typedef struct {
     int keeps_clocks[COMP__COUNT];
     int nperiph;
     comp_id periph_comp[64];
+    int nload;
+    char load_name[COMP_LOADS][SCN_NAME];
+    int load_always[COMP_LOADS];
     tick_t wake_idle, wake_stop, wake_deep, boot, boot_flash;
     tick_t scan, join, dhcp, tls, rtt, ps_latency, disconnect;
     tick_t dtim, beacon, cal, cal_interval, ka_interval, ka_tx, ka_rx;
@@ -60,6 +64,11 @@ typedef struct {
  * activities than the ledger holds. p is freed with plan_free. */
 int plan_build(plan *p, const scn *s, const model *m, diag *d);
 void plan_free(plan *p);
+
+/* The name component c is reported under: a board load's own name
+ * (`load gps ...`), NULL for a load slot the scenario does not use, else
+ * comp_name(c). Borrowed from p. */
+const char *plan_comp_name(const plan *p, comp_id c);
 
 /* The plan's hyperperiod: a time H after which the schedule repeats (lcm of
  * the `every` periods times the lcm of the `every Nth wake` counts), or 0

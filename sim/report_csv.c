@@ -16,6 +16,8 @@ void report_csv(const budget *b, FILE *fp)
             b->avg_current_A, b->charge_C);
     for (int c = 0; c < COMP__COUNT; c++) {
         const budget_comp *bc = &b->comp[c];
+        if (!bc->fitted)
+            continue;
         fprintf(fp, "component,%s,,%.17g,%.17g,%.17g,%.17g\n", bc->name, b->duration_s,
                 bc->avg_current_A, bc->charge_C, share(bc->charge_C, b->charge_C));
         for (int s = 0; s < bc->nst; s++)

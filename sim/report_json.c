@@ -36,8 +36,10 @@ void report_json(const budget *b, FILE *fp)
             "  \"boots\": %llu,\n  \"components\": [",
             b->duration_s, b->supply_V, b->charge_C, b->energy_J, b->avg_current_A,
             (unsigned long long)b->wakes, (unsigned long long)b->boots);
-    for (int c = 0; c < COMP__COUNT; c++) {
-        fputs(c ? ",\n    " : "\n    ", fp);
+    for (int c = 0, n = 0; c < COMP__COUNT; c++) {
+        if (!b->comp[c].fitted)
+            continue;
+        fputs(n++ ? ",\n    " : "\n    ", fp);
         json_comp(&b->comp[c], fp);
     }
     fputs("\n  ],\n  \"activities\": [", fp);

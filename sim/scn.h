@@ -32,6 +32,7 @@ typedef struct {
     units_dim dim;
     char on[SCN_NAME];      /* A_CPU given as time: module it was measured on */
     int periph;             /* index in scn.periph, or -1 */
+    int load;               /* A_ENABLE/A_DISABLE of a board load: index, or -1 */
     int flag;
 } scn_action;
 
@@ -58,6 +59,15 @@ typedef struct {
     double speed;           /* Hz or baud; 0 = default */
     diag_pos pos;
 } scn_periph;
+
+/* An external part on the board drawing current from the module's supply:
+ * on while enabled (off in deep sleep), or always. */
+typedef struct {
+    char name[SCN_NAME];
+    double current;         /* A */
+    int always;
+    diag_pos pos;
+} scn_boardload;
 
 typedef enum { SLEEP_DEEP, SLEEP_IDLE, SLEEP_SHALLOW } scn_sleep;
 
@@ -89,6 +99,8 @@ typedef struct {
     int nbsets;
     scn_periph *periph;     /* owned */
     int nperiph;
+    scn_boardload load[COMP_LOADS];
+    int nload;
     scn_task *task;         /* owned */
     int ntask;
 } scn;

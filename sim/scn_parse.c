@@ -298,6 +298,38 @@ static int st_quantity(pstate *p, const char *w)
     return 1;
 }
 
+/* load NAME CURRENT [always] */
+static int st_load(pstate *p)
+{
+    scn *s = p->s;
+    scn_boardload ld = {.pos = at(p, 1)};
+    int i = 1;
+    units_dim dim;
+    if (get_name(p, &i, ld.name, "a name for the load"))
+        return -1;
+    for (int k = 0; k < s->nperiph; k++)
+        if (!strcmp(s->periph[k].name, ld.name))
+            return err(p, 1, "a name not used by a peripheral");
+    for (int k = 0; k < s->nload; k++)
+        if (!strcmp(s->load[k].name, ld.name))
+            return err(p, 1, "a load name not declared before");
+    if (s->nload == COMP_LOADS)
+        return err(p, 0, "at most 4 board loads");
+    int start = i;
+    if (lex_quantity(p->ln, &i, p->pos, DIM_CURRENT, &ld.current, &dim, p->d))
+        return -1;
+    if (!(ld.current >= 0 && ld.current <= 10))
+        return err(p, start, "a current from 0 to 10 A");
+    if (lex_is_word(p->ln, i, "always")) {
+        ld.always = 1;
+        i++;
+    }
+    if (expect_end(p, i))
+        return -1;
+    s->load[s->nload++] = ld;
+    return 0;
+}
+
 /* i2c NAME [on BUS] [at SPEED] */
 static int st_periph(pstate *p, comp_id kind)
 {
@@ -306,6 +338,9 @@ static int st_periph(pstate *p, comp_id kind)
     int i = 1;
     if (get_name(p, &i, pr.name, "a name for the peripheral"))
         return -1;
+    for (int k = 0; k < s->nload; k++)
+        if (!strcmp(s->load[k].name, pr.name))
+            return err(p, 1, "a name not used by a load");
     for (int k = 0; k < s->nperiph; k++)
         if (!strcmp(s->periph[k].name, pr.name)) {
             diag_error(p->d, pr.pos, "peripheral '%s' is declared twice (first at line %d)",
@@ -441,12 +476,20 @@ static int st_header(pstate *p, const char *w)
 
 /* ---- actions ---- */
 
+static int find_load(const pstate *p, int i)
+{
+    for (int k = 0; k < p->s->nload; k++)
+        if (lex_is_word(p->ln, i, p->s->load[k].name))
+            return k;
+    return -1;
+}
+
 static int find_periph(pstate *p, int i)
 {
     for (int k = 0; k < p->s->nperiph; k++)
         if (lex_is_word(p->ln, i, p->s->periph[k].name))
             return k;
-    err(p, i, "the name of a declared peripheral (declare it first, e.g. 'i2c sensor')");
+    err(p, i, "the name of a declared peripheral or load (declare it first, e.g. 'i2c sensor')");
     return -1;
 }
 
@@ -558,7 +601,7 @@ static int act_bytes(pstate *p, scn_action *a, int i)
 
 static int st_action(pstate *p, const char *w)
 {
-    scn_action a = {.pos = at(p, 0), .periph = -1};
+    scn_action a = {.pos = at(p, 0), .periph = -1, .load = -1};
     int rc, i = 1;
     static const char *const onoff[] = {"off", "on"};
     if (!strcmp(w, "cpu")) { a.kind = A_CPU; rc = act_cpu(p, &a); }
@@ -566,8 +609,11 @@ static int st_action(pstate *p, const char *w)
     else if (!strcmp(w, "imp.sleep")) { a.kind = A_IMPSLEEP; rc = act_amount(p, &i, &a, DIM_TIME, "a time") || expect_end(p, i); }
     else if (!strcmp(w, "read")) { a.kind = A_READ; rc = act_periph(p, &a, 1); }
     else if (!strcmp(w, "write")) { a.kind = A_WRITE; rc = act_periph(p, &a, 1); }
-    else if (!strcmp(w, "enable")) { a.kind = A_ENABLE; rc = act_periph(p, &a, 0); }
-    else if (!strcmp(w, "disable")) { a.kind = A_DISABLE; rc = act_periph(p, &a, 0); }
+    else if (!strcmp(w, "enable") || !strcmp(w, "disable")) {
+        a.kind = w[0] == 'e' ? A_ENABLE : A_DISABLE;
+        a.load = find_load(p, 1);
+        rc = a.load >= 0 ? expect_end(p, 2) : act_periph(p, &a, 0);
+    }
     else if (!strcmp(w, "run")) { a.kind = A_RUN; rc = act_run(p, &a); }
     else if (!strcmp(w, "flash")) rc = act_flash(p, &a);
     else if (!strcmp(w, "nv")) {
@@ -609,13 +655,15 @@ static int st_top(pstate *p)
         return rc;
     if (!strcmp(w, "set"))
         return st_set(p);
+    if (!strcmp(w, "load"))
+        return st_load(p);
     for (size_t k = 0; k < sizeof periph_words / sizeof periph_words[0]; k++)
         if (!strcmp(w, periph_words[k].w))
             return st_periph(p, periph_words[k].k);
     if (!strcmp(w, "boot") || !strcmp(w, "every") || !strcmp(w, "on"))
         return st_header(p, w);
     return err(p, 0, "a statement: scenario, module, crystal, part, supply, duration, sleep, "
-               "wifi-idle, powersave, seed, battery, regulator, ap, set, a peripheral (i2c, spi, uart, adc, "
+               "wifi-idle, powersave, seed, battery, regulator, ap, load, set, a peripheral (i2c, spi, uart, adc, "
                "pwm, sampler, dac) or a task header (boot:, every ...:, on pin ...:)");
 }
 

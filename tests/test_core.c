@@ -181,6 +181,27 @@ static void test_hand_budget(void)
     CU_ASSERT_EQUAL(t->b.boots, 6);
 }
 
+static void test_board_loads(void)
+{
+    char text[2048];
+    snprintf(text, sizeof text, "load pull 3 uA always\nload led 5 mA\n%s%s", hand,
+             "  enable led\n  cpu 960 kcycles\n");
+    trun *t = run_text(text, NULL);
+    CU_ASSERT_FATAL(t->ok);
+    /* The hand scenario's task now switches the LED on and runs a second
+     * 10 ms of work: the LED is on for those 10 ms and goes off in deep
+     * sleep (pins tri-stated); the pull-up draws 3 uA for the whole hour. */
+    CU_ASSERT_STRING_EQUAL(t->b.comp[COMP_LOAD0].name, "pull");
+    CU_ASSERT_STRING_EQUAL(t->b.comp[COMP_LOAD1].name, "led");
+    CU_ASSERT(t->b.comp[COMP_LOAD0].fitted && t->b.comp[COMP_LOAD1].fitted);
+    CU_ASSERT(!t->b.comp[COMP_LOAD2].fitted && !t->b.comp[COMP_LOAD3].fitted);
+    TUTIL_REL_EQ(t->b.comp[COMP_LOAD0].charge_C, 3e-6 * 3600, 1e-9);
+    TUTIL_REL_EQ(t->b.comp[COMP_LOAD1].charge_C, 6 * 5e-3 * 0.010, 1e-9);
+    CU_ASSERT_EQUAL(st_ticks(t, COMP_LOAD1, LOAD_ON), 6 * TICKS_PER_S / 100);
+    CU_ASSERT_EQUAL(st_ticks(t, COMP_LOAD1, LOAD_OFF) + st_ticks(t, COMP_LOAD1, LOAD_ON),
+                    t->r.L.duration);
+}
+
 /* ---- mode rules ---- */
 
 static const char *idle_scn =
@@ -399,6 +420,7 @@ int main(void)
     CU_add_test(s, "ledger: sums and coverage", test_ledger_sums);
     CU_add_test(s, "ledger: 2xD is exactly twice D", test_ledger_doubling);
     CU_add_test(s, "hand-computed budget to 1e-9", test_hand_budget);
+    CU_add_test(s, "board loads: enabled, always, off in deep sleep", test_board_loads);
     CU_add_test(s, "mode: stop entered on imp004m", test_stop_mode_entered);
     CU_add_test(s, "mode: UART blocks stop", test_stop_blocked_by_uart);
     CU_add_test(s, "mode: I2C does not block stop", test_stop_not_blocked_by_i2c);
