@@ -17,6 +17,7 @@ typedef struct {
     int st[COMP__COUNT];
     int act;
     int connected, ps;
+    int radio_fw;               /* the radio holds its firmware (lost when powered down) */
     int enabled[64];            /* per declared peripheral */
     int load_on[COMP_LOADS];    /* board loads switched on by the firmware */
     tick_t cal_acc, ka_acc;
@@ -207,6 +208,23 @@ static void wifi_phase(dev *v, int wstate, int cpu, tick_t dt)
 static void deep_states(dev *v);
 static void boot_os(dev *v);
 
+/* The radio comes out of deep sleep or off: impOS reads its firmware from
+ * the SPI flash into it (imp004m), CPU busy, radio powered. */
+static void radio_up(dev *v)
+{
+    if (v->radio_fw)
+        return;
+    v->radio_fw = 1;
+    if (v->p->fwload <= 0)
+        return;
+    flash_wake(v);
+    set_awake(v, CPU_RUN);
+    v->st[COMP_WIFI] = WIFI_STANDBY;
+    v->st[COMP_FLASH] = FLASH_READ;
+    advance(v, v->p->fwload);
+    v->st[COMP_FLASH] = FLASH_STANDBY;
+}
+
 static int ap_down(const dev *v)
 {
     for (int i = 0; i < v->p->nap; i++) {
@@ -229,6 +247,7 @@ static void wifi_offline(dev *v)
     int save = v->act;
     while (ap_down(v) && !v->stopped) {
         v->act = v->p->act_offline;
+        radio_up(v);
         wifi_phase(v, WIFI_SCAN, CPU_IDLE, v->p->retry);
         if (!v->p->crystal) {
             v->st[COMP_WIFI] = wifi_base(v);
@@ -259,6 +278,7 @@ static void wifi_connect(dev *v)
     int save = v->act;
     v->act = p->act_connect;
     v->cal_acc = 0;
+    radio_up(v);
     wifi_phase(v, WIFI_SCAN, CPU_IDLE, p->scan);
     wifi_phase(v, WIFI_JOIN, CPU_IDLE, p->join);
     wifi_phase(v, WIFI_DHCP, CPU_IDLE, p->dhcp);
@@ -278,6 +298,8 @@ static void wifi_disconnect(dev *v, int act)
     v->connected = 0;
     v->act = save;
     v->st[COMP_WIFI] = wifi_base(v);
+    if (v->st[COMP_WIFI] == WIFI_OFF)   /* powered down: firmware lost */
+        v->radio_fw = 0;
 }
 
 /* Wait for the server's response: DTIM-bound with power-save on. */
@@ -406,6 +428,7 @@ static void boot(dev *v)
 static void deep_states(dev *v)
 {
     v->connected = 0;
+    v->radio_fw = 0;
     memset(v->enabled, 0, sizeof v->enabled);
     v->st[COMP_CPU] = CPU_DEEPSLEEP;
     v->st[COMP_WIFI] = WIFI_DEEPSLEEP;

@@ -141,13 +141,16 @@ expect_file *expect_load(const char *path, diag *d)
     expect_file *e = calloc(1, sizeof *e);
     if (!e)
         abort();
-    size_t off = 0, n;
+    size_t off = 0, n, head = 0;
     const char *s;
     int line = 0;
     while (lex_next_line(buf, len, &off, &s, &n)) {
         lex_line ln = {0};
         diag_pos pos = {path, ++line, 1};
-        if (lex_line_split(s, n, pos, &ln, d) == 0 && ln.n > 0) {
+        int rc = lex_line_split(s, n, pos, &ln, d);
+        if (rc == 0 && ln.n == 0 && !e->nsec && !diag_count(d))
+            head = (size_t)(s + n - buf);     /* still in the leading comments */
+        if (rc == 0 && ln.n > 0) {
             if (lex_is_word(&ln, 0, "module"))
                 expect_section_line(e, &ln, pos, d);
             else
@@ -155,6 +158,9 @@ expect_file *expect_load(const char *path, diag *d)
         }
         lex_line_clear(&ln);
     }
+    e->head = xrealloc(NULL, head + 2);
+    memcpy(e->head, buf, head);
+    memcpy(e->head + head, head ? "\n" : "", head ? 2 : 1);   /* no comments: "" */
     free(buf);
     if (!diag_count(d) && !e->nsec) {
         diag_pos pos = {path, 1, 1};
@@ -174,6 +180,7 @@ void expect_free(expect_file *e)
     for (int i = 0; i < e->nsec; i++)
         free(e->sec[i].fig);
     free(e->sec);
+    free(e->head);
     free(e);
 }
 
@@ -286,8 +293,11 @@ int expect_refresh(expect_section *s, const budget *b, char *what, size_t len)
 
 void expect_write(const expect_file *e, const char *scenario, FILE *fp)
 {
-    fprintf(fp, "# Expected results of %s (impsim check; `impsim check --update`\n"
-            "# refreshes the values and keeps the tolerances).\n", scenario);
+    if (e->head)
+        fputs(e->head, fp);
+    else
+        fprintf(fp, "# Expected results of %s (impsim check; `impsim check --update`\n"
+                "# refreshes the values, keeps the tolerances and these lines).\n", scenario);
     for (int i = 0; i < e->nsec; i++) {
         const expect_section *s = &e->sec[i];
         if (s->error[0]) {

@@ -38,6 +38,8 @@ typedef struct {
 } expect_section;
 
 typedef struct {
+    char *head;             /* owned: the lines above the first section, verbatim
+                             * (NULL for a new file) */
     expect_section *sec;    /* owned */
     int nsec;
 } expect_file;
@@ -62,7 +64,10 @@ int expect_compare(const expect_section *s, const budget *b, char *why, size_t l
  * figure to `what` and returns how many changed. */
 int expect_refresh(expect_section *s, const budget *b, char *what, size_t len);
 
-/* Write e in the format above. */
+/* Write e in the format above: e->head when it is set (the comments a
+ * person wrote above the first section), else (a new file) a header naming
+ * scenario.
+ * Comments between figures are not kept. */
 void expect_write(const expect_file *e, const char *scenario, FILE *fp);
 
 /* Format a figure value with a readable unit ("120.15 uA"). */

@@ -71,6 +71,8 @@ static const model_key model_keys[] = {
     {"wifi.keepalive.interval", MK_NUM, DIM_TIME, R, "keepalive period while connected and quiet"},
     {"wifi.keepalive.bytes", MK_NUM, DIM_BYTES, R, "bytes sent (and received) per keepalive"},
     {"wifi.disconnect.time", MK_NUM, DIM_TIME, R, "flush and disassociate"},
+    {"wifi.fwload.size", MK_NUM, DIM_BYTES, O, "radio firmware read from SPI flash into the radio when it powers up (0 if none)"},
+    {"wifi.fwload.clock", MK_NUM, DIM_FREQ, O, "SPI clock of that read"},
     {"wifi.retry.time", MK_NUM, DIM_TIME, R, "SUSPEND_ON_ERROR: how long impOS retries a lost connection"},
     {"wifi.snooze.time", MK_NUM, DIM_TIME, R, "SUSPEND_ON_ERROR: deep sleep between retries (wake reason SNOOZE)"},
     /* SPI flash */

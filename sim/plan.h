@@ -46,6 +46,7 @@ typedef struct {
     char load_name[COMP_LOADS][SCN_NAME];
     int load_always[COMP_LOADS];
     tick_t wake_idle, wake_stop, wake_deep, boot, boot_flash;
+    tick_t fwload;                  /* radio firmware from SPI flash at radio power-up */
     tick_t scan, join, dhcp, tls, rtt, ps_latency, disconnect;
     tick_t dtim, beacon, cal, cal_interval, ka_interval, ka_tx, ka_rx;
     tick_t flash_dpd_exit;

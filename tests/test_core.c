@@ -290,6 +290,26 @@ static void test_pin_deep_sleep_without_crystal(void)
     CU_ASSERT_EQUAL(st_ticks(t, COMP_CLK32K, CLK_XTAL), 0);
 }
 
+static void test_radio_firmware(void)
+{
+    /* 3000 B at 3 MHz = 8 ms of flash read per radio power-up: after every
+     * one of the 12 boots with deep sleep, once with stop mode (the ~8 uA
+     * standby keeps the firmware), never on the imp002 (0 B). */
+    static const char *text =
+        "module imp004m\ncrystal yes\nduration 2 h\nsleep deep\n"
+        "set model.boot.flash_read = 0 B\nset model.wifi.fwload.size = 3000 B\n"
+        "set model.wifi.fwload.clock = 3 MHz\nevery 10 min:\n  wifi send 100 B\n";
+    tick_t load = 8 * TICKS_PER_S / 1000;
+    trun *t = run_text(text, NULL);
+    CU_ASSERT_FATAL(t->ok);
+    CU_ASSERT_EQUAL(t->b.boots, 12);
+    CU_ASSERT_EQUAL(st_ticks(t, COMP_FLASH, FLASH_READ), 12 * load);
+    t = run_text(text, "scenario.sleep=idle");
+    CU_ASSERT_FATAL(t->ok);
+    CU_ASSERT_EQUAL(st_ticks(t, COMP_FLASH, FLASH_READ), load);
+    CU_ASSERT(st_ticks(t, COMP_CPU, CPU_STOP) > 0);
+}
+
 static void test_persistence(void)
 {
     const char *s = "module imp004m\ncrystal yes\nduration 1 h\nsleep deep\n"
@@ -430,6 +450,7 @@ int main(void)
     CU_add_test(s, "mode: deep sleep restarts Squirrel", test_deep_sleep_restarts);
     CU_add_test(s, "mode: pin wake without crystal", test_pin_deep_sleep_without_crystal);
     CU_add_test(s, "mode: persistence costs flash on imp004m", test_persistence);
+    CU_add_test(s, "mode: radio firmware reloaded after deep sleep only", test_radio_firmware);
     CU_add_test(s, "outage: restart keeps the boot task's setup", test_outage_restart);
     CU_add_test(s, "poisson pin events: seeded", test_poisson_deterministic);
     CU_add_test(s, "errors: parser and capabilities", test_errors);
