@@ -270,9 +270,12 @@ static void plan_module(pctx *c)
     if (p->has_flash && model_num(m, "flash.clock") > 0)
         p->boot_flash = sec(c, model_num(m, "boot.flash_read") * 8 / model_num(m, "flash.clock"),
                             mpos(c, "boot.flash_read"));
-    if (p->has_flash && model_num(m, "wifi.fwload.clock") > 0)
-        p->fwload = sec(c, model_num(m, "wifi.fwload.size") * 8 / model_num(m, "wifi.fwload.clock"),
-                        mpos(c, "wifi.fwload.size"));
+    if (p->has_flash && model_num(m, "wifi.fwload.size") > 0) {
+        double hz = model_num(m, "wifi.fwload.clock");
+        mcheck(c, hz > 0, "wifi.fwload.clock", "expected a clock > 0 to read wifi.fwload.size at");
+        if (hz > 0)
+            p->fwload = sec(c, model_num(m, "wifi.fwload.size") * 8 / hz, mpos(c, "wifi.fwload.size"));
+    }
     p->scan = mkey(c, "wifi.scan.time");
     p->join = mkey(c, "wifi.join.time");
     p->dhcp = mkey(c, "wifi.dhcp.time");
