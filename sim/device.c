@@ -208,6 +208,15 @@ static void wifi_phase(dev *v, int wstate, int cpu, tick_t dt)
 static void deep_states(dev *v);
 static void boot_os(dev *v);
 
+/* The radio goes to its state between connections; powered down (off), it
+ * loses its firmware. */
+static void radio_rest(dev *v)
+{
+    v->st[COMP_WIFI] = wifi_base(v);
+    if (v->st[COMP_WIFI] == WIFI_OFF)
+        v->radio_fw = 0;
+}
+
 /* The radio comes out of deep sleep or off: impOS reads its firmware from
  * the SPI flash into it (imp004m), CPU busy, radio powered. */
 static void radio_up(dev *v)
@@ -250,7 +259,7 @@ static void wifi_offline(dev *v)
         radio_up(v);
         wifi_phase(v, WIFI_SCAN, CPU_IDLE, v->p->retry);
         if (!v->p->crystal) {
-            v->st[COMP_WIFI] = wifi_base(v);
+            radio_rest(v);
             idle_wait(v, v->p->snooze, 0);
             continue;
         }
@@ -297,9 +306,7 @@ static void wifi_disconnect(dev *v, int act)
     wifi_phase(v, WIFI_ASSOC, CPU_IDLE, v->p->disconnect);
     v->connected = 0;
     v->act = save;
-    v->st[COMP_WIFI] = wifi_base(v);
-    if (v->st[COMP_WIFI] == WIFI_OFF)   /* powered down: firmware lost */
-        v->radio_fw = 0;
+    radio_rest(v);
 }
 
 /* Wait for the server's response: DTIM-bound with power-save on. */

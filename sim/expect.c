@@ -149,7 +149,7 @@ expect_file *expect_load(const char *path, diag *d)
         diag_pos pos = {path, ++line, 1};
         int rc = lex_line_split(s, n, pos, &ln, d);
         if (rc == 0 && ln.n == 0 && !e->nsec && !diag_count(d))
-            head = (size_t)(s + n - buf);     /* still in the leading comments */
+            head = off;         /* still in the leading comments: up to this line's end */
         if (rc == 0 && ln.n > 0) {
             if (lex_is_word(&ln, 0, "module"))
                 expect_section_line(e, &ln, pos, d);
@@ -160,7 +160,9 @@ expect_file *expect_load(const char *path, diag *d)
     }
     e->head = xrealloc(NULL, head + 2);
     memcpy(e->head, buf, head);
-    memcpy(e->head + head, head ? "\n" : "", head ? 2 : 1);   /* no comments: "" */
+    e->head[head] = '\0';
+    if (head && buf[head - 1] != '\n')     /* a last line without its newline */
+        strcpy(e->head + head, "\n");
     free(buf);
     if (!diag_count(d) && !e->nsec) {
         diag_pos pos = {path, 1, 1};

@@ -272,7 +272,8 @@ static void plan_module(pctx *c)
                             mpos(c, "boot.flash_read"));
     if (p->has_flash && model_num(m, "wifi.fwload.size") > 0) {
         double hz = model_num(m, "wifi.fwload.clock");
-        mcheck(c, hz > 0, "wifi.fwload.clock", "expected a clock > 0 to read wifi.fwload.size at");
+        mcheck(c, hz > 0, figfile_get(m->fig, "wifi.fwload.clock") ? "wifi.fwload.clock"
+               : "wifi.fwload.size", "expected wifi.fwload.clock > 0 to read the radio firmware at");
         if (hz > 0)
             p->fwload = sec(c, model_num(m, "wifi.fwload.size") * 8 / hz, mpos(c, "wifi.fwload.size"));
     }

@@ -310,6 +310,11 @@ static int st_load(pstate *p)
     for (int k = 0; k < s->nperiph; k++)
         if (!strcmp(s->periph[k].name, ld.name))
             return err(p, 1, "a name not used by a peripheral");
+    for (int c = 0; c < COMP_LOAD0; c++)    /* report and trace column names */
+        if (!strcmp(comp_name((comp_id)c), ld.name))
+            return err(p, 1, "a name that is not a module component's (cpu, wifi, flash, ...)");
+    if (!strcmp(ld.name, "current") || !strcmp(ld.name, "time"))
+        return err(p, 1, "a name other than 'current' or 'time' (trace columns)");
     for (int k = 0; k < s->nload; k++)
         if (!strcmp(s->load[k].name, ld.name))
             return err(p, 1, "a load name not declared before");
@@ -489,7 +494,10 @@ static int find_periph(pstate *p, int i)
     for (int k = 0; k < p->s->nperiph; k++)
         if (lex_is_word(p->ln, i, p->s->periph[k].name))
             return k;
-    err(p, i, "the name of a declared peripheral or load (declare it first, e.g. 'i2c sensor')");
+    if (find_load(p, i) >= 0)
+        err(p, i, "a peripheral (a board load can only be enabled or disabled)");
+    else
+        err(p, i, "the name of a declared peripheral or load (declare it first, e.g. 'i2c sensor')");
     return -1;
 }
 
@@ -612,7 +620,10 @@ static int st_action(pstate *p, const char *w)
     else if (!strcmp(w, "enable") || !strcmp(w, "disable")) {
         a.kind = w[0] == 'e' ? A_ENABLE : A_DISABLE;
         a.load = find_load(p, 1);
-        rc = a.load >= 0 ? expect_end(p, 2) : act_periph(p, &a, 0);
+        if (a.load >= 0 && p->s->load[a.load].always)
+            rc = err(p, 1, "a load that is not wired to the supply (declared 'always')");
+        else
+            rc = a.load >= 0 ? expect_end(p, 2) : act_periph(p, &a, 0);
     }
     else if (!strcmp(w, "run")) { a.kind = A_RUN; rc = act_run(p, &a); }
     else if (!strcmp(w, "flash")) rc = act_flash(p, &a);
