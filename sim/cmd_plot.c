@@ -49,6 +49,35 @@ static int plot_ends(const char *s, const char *suf)
     return a > b && !strcmp(s + a - b, suf);
 }
 
+/* The data file's first line must be the header impsim writes for `kind`. */
+static int plot_check_header(const char *kind, const char *data)
+{
+    static const struct { const char *kind, *prefix, *what; } h[] = {
+        {"trace", "time_s,current_A,", "impsim run --trace (time_s,current_A,...)"},
+        {"budget", "section,name,state,", "impsim run --format csv (section,name,state,...)"},
+        {"sweep", NULL, "impsim sweep (PARAM,VARIANT_life_s,...)"}};
+    char line[512] = "";
+    FILE *fp = fopen(data, "r");
+    if (!fp || !fgets(line, sizeof line, fp))
+        line[0] = '\0';
+    if (fp)
+        fclose(fp);
+    line[strcspn(line, "\r\n")] = '\0';
+    for (size_t k = 0; k < sizeof h / sizeof h[0]; k++) {
+        if (strcmp(kind, h[k].kind))
+            continue;
+        int ok = h[k].prefix ? !strncmp(line, h[k].prefix, strlen(h[k].prefix))
+                             : strstr(line, "_life_s") && strncmp(line, "time_s,", 7) &&
+                                   strncmp(line, "section,", 8);
+        if (ok)
+            return 0;
+        fprintf(stderr, "%s:1:1: error: found '%.60s', expected the CSV header of %s\n", data,
+                line, h[k].what);
+        return DIAG_EXIT_INPUT;
+    }
+    return 0;
+}
+
 int cmd_plot(int argc, char **argv)
 {
     const char *kind = NULL, *data = NULL, *out = NULL, *title = NULL;
@@ -85,6 +114,8 @@ int cmd_plot(int argc, char **argv)
         fprintf(stderr, "impsim: error: %s: cannot read the data file\n", data);
         return DIAG_EXIT_INPUT;
     }
+    if (plot_check_header(kind, data))
+        return DIAG_EXIT_INPUT;
     char script[4096], tmp[4096];
     snprintf(script, sizeof script, "%s/plots/%s.gp", impsim_datadir(), kind);
     snprintf(tmp, sizeof tmp, "%s.tmp%ld%s", out, (long)getpid(), term[0] == 'p' ? ".png" : ".svg");

@@ -81,7 +81,7 @@ int decide_verdict_of(const matrix_opts *o, const variant_result *row, double *r
         *margin = best->life_s / o->target_s - 1;
     } else {
         *criterion = "battery life >= min-ratio x the deep-sleep variant's";
-        *margin = *ratio - min_ratio;
+        *margin = *ratio / min_ratio - 1;
     }
     return ok_t || ok_r;
 }

@@ -18,7 +18,7 @@ typedef struct {
     int deep, best, pin;            /* indices; -1 when not possible */
     int can_drop;
     double ratio;                   /* best / deep (life, else inverse current) */
-    double margin;                  /* ratio - min_ratio, or life/target - 1 */
+    double margin;                  /* relative: ratio/min_ratio - 1, or life/target - 1 */
     const char *criterion;          /* static text */
     /* break-even */
     int be_status;                  /* 0 found, 1 deep always better, 2 awake always better, -1 n/a */

@@ -7,30 +7,32 @@
 #include "matrix.h"
 #include "units.h"
 
-static int matrix_quantity(const char *opt, const char *arg, units_dim want, double *v)
+static int matrix_quantity(const char *cmd, const char *opt, const char *arg, units_dim want,
+                           double *v)
 {
     char num[64];
     int n = units_split(arg);
     units_dim dim;
     snprintf(num, sizeof num, "%.*s", n, arg);
     if (n == 0 || units_parse(num, arg[n] == ' ' ? arg + n + 1 : arg + n, v, &dim) ||
-        dim != want || !(*v > 0))
-        return cli_usage_error(opt + 2, "%s: found '%s', expected %s > 0", opt, arg,
+        (dim != want && !(want == DIM_NONE && dim == DIM_RATIO)) || !(*v > 0))
+        return cli_usage_error(cmd, "%s: found '%s', expected %s > 0", opt, arg,
                                units_dim_word(want));
     return 0;
 }
 
-static int matrix_long(const char *opt, const char *arg, long lo, long hi, long *v)
+static int matrix_long(const char *cmd, const char *opt, const char *arg, long lo, long hi,
+                       long *v)
 {
     char *end;
     *v = strtol(arg, &end, 10);
     if (!*arg || *end || *v < lo || *v > hi)
-        return cli_usage_error(opt + 2, "%s: found '%s', expected a whole number from %ld to %ld",
+        return cli_usage_error(cmd, "%s: found '%s', expected a whole number from %ld to %ld",
                                opt, arg, lo, hi);
     return 0;
 }
 
-static int matrix_opt(int c, const char *arg, int accept, matrix_opts *o)
+static int matrix_opt(const char *cmd, int c, const char *arg, int accept, matrix_opts *o)
 {
     long v;
     switch (c) {
@@ -38,22 +40,22 @@ static int matrix_opt(int c, const char *arg, int accept, matrix_opts *o)
     case 'V': return variant_add_user(&o->vs, arg) ? 2 : 0;
     case 'f':
         return report_fmt_parse(arg, &o->fmt) ?
-               cli_usage_error("compare", "--format: found '%s', expected text, json or csv", arg) : 0;
+               cli_usage_error(cmd, "--format: found '%s', expected text, json or csv", arg) : 0;
     case 'o': o->output = arg; return 0;
-    case 'j': if (matrix_long("--jobs", arg, 1, 256, &v)) return 2; o->jobs = (int)v; return 0;
-    case 't': return (accept & MX_DECIDE) ? matrix_quantity("--target", arg, DIM_TIME, &o->target_s) : 1;
+    case 'j': if (matrix_long(cmd, "--jobs", arg, 1, 256, &v)) return 2; o->jobs = (int)v; return 0;
+    case 't': return (accept & MX_DECIDE) ? matrix_quantity(cmd, "--target", arg, DIM_TIME, &o->target_s) : 1;
     case 'r':
         if (!(accept & MX_DECIDE))
             return 1;
-        if (matrix_quantity("--min-ratio", arg, DIM_NONE, &o->min_ratio))
+        if (matrix_quantity(cmd, "--min-ratio", arg, DIM_NONE, &o->min_ratio))
             return 2;
-        return o->min_ratio > 10 ? cli_usage_error("decide", "--min-ratio: expected 0..10") : 0;
+        return o->min_ratio > 10 ? cli_usage_error(cmd, "--min-ratio: expected 0..10") : 0;
     case 'p': if (!(accept & MX_SWEEP)) return 1; o->param = arg; return 0;
-    case 'n': if (!(accept & MX_SWEEP) || matrix_long("--steps", arg, 2, 10000, &v)) return (accept & MX_SWEEP) ? 2 : 1; o->steps = (int)v; return 0;
+    case 'n': if (!(accept & MX_SWEEP) || matrix_long(cmd, "--steps", arg, 2, 10000, &v)) return (accept & MX_SWEEP) ? 2 : 1; o->steps = (int)v; return 0;
     case 'l': if (!(accept & MX_SWEEP)) return 1; o->log = 1; return 0;
-    case 'm': if (!(accept & MX_MC) || matrix_long("--monte-carlo", arg, 1, 1000000, &o->mc)) return (accept & MX_MC) ? 2 : 1; return 0;
+    case 'm': if (!(accept & MX_MC) || matrix_long(cmd, "--monte-carlo", arg, 1, 1000000, &o->mc)) return (accept & MX_MC) ? 2 : 1; return 0;
     case 'S':
-        if (!(accept & MX_MC) || matrix_long("--seed", arg, 0, 2147483647, &v))
+        if (!(accept & MX_MC) || matrix_long(cmd, "--seed", arg, 0, 2147483647, &v))
             return (accept & MX_MC) ? 2 : 1;
         o->seed = (unsigned long)v;
         return 0;
@@ -85,7 +87,7 @@ int matrix_parse(int argc, char **argv, const char *usage, int accept, matrix_op
         }
         if (c == ':')
             return cli_usage_error(argv[0], "option '%s' needs a value", argv[optind - 1]);
-        int rc = c == '?' ? 1 : matrix_opt(c, optarg, accept, o);
+        int rc = c == '?' ? 1 : matrix_opt(argv[0], c, optarg, accept, o);
         if (rc == 1)
             return cli_usage_error(argv[0], "unknown option '%s'", argv[optind - 1]);
         if (rc)

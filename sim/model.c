@@ -32,7 +32,7 @@ static int model_check_entry(const fig_entry *e, diag *d)
 {
     const model_key *k = model_schema_find(e->key);
     if (!k) {
-        diag_error(d, e->pos, "unknown model key '%s' (impsim models NAME lists the keys)", e->key);
+        diag_error(d, e->pos, "found '%s', expected a model figure (impsim models NAME lists them)", e->key);
         return -1;
     }
     switch (k->type) {

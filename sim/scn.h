@@ -57,7 +57,8 @@ typedef struct {
     comp_id kind;           /* COMP_I2C ... COMP_DAC */
     char bus[SCN_NAME];     /* physical bus/pin name, or "" for the default */
     double speed;           /* Hz or baud; 0 = default */
-    diag_pos pos;
+    diag_pos pos;           /* the name */
+    diag_pos bus_pos, speed_pos;    /* where bus and speed were given (else pos) */
 } scn_periph;
 
 /* An external part on the board drawing current from the module's supply:

@@ -48,8 +48,9 @@ static void check_periph(const model *m, const scn_periph *p, diag *d)
     buses_of(m, p->kind, alt, sizeof alt);
     if (!b && p->bus[0]) {
         if (alt[0])
-            diag_error(d, p->pos, "%s has no %s '%s'; use %s instead", mod, kind_name(p->kind),
-                       p->bus, alt);
+            diag_error(d, p->bus_pos, "found '%s', expected %s %s %s of the %s: %s", p->bus,
+                       strchr("aeis", kind_name(p->kind)[0]) ? "an" : "a", kind_name(p->kind),
+                       p->kind == COMP_ADC || p->kind == COMP_PWM ? "pin" : "bus", mod, alt);
         else
             check_missing_kind(m, p, d);
         return;
@@ -59,13 +60,13 @@ static void check_periph(const model *m, const scn_periph *p, diag *d)
         return;
     }
     if (b->kind != p->kind) {
-        diag_error(d, p->pos, "'%s' on %s is a %s, expected a %s%s%s", b->name, mod,
+        diag_error(d, p->bus_pos, "'%s' on %s is a %s, expected a %s%s%s", b->name, mod,
                    kind_name(b->kind), kind_name(p->kind), alt[0] ? ": use " : "", alt);
         return;
     }
     if (p->kind == COMP_UART && b->max_baud > 0 && p->speed > b->max_baud) {
-        diag_error(d, p->pos, "%s on %s runs at most %.0f baud; found %.0f baud, expected a "
-                   "lower rate", b->name, mod, b->max_baud, p->speed);
+        diag_error(d, p->speed_pos, "%s on %s runs at most %.0f baud; found %.0f baud, expected "
+                   "a lower rate", b->name, mod, b->max_baud, p->speed);
     }
 }
 

@@ -251,7 +251,7 @@ static int st_quantity(pstate *p, const char *w)
     int i = 1;
     if (!strcmp(w, "duration")) {
         s->duration_pos = at(p, 1);
-        return get_time(p, &i, &s->duration, 0) || expect_end(p, i);
+        return get_time(p, &i, &s->duration, 0) || expect_end(p, i) ? -1 : 0;
     }
     if (!strcmp(w, "supply")) {
         units_dim dim;
@@ -352,8 +352,10 @@ static int st_periph(pstate *p, comp_id kind)
                        pr.name, s->periph[k].pos.line);
             return -1;
         }
+    pr.bus_pos = pr.speed_pos = pr.pos;
     if (lex_is_word(p->ln, i, "on")) {
         i++;
+        pr.bus_pos = at(p, i);
         if (get_name(p, &i, pr.bus, "a bus or pin name such as i2c89 or i2cNM"))
             return -1;
     }
@@ -361,6 +363,7 @@ static int st_periph(pstate *p, comp_id kind)
         i++;
         units_dim dim;
         int start = i;
+        pr.speed_pos = at(p, i);
         units_dim want = kind == COMP_UART ? DIM_BITRATE : DIM_FREQ;
         if (lex_quantity(p->ln, &i, p->pos, want, &pr.speed, &dim, p->d))
             return -1;
@@ -800,7 +803,8 @@ int scn_set(scn *s, const char *kv, diag *d)
             rc = st_quantity(&p, w);
         if (rc > 0) {
             diag_error(d, where, "found '%s', expected a scenario setting (module, crystal, "
-                       "supply, duration, sleep, wifi-idle, powersave, seed, battery, part)", kv);
+                       "supply, duration, sleep, wifi-idle, powersave, seed, battery, part, "
+                       "every)", kv);
             rc = -1;
         }
     }

@@ -116,8 +116,13 @@ void variant_run_inline(const char *path, char *const *sets, int nsets, const va
         r->ok = pipeline_run(&pl, NULL, b, NULL) == 0 && pipeline_life(&pl, 1, b) == 0;
         pipeline_free(&pl);
     }
-    if (!r->ok)
-        snprintf(r->err, sizeof r->err, "%s", diag_count(d) ? diag_first(d) : "the simulation failed");
+    if (!r->ok) {
+        /* the variant's own settings are applied as --set: an error there is
+         * the variant's, so the row needs no "--set: error: " prefix */
+        const char *e = diag_count(d) ? diag_first(d) : "the simulation failed";
+        size_t k = strlen("--set: error: ");
+        snprintf(r->err, sizeof r->err, "%s", strncmp(e, "--set: error: ", k) ? e : e + k);
+    }
     snprintf(r->module, sizeof r->module, "%s", b->module);
     r->avg_current_A = b->avg_current_A;
     r->charge_day_C = b->avg_current_A * 86400;

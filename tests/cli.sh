@@ -118,6 +118,8 @@ if command -v gnuplot > /dev/null 2>&1; then
   check "plot sweep writes an SVG" '[ $? -eq 0 ] && grep -q "<svg" "$T/sweep.svg"'
   "$IMPSIM" plot trace "$T/nonexistent.csv" -o "$T/x.png" > /dev/null 2>&1
   check "plot of a missing file exits 2 and writes nothing" '[ $? -eq 2 ] && [ ! -e "$T/x.png" ]'
+  "$IMPSIM" plot sweep "$T/trace.csv" -o "$T/x.png" > /dev/null 2> "$T/err"
+  check "plot of the wrong kind of CSV exits 2 and writes nothing" '[ $? -eq 2 ] && [ ! -e "$T/x.png" ] && grep -q "trace.csv:1:1: error: found .time_s,current_A" "$T/err"'
 fi
 
 # same inputs, same bytes
