@@ -39,7 +39,7 @@ static void decide_text(const matrix_opts *o, const decide_result *r, FILE *fp)
 {
     const variant_result *deep = &r->res[r->deep], *best = &r->res[r->best];
     const variant *vd = &o->vs.v[r->deep], *vb = &o->vs.v[r->best];
-    char a[32], b[32];
+    char a[32], b[48];
     fprintf(fp, "impsim decide: %s\n", o->file);
     fprintf(fp, "Question: on the imp004m, can this product drop deep sleep and the 32 kHz crystal?\n");
     int pin_ok = r->pin >= 0 && r->res[r->pin].ok;
@@ -49,10 +49,10 @@ static void decide_text(const matrix_opts *o, const decide_result *r, FILE *fp)
                                             : "NO - keep deep sleep and the crystal");
     fprintf(fp, "  with deep sleep:    %-16s %s", vd->name, units_format(deep->avg_current_A, DIM_CURRENT, a, 32));
     if (deep->has_life)
-        fprintf(fp, ", battery life %s (%.4g d)", units_format(deep->life_s, DIM_TIME, b, 32), deep->life_s / 86400);
+        fprintf(fp, ", battery life %s", units_format_life(deep->life_s, b, sizeof b));
     fprintf(fp, "\n  without both:       %-16s %s", vb->name, units_format(best->avg_current_A, DIM_CURRENT, a, 32));
     if (best->has_life)
-        fprintf(fp, ", battery life %s (%.4g d)", units_format(best->life_s, DIM_TIME, b, 32), best->life_s / 86400);
+        fprintf(fp, ", battery life %s", units_format_life(best->life_s, b, sizeof b));
     fprintf(fp, "\n  criterion:          %s\n", r->criterion);
     if (o->target_s > 0)
         fprintf(fp, "  target:             %s\n", units_format(o->target_s, DIM_TIME, a, 32));

@@ -51,12 +51,13 @@ static void text_activities(const budget *b, FILE *fp)
 
 static void text_battery(const budget_battery *bb, FILE *fp)
 {
-    char x[32], y[32], z[32];
+    char x[48], y[32], z[32];
     if (!bb->present)
         return;
     int alive = !strcmp(bb->ended_by, "not-depleted");
-    fprintf(fp, "\nbattery life %s%s (%.4g days) on %s (%s, model %s)\n", alive ? "more than " : "",
-            fmt(bb->life_s, DIM_TIME, x), bb->life_s / 86400, bb->cell, bb->title, bb->model);
+    fprintf(fp, "\nbattery life %s%s on %s (%s, model %s)\n", alive ? "more than " : "",
+            alive ? fmt(bb->life_s, DIM_TIME, x) : units_format_life(bb->life_s, x, sizeof x),
+            bb->cell, bb->title, bb->model);
     if (alive)
         fprintf(fp, "not empty at the simulation horizon (%s); ", fmt(bb->life_s, DIM_TIME, x));
     else

@@ -379,6 +379,14 @@ static int st_periph(pstate *p, comp_id kind)
 
 /* ---- task headers ---- */
 
+/* English ordinal suffix: 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st. */
+static const char *ordinal(long long n)
+{
+    if (n % 100 >= 11 && n % 100 <= 13)
+        return "th";
+    return n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th";
+}
+
 static int hdr_as(pstate *p, int i, scn_task *t)
 {
     if (lex_is_word(p->ln, i, "as")) {
@@ -405,7 +413,7 @@ static int hdr_every(pstate *p, scn_task *t)
             return err(p, i, "a whole number of wakes >= 1 (e.g. 4th)");
         if (!lex_is_word(p->ln, i + 1, "wake"))
             return err(p, i + 1, "'wake' (every Nth wake)");
-        snprintf(t->name, SCN_NAME, "every-%lldth-wake", (long long)t->nth);
+        snprintf(t->name, SCN_NAME, "every-%lld%s-wake", (long long)t->nth, ordinal(t->nth));
         return hdr_as(p, i + 2, t);
     }
     t->kind = T_EVERY;

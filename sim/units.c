@@ -158,6 +158,16 @@ static char *fmt_time(double s, char *buf, int len)
     return buf;
 }
 
+char *units_format_life(double s, char *buf, int len)
+{
+    fmt_time(s, buf, len);
+    if (fabs(s) >= YEAR) {
+        size_t n = strlen(buf);
+        snprintf(buf + n, (size_t)len - n, " (%.4g d)", s / DAY);
+    }
+    return buf;
+}
+
 char *units_format(double v, units_dim dim, char *buf, int len)
 {
     switch (dim) {

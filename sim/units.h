@@ -46,6 +46,10 @@ const char *units_dim_word(units_dim dim);
  * "8.00 uA", "15 min". Returns buf. */
 char *units_format(double v, units_dim dim, char *buf, int len);
 
+/* Format a battery life of s seconds: as units_format, with the days added
+ * when the unit is years ("1.297 y (473.9 d)"). Returns buf. */
+char *units_format_life(double s, char *buf, int len);
+
 /* v (SI for dim) as text units_parse reads back to the same double, e.g.
  * "2.5e-05 A", "10 %": for building settings. Returns buf. */
 char *units_setting(double v, units_dim dim, char *buf, int len);
