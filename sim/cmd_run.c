@@ -39,8 +39,8 @@ typedef struct {
     char *extra[2];     /* owned: --module / --duration turned into settings */
 } run_opts;
 
-/* --module / --duration as the setting scenario.KEY=VAL; given twice, the
- * last one counts. Applied after every --set (see cmd_run). */
+/* --module / --duration as the setting "--KEY=VAL" (scn_set); given twice,
+ * the last one counts. Applied after every --set (see cmd_run). */
 static void run_setting(run_opts *o, int slot, const char *key, const char *val)
 {
     size_t n = strlen(key) + strlen(val) + 16;
@@ -48,7 +48,7 @@ static void run_setting(run_opts *o, int slot, const char *key, const char *val)
     o->extra[slot] = malloc(n);
     if (!o->extra[slot])
         abort();
-    snprintf(o->extra[slot], n, "scenario.%s=%s", key, val);
+    snprintf(o->extra[slot], n, "--%s=%s", key, val);
 }
 
 static int run_parse(int argc, char **argv, run_opts *o)

@@ -114,8 +114,10 @@ scn *scn_parse(const char *name, const char *text, size_t len, diag *d);
 scn *scn_load(const char *path, diag *d);
 
 /* Apply one command-line setting "scenario.KEY=VALUE", "model.KEY=VALUE"
- * or "battery.KEY=VALUE" (from --set; `arg` names it in errors) to s, as
- * the same statement in the file would. Returns 0 or -1 with an error. */
+ * or "battery.KEY=VALUE" (from --set, and so named in errors) to s, as the
+ * same statement in the file would; "--module=NAME" and "--duration=TIME"
+ * are scenario.module / scenario.duration given by those options (and named
+ * so in errors). Returns 0 or -1 with an error. */
 int scn_set(scn *s, const char *kv, diag *d);
 
 void scn_free(scn *s);

@@ -789,6 +789,12 @@ static int scn_set_fig(scn *s, const char *kv, diag_pos where, diag *d)
 int scn_set(scn *s, const char *kv, diag *d)
 {
     diag_pos where = {"--set", 0, 0};
+    char opt[600];
+    if (!strncmp(kv, "--module=", 9) || !strncmp(kv, "--duration=", 11)) {
+        where.file = kv[2] == 'm' ? "--module" : "--duration";
+        snprintf(opt, sizeof opt, "scenario.%s", kv + 2);
+        kv = opt;
+    }
     if (!strncmp(kv, "model.", 6) || !strncmp(kv, "battery.", 8))
         return scn_set_fig(s, kv, where, d);
     if (strncmp(kv, "scenario.", 9) || !strchr(kv, '=')) {

@@ -52,6 +52,10 @@ check "bad --format exits 2" '[ $? -eq 2 ] && grep -q "expected text, json or cs
 check "missing file exits 2" '[ $? -eq 2 ] && grep -q "/nonexistent.scn: error: cannot open" "$T/err"'
 "$IMPSIM" frob > /dev/null 2>&1; check "unknown command exits 2" '[ $? -eq 2 ]'
 
+"$IMPSIM" run "$S/env-sensor-15min.scn" --module imp009 > /dev/null 2> "$T/err"
+check "a bad --module is named in the error, exit 2" '[ $? -eq 2 ] && grep -q "^--module: error: found module .imp009." "$T/err"'
+"$IMPSIM" run "$S/env-sensor-15min.scn" --duration 5 > /dev/null 2> "$T/err"
+check "a bad --duration gives one error naming it, exit 2" '[ $? -eq 2 ] && [ "$(wc -l < "$T/err")" -eq 1 ] && grep -q "^--duration: error: found .5., expected a time" "$T/err"'
 "$IMPSIM" run "$S/env-sensor-15min.scn" --module imp004m --set scenario.crystal=no > /dev/null 2> "$T/err"
 check "timed deep sleep without crystal is refused" '[ $? -eq 2 ] && grep -q "without a 32 kHz crystal" "$T/err"'
 
