@@ -360,21 +360,11 @@ void plan_free(plan *p)
     p->ntask = 0;
 }
 
-static tick_t plan_gcd(tick_t a, tick_t b)
-{
-    while (b) {
-        tick_t t = a % b;
-        a = b;
-        b = t;
-    }
-    return a;
-}
-
 /* lcm(a, b), or 0 on overflow. */
 static tick_t plan_lcm(tick_t a, tick_t b)
 {
     tick_t r;
-    return ticks_mul(a / plan_gcd(a, b), b, &r) ? 0 : r;
+    return ticks_mul(a / ticks_gcd(a, b), b, &r) ? 0 : r;
 }
 
 tick_t plan_hyperperiod(const plan *p)

@@ -6,15 +6,6 @@
 #include "lex.h"
 #include "scn_param.h"
 
-static tick_t scn_gcd(tick_t a, tick_t b)
-{
-    while (b) {
-        tick_t r = a % b;
-        a = b;
-        b = r;
-    }
-    return a;
-}
 
 int scn_every_base(const scn *s, tick_t *period)
 {
@@ -54,8 +45,8 @@ int scn_set_every(scn *s, const char *value, diag *d)
     tick_t g = 0;
     for (int t = 0; t < s->ntask; t++)
         if (s->task[t].kind == T_EVERY) {
-            g = scn_gcd(g, s->task[t].period);
-            g = scn_gcd(g, s->task[t].offset);
+            g = ticks_gcd(g, s->task[t].period);
+            g = ticks_gcd(g, s->task[t].offset);
         }
     tick_t q0 = base / g, g2 = (p + q0 / 2) / q0;
     if (g2 < 1)

@@ -56,3 +56,13 @@ int ticks_mul(tick_t a, int64_t n, tick_t *out)
     *out = a * n;
     return 0;
 }
+
+tick_t ticks_gcd(tick_t a, tick_t b)
+{
+    while (b) {
+        tick_t r = a % b;
+        a = b;
+        b = r;
+    }
+    return a;
+}

@@ -35,4 +35,7 @@ int ticks_add(tick_t a, tick_t b, tick_t *out);
 /* a * n with overflow detection, as ticks_add. */
 int ticks_mul(tick_t a, int64_t n, tick_t *out);
 
+/* Greatest common divisor of a and b (both >= 0; gcd(a, 0) = a). */
+tick_t ticks_gcd(tick_t a, tick_t b);
+
 #endif

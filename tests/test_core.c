@@ -61,6 +61,8 @@ static void test_ticks_clocks(void)
     CU_ASSERT_EQUAL(ticks_add(TICK_MAX - 1, 2, &t), -1);
     CU_ASSERT_EQUAL(ticks_mul(TICKS_PER_S, 2000000000, &t), -1);
     CU_ASSERT_EQUAL(ticks_from_s(-1, &t), -1);
+    CU_ASSERT_EQUAL(ticks_gcd(900 * TICKS_PER_S, 600 * TICKS_PER_S), 300 * TICKS_PER_S);
+    CU_ASSERT_EQUAL(ticks_gcd(7, 0), 7);
 }
 
 static void test_units(void)
