@@ -13,6 +13,7 @@
 #include "battery.h"
 #include "battery_profile.h"
 #include "figfile.h"
+#include "tutil.h"
 
 #define HOUR 3600.0
 #define YEAR (365.25 * 86400.0)
@@ -585,12 +586,8 @@ static void test_malformed(void)
                      "cell.capacity") != NULL);
     /* a syntax error from a real file on disk keeps file:line:col */
     char path[] = "/tmp/impsim_test_cellXXXXXX";
-    int fd = mkstemp(path);
-    CU_ASSERT_FATAL(fd >= 0);
-    FILE *fp = fdopen(fd, "w");
-    fputs("# comment\ncell.model ideal documented \"t\"\n"
-          "cell.capacity 1 Ah documented\n", fp);
-    fclose(fp);
+    CU_ASSERT_FATAL(tutil_write_temp(path, "# comment\ncell.model ideal documented \"t\"\n"
+                                           "cell.capacity 1 Ah documented\n") == 0);
     diag *d = diag_new();
     CU_ASSERT_PTR_NULL(battery_cell_load(path, NULL, 0, d));
     char want[64];
@@ -630,12 +627,8 @@ static void test_profiles(void)
     diag_free(d);
     /* CSV in the format impsim run --trace writes */
     char path[] = "/tmp/impsim_test_csvXXXXXX";
-    int fd = mkstemp(path);
-    CU_ASSERT_FATAL(fd >= 0);
-    FILE *fp = fdopen(fd, "w");
-    fputs("time_s,current_A,cpu,wifi\n0,0.08,0.01,0.07\n2,5e-6,5e-6,0\n"
-          "900,0.08,0,0\n", fp);
-    fclose(fp);
+    CU_ASSERT_FATAL(tutil_write_temp(path, "time_s,current_A,cpu,wifi\n0,0.08,0.01,0.07\n"
+                                           "2,5e-6,5e-6,0\n900,0.08,0,0\n") == 0);
     char arg[64];
     snprintf(arg, sizeof arg, "csv:%s", path);
     d = diag_new();
@@ -643,7 +636,8 @@ static void test_profiles(void)
     CU_ASSERT_EQUAL(l.n, 2);
     CLOSE(battery_load_period(&l), 900, 1e-12);
     battery_load_clear(&l);
-    fp = fopen(path, "w");
+    FILE *fp = fopen(path, "w");
+    CU_ASSERT_FATAL(fp != NULL);
     fputs("time_s,current_A\n0,0.08\n2,x\n", fp);
     fclose(fp);
     CU_ASSERT_EQUAL(battery_load_parse(arg, w, 0.02, &l, d), -1);
@@ -799,10 +793,5 @@ int main(void)
     CU_pSuite s = CU_add_suite("battery", NULL, NULL);
     for (size_t k = 0; s && k < sizeof tests / sizeof tests[0]; k++)
         CU_add_test(s, tests[k].name, tests[k].fn);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned fails = CU_get_number_of_failures()
-                   + CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return fails ? 1 : 0;
+    return tutil_run_all();
 }

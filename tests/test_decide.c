@@ -42,12 +42,7 @@ static double q_stop(double p) { return 40e-3 * 0.010 + 20e-3 * 1e-4 + 30e-6 * (
 static int setup(void)
 {
     snprintf(path, sizeof path, "/tmp/impsim-decide-XXXXXX");
-    int fd = mkstemp(path);
-    if (fd < 0)
-        return 1;
-    ssize_t n = write(fd, scn_text, strlen(scn_text));
-    close(fd);
-    return n == (ssize_t)strlen(scn_text) ? 0 : 1;
+    return tutil_write_temp(path, scn_text) ? 1 : 0;
 }
 
 static int teardown(void)
