@@ -9,16 +9,54 @@
 #include "battery_profile.h"
 #include "units.h"
 
-#define BATTERY_LINE_MAX 4096
 #define BATTERY_CONST_PERIOD 3600.0
+
+/* Two currents close enough to share a segment at tolerance tol. */
+static int battery_near(double a, double b, double tol)
+{
+    if (tol <= 0)
+        return a == b;
+    return fabs(a - b) <= tol * (fmax(fabs(a), fabs(b)) + 1e-3);
+}
+
+/* Merge neighbours in place at the (new, larger) tolerance. */
+static void battery_load_coarsen(battery_load *l)
+{
+    int w = 0;
+    for (int r = 0; r < l->n; r++) {
+        battery_segment s = l->seg[r];
+        if (w && battery_near(l->seg[w - 1].current_A, s.current_A, l->tol)) {
+            battery_segment *p = &l->seg[w - 1];
+            double q = p->current_A * p->duration_s + s.current_A * s.duration_s;
+            p->duration_s += s.duration_s;
+            p->current_A = q / p->duration_s;
+        } else {
+            l->seg[w++] = s;
+        }
+    }
+    l->n = w;
+}
 
 static void battery_load_add(battery_load *l, double i, double dt)
 {
     if (dt <= 0)
         return;
-    if (l->n && l->seg[l->n - 1].current_A == i) {
-        l->seg[l->n - 1].duration_s += dt;
+    if (l->n && battery_near(l->seg[l->n - 1].current_A, i, l->tol)) {
+        battery_segment *p = &l->seg[l->n - 1];
+        if (p->current_A != i) {
+            double q = p->current_A * p->duration_s + i * dt;
+            p->duration_s += dt;
+            p->current_A = q / p->duration_s;
+        } else {
+            p->duration_s += dt;
+        }
         return;
+    }
+    while (l->n == BATTERY_LOAD_MAX_SEG) {
+        l->tol = l->tol > 0 ? 2 * l->tol : 1e-3;
+        battery_load_coarsen(l);
+        if (l->n < BATTERY_LOAD_MAX_SEG / 2)
+            break;
     }
     if (l->n == l->cap) {
         l->cap = l->cap ? 2 * l->cap : 16;
@@ -144,101 +182,35 @@ static int battery_steps(const char *s, diag_pos w, battery_load *l, diag *d)
     return 0;
 }
 
-/* Parse "number" at p as a plain double; returns chars used or 0. */
-static int battery_csv_num(const char *p, double *v)
-{
-    char *end;
-    errno = 0;
-    *v = strtod(p, &end);
-    if (end == p || errno == ERANGE || !isfinite(*v))
-        return 0;
-    const char *q = end;
-    while (*q == ' ' || *q == '\t')
-        q++;
-    if (*q && *q != ',' && *q != ';' && *q != '\r' && *q != '\n')
-        return 0;
-    return (int)(end - p);
-}
+/* Capture sink: each sample's current (noise below 0 A as 0 A) holds
+ * until the next sample's time. */
+typedef struct {
+    battery_load *l;
+    double t_prev, i_prev;
+    int any;
+} battery_csv_ctx;
 
-/* One CSV row: time and current. 0 ok, 1 header/blank, -1 error. */
-static int battery_csv_row(char *ln, diag_pos pos, int first, double *t,
-                           double *i, diag *d)
+static int battery_csv_sample(void *ctx, double t, double i)
 {
-    char *p = ln;
-    while (*p == ' ' || *p == '\t')
-        p++;
-    if (!*p || *p == '\n' || *p == '\r' || *p == '#')
-        return 1;
-    int n = battery_csv_num(p, t);
-    if (!n && first && isalpha((unsigned char)*p))
-        return 1;                         /* header line */
-    pos.col = (int)(p - ln) + 1;
-    if (!n) {
-        diag_error(d, pos, "found '%.20s', expected a time in seconds", p);
-        return -1;
-    }
-    char *c = p + strcspn(p, ",;");
-    if (!*c) {
-        diag_error(d, pos, "found one column, expected time,current");
-        return -1;
-    }
-    p = c + 1;
-    while (*p == ' ' || *p == '\t')
-        p++;
-    pos.col = (int)(p - ln) + 1;
-    if (!battery_csv_num(p, i) || *i < 0) {
-        diag_error(d, pos, "found '%.20s', expected a current in amperes "
-                   "(0 or more)", p);
-        return -1;
-    }
+    battery_csv_ctx *c = ctx;
+    if (c->any)
+        battery_load_add(c->l, c->i_prev, t - c->t_prev);
+    c->any = 1;
+    c->t_prev = t;
+    c->i_prev = i < 0 ? 0 : i;
     return 0;
 }
 
-static int battery_csv(const char *path, battery_load *l, diag *d)
+static int battery_csv(const char *path, const capture_opts *co,
+                       battery_load *l, diag *d)
 {
-    diag_pos pos = { path, 0, 1 };
-    FILE *fp = fopen(path, "r");
-    if (!fp) {
-        diag_error(d, pos, "cannot open: %s", strerror(errno));
-        return -1;
-    }
-    char ln[BATTERY_LINE_MAX];
-    double t_prev = 0, i_prev = 0;
-    int rows = 0, rc = 0;
-    while (fgets(ln, sizeof ln, fp)) {
-        pos.line++;
-        double t, i;
-        int r = battery_csv_row(ln, pos, rows == 0, &t, &i, d);
-        if (r < 0 || (r == 0 && rows && t < t_prev)) {
-            if (r == 0)
-                diag_error(d, pos, "found time %g s after %g s, expected "
-                           "times that never decrease", t, t_prev);
-            rc = -1;
-            break;
-        }
-        if (r == 1)
-            continue;
-        if (rows++)
-            battery_load_add(l, i_prev, t - t_prev);
-        t_prev = t;
-        i_prev = i;
-    }
-    if (!rc && ferror(fp)) {
-        diag_error(d, pos, "read error: %s", strerror(errno));
-        rc = -1;
-    }
-    fclose(fp);
-    if (!rc && battery_load_period(l) <= 0) {
-        pos.line = 0;
-        diag_error(d, pos, "found no time span, expected at least two "
-                   "time,current rows at different times");
-        rc = -1;
-    }
-    return rc;
+    battery_csv_ctx c = { l, 0, 0, 0 };
+    l->from_capture = 1;
+    return capture_read(path, co, battery_csv_sample, &c, &l->capture, d);
 }
 
 int battery_load_parse(const char *text, diag_pos where, double wifi_above,
-                       battery_load *out, diag *d)
+                       const capture_opts *co, battery_load *out, diag *d)
 {
     memset(out, 0, sizeof *out);
     int rc;
@@ -248,7 +220,7 @@ int battery_load_parse(const char *text, diag_pos where, double wifi_above,
     else if (strncmp(text, "steps:", 6) == 0)
         rc = battery_steps(text + 6, where, out, d);
     else if (strncmp(text, "csv:", 4) == 0)
-        rc = battery_csv(text + 4, out, d);
+        rc = battery_csv(text + 4, co, out, d);
     else if ((rc = battery_qty(text, strlen(text), DIM_CURRENT, &i, where,
                    "a current (15mA), pulse:..., steps:... or csv:FILE",
                    d)) == 0)

@@ -16,11 +16,12 @@
 #define BATTERY_MAX_SET 64
 
 typedef struct {
-    const char *cell, *load, *format, *trace;
+    const char *cell, *load, *format, *trace, *tunit, *cunit;
     const char *set[BATTERY_MAX_SET];
     int n_set;
     double horizon, wifi_above;
     battery_regulator reg;
+    capture_opts co;
 } battery_args;
 
 static const char battery_usage[] =
@@ -35,8 +36,17 @@ static const char battery_usage[] =
 "                         pulse:80mA,2s,15min     on current, on-time, off-time\n"
 "                         pulse:80mA,2s,15min,5uA ... and off current\n"
 "                         steps:80mA/2s,5uA/898s  current/duration steps\n"
-"                         csv:FILE                time_s,current_A rows (header\n"
-"                                                 allowed, extra columns ignored)\n"
+"                         csv:FILE                a measured capture: an export of\n"
+"                                                 the Nordic PPK2, Joulescope, Otii\n"
+"                                                 or PyMonsoon (units from its\n"
+"                                                 header), impsim run --trace, or a\n"
+"                                                 CSV whose header names the units\n"
+"                                                 (time_s,current_A; Time (ms),\n"
+"                                                 Current (uA)); comma, semicolon\n"
+"                                                 or tab separated\n"
+"  --time-unit U        unit of a capture's time column: s, ms, us or ns (for a\n"
+"                       CSV whose header does not name it; overrides the header)\n"
+"  --current-unit U     unit of its current column: A, mA, uA or nA\n"
 "  --set KEY=VALUE      override a cell figure, e.g. cell.capacity=2000mAh\n"
 "                       (repeatable; the prefix battery. is accepted)\n"
 "  --regulator KIND     linear (default: battery current = module current + Iq)\n"
@@ -100,12 +110,14 @@ static int battery_arg_one(battery_args *a, int argc, char **argv, int *i,
         {"--wifi-above", DIM_CURRENT}, {"--horizon", DIM_TIME}};
     double *dst[] = { &a->reg.v_module, &a->reg.efficiency, &a->reg.i_q,
                       &a->reg.wifi_min_v, &a->wifi_above, &a->horizon };
-    const char **str[] = { &a->cell, &a->load, &a->format, &a->trace };
+    const char **str[] = { &a->cell, &a->load, &a->format, &a->trace,
+                           &a->tunit, &a->cunit };
     static const char *const sname[] = {
-        "--cell", "--load", "--format", "--trace"};
+        "--cell", "--load", "--format", "--trace", "--time-unit",
+        "--current-unit"};
     int m = 0;
     const char *v;
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < 6; k++)
         if ((v = battery_opt(argc, argv, i, sname[k], &m)) || m) {
             *str[k] = v;
             return v ? 0 : -1;
@@ -168,6 +180,11 @@ static int battery_args_parse(battery_args *a, int argc, char **argv,
         diag_error(d, (diag_pos){ "--efficiency", 0, 0 }, "found %g %%, "
                    "expected more than 0 %% and at most 100 %%",
                    a->reg.efficiency * 100);
+    if (a->tunit)
+        capture_unit_option("--time-unit", a->tunit, 0, &a->co.time_unit, d);
+    if (a->cunit)
+        capture_unit_option("--current-unit", a->cunit, 1,
+                            &a->co.current_unit, d);
     if (!(a->horizon > 0))
         diag_error(d, (diag_pos){ "--horizon", 0, 0 }, "found 0, expected "
                    "a positive time (e.g. 20y)");
@@ -219,6 +236,15 @@ static void battery_print_json(const battery_args *a, const battery_cell *c,
     battery_json_str(stdout, a->load);
     printf(",\n  \"period_s\": %.9g,\n  \"average_current_A\": %.9g,\n",
            battery_load_period(l), battery_load_average(l));
+    if (l->from_capture) {
+        char desc[256];
+        printf("  \"capture\": ");
+        battery_json_str(stdout, capture_describe(&l->capture, desc,
+                                                  sizeof desc));
+        printf(",\n  \"capture_samples\": %lld,\n  \"capture_peak_A\": %.9g,\n"
+               "  \"segments\": %d,\n  \"merge_tolerance\": %.6g,\n",
+               l->capture.rows, l->capture.peak_A, l->n, l->tol);
+    }
     printf("  \"regulator\": \"%s\",\n", a->reg.kind == BATTERY_REG_LINEAR
            ? "linear" : "switching");
     printf("  \"life_s\": %.9g,\n  \"life_days\": %.6g,\n", r->life_s,
@@ -244,6 +270,18 @@ static void battery_print_text(const battery_args *a, const battery_cell *c,
            units_format(battery_load_period(l), DIM_TIME, b1, sizeof b1),
            units_format(battery_load_average(l), DIM_CURRENT, b2,
                         sizeof b2));
+    if (l->from_capture) {
+        char desc[256];
+        printf("capture    %s\n", capture_describe(&l->capture, desc,
+                                                   sizeof desc));
+        printf("           peak %s; %d segments (%s)\n",
+               units_format(l->capture.peak_A, DIM_CURRENT, b1, sizeof b1),
+               l->n, l->tol > 0 ? "samples merged within the tolerance "
+               "below, charge exact" : "equal neighbours merged, exact");
+        if (l->tol > 0)
+            printf("           merge tolerance +-%.3g %% (+-%.3g uA)\n",
+                   l->tol * 100, l->tol * 1e3);
+    }
     if (r->life_s < 2 * 86400.0)
         printf("life       %.2f hours, ended by %s\n", r->life_s / 3600.0,
                battery_end_word(r->ended_by));
@@ -300,7 +338,7 @@ int cmd_battery(int argc, char **argv)
             c = battery_cell_load(a.cell, over, n_over, d);
         if (c)
             battery_load_parse(a.load, (diag_pos){ "--load", 0, 0 },
-                               a.wifi_above, &l, d);
+                               a.wifi_above, &a.co, &l, d);
     }
     if (!diag_count(d)) {
         battery_result r;

@@ -1,8 +1,10 @@
 #!/bin/sh
-# bad.sh — the broken-scenario corpus: every tests/bad/NAME.scn must make
-# `impsim run` exit 2, print nothing on stdout, and print as the first line
-# on stderr exactly tests/bad/NAME.err (lines "==PID==..." from a sanitizer
-# or valgrind are skipped). In .err files @DATADIR@ stands for
+# bad.sh — the broken-input corpus: every tests/bad/NAME.scn must make
+# `impsim run` (and every tests/bad-capture/NAME.csv `impsim battery --load
+# csv:NAME.csv` with the options in NAME.args) exit 2, print nothing on
+# stdout, and print as the first error line on stderr exactly NAME.err
+# (warnings and lines "==PID==..." from a sanitizer or valgrind are
+# skipped). In .err files @DATADIR@ stands for
 # $IMPSIM_DATADIR (messages that name a data file). Runs from $SRCDIR so
 # messages show tests/bad/NAME.scn. Needs IMPSIM, SRCDIR and IMPSIM_DATADIR
 # (set by make check). BAD_UPDATE=1 rewrites every .err from impsim's
@@ -16,18 +18,21 @@ T=$(mktemp -d) || exit 99
 trap 'rm -rf "$T"' EXIT
 cd "$SRCDIR" || exit 99
 pass=0 fail=0
-for scn in tests/bad/*.scn; do
-  name=${scn%.scn}
-  if [ -n "${BAD_UPDATE:-}" ]; then   # rewrite the .err files from impsim's output
-    "$IMPSIM" run "$scn" 2>&1 > /dev/null | grep -v '^==[0-9]*==' | head -n 1 |
-      sed "s|$IMPSIM_DATADIR|@DATADIR@|g" > "$name.err"
+# judge INPUT NAME CMD...: run CMD; it must exit 2, print nothing on stdout
+# and print as its first error line (warnings and sanitizer/valgrind noise
+# skipped) exactly NAME.err (rewritten first when BAD_UPDATE is set).
+judge() {
+  input=$1 name=$2
+  shift 2
+  "$@" > "$T/out" 2> "$T/err"
+  rc=$?
+  got=$(grep -v -e '^==[0-9]*==' -e ': warning: ' "$T/err" | head -n 1)
+  if [ -n "${BAD_UPDATE:-}" ]; then   # rewrite the .err file from impsim's output
+    printf '%s\n' "$got" | sed "s|$IMPSIM_DATADIR|@DATADIR@|g" > "$name.err"
   fi
   if [ ! -f "$name.err" ]; then
-    fail=$((fail + 1)); echo "FAIL - $scn: no $name.err"; continue
+    fail=$((fail + 1)); echo "FAIL - $input: no $name.err"; return
   fi
-  "$IMPSIM" run "$scn" > "$T/out" 2> "$T/err"
-  rc=$?
-  got=$(grep -v '^==[0-9]*==' "$T/err" | head -n 1)   # skip sanitizer/valgrind noise
   want=$(sed "s|@DATADIR@|$IMPSIM_DATADIR|g" "$name.err")
   why=
   [ "$rc" -eq 2 ] || why="exit code $rc, expected 2"
@@ -36,10 +41,21 @@ for scn in tests/bad/*.scn; do
        got:  $got
        want: $want"
   if [ -z "$why" ]; then
-    pass=$((pass + 1)); echo "ok   - $scn"
+    pass=$((pass + 1)); echo "ok   - $input"
   else
-    fail=$((fail + 1)); echo "FAIL - $scn: $why"
+    fail=$((fail + 1)); echo "FAIL - $input: $why"
   fi
+}
+for scn in tests/bad/*.scn; do
+  judge "$scn" "${scn%.scn}" "$IMPSIM" run "$scn"
+done
+# broken measured captures (tests/bad-capture/NAME.csv, options in NAME.args)
+for csv in tests/bad-capture/*.csv; do
+  name=${csv%.csv}
+  args=
+  [ -f "$name.args" ] && args=$(cat "$name.args")
+  # shellcheck disable=SC2086
+  judge "$csv" "$name" "$IMPSIM" battery --cell 2xAA-alkaline --load "csv:$csv" $args
 done
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]

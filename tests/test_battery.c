@@ -605,23 +605,23 @@ static void test_profiles(void)
     diag_pos w = { "--load", 0, 0 };
     battery_load l;
     CU_ASSERT_EQUAL_FATAL(battery_load_parse("pulse:80mA,2s,15min,5uA", w,
-                                             0.02, &l, d), 0);
+                                             0.02, NULL, &l, d), 0);
     CU_ASSERT_EQUAL(l.n, 2);
     CLOSE(l.seg[0].current_A, 0.08, 1e-12);
     CLOSE(l.seg[1].duration_s, 900, 1e-12);
     CU_ASSERT(l.seg[0].wifi && !l.seg[1].wifi);
     battery_load_clear(&l);
     CU_ASSERT_EQUAL_FATAL(battery_load_parse("steps:80mA/2s,5uA/898s", w,
-                                             0.02, &l, d), 0);
+                                             0.02, NULL, &l, d), 0);
     CLOSE(battery_load_period(&l), 900, 1e-12);
     CLOSE(battery_load_average(&l), (0.08 * 2 + 5e-6 * 898) / 900, 1e-12);
     battery_load_clear(&l);
-    CU_ASSERT_EQUAL_FATAL(battery_load_parse("15mA", w, 0.02, &l, d), 0);
+    CU_ASSERT_EQUAL_FATAL(battery_load_parse("15mA", w, 0.02, NULL, &l, d), 0);
     CU_ASSERT_EQUAL(l.n, 1);
     CLOSE(l.seg[0].current_A, 0.015, 1e-12);
     battery_load_clear(&l);
     CU_ASSERT_EQUAL(diag_count(d), 0);
-    CU_ASSERT_EQUAL(battery_load_parse("pulse:80mA,2V,15min", w, 0, &l, d),
+    CU_ASSERT_EQUAL(battery_load_parse("pulse:80mA,2V,15min", w, 0, NULL, &l, d),
                     -1);
     CU_ASSERT(strstr(diag_first(d), "--load") != NULL);
     diag_free(d);
@@ -632,7 +632,7 @@ static void test_profiles(void)
     char arg[64];
     snprintf(arg, sizeof arg, "csv:%s", path);
     d = diag_new();
-    CU_ASSERT_EQUAL_FATAL(battery_load_parse(arg, w, 0.02, &l, d), 0);
+    CU_ASSERT_EQUAL_FATAL(battery_load_parse(arg, w, 0.02, NULL, &l, d), 0);
     CU_ASSERT_EQUAL(l.n, 2);
     CLOSE(battery_load_period(&l), 900, 1e-12);
     battery_load_clear(&l);
@@ -640,10 +640,58 @@ static void test_profiles(void)
     CU_ASSERT_FATAL(fp != NULL);
     fputs("time_s,current_A\n0,0.08\n2,x\n", fp);
     fclose(fp);
-    CU_ASSERT_EQUAL(battery_load_parse(arg, w, 0.02, &l, d), -1);
+    CU_ASSERT_EQUAL(battery_load_parse(arg, w, 0.02, NULL, &l, d), -1);
     char want[64];
     snprintf(want, sizeof want, "%s:3:3: error", path);
     CU_ASSERT(strstr(diag_first(d), want) != NULL);
+    diag_free(d);
+    remove(path);
+}
+
+/* A capture with more distinct currents than BATTERY_LOAD_MAX_SEG stays
+ * within the segment bound, and its time and charge stay exact: 600,000
+ * rows of 10 us alternating a noisy 5 uA sleep floor (400 rows) with a
+ * noisy 80 mA burst (100 rows). */
+static void test_capture_bounded(void)
+{
+    char path[] = "/tmp/impsim_test_capXXXXXX";
+    int fd = mkstemp(path);
+    CU_ASSERT_FATAL(fd >= 0);
+    FILE *fp = fdopen(fd, "w");
+    CU_ASSERT_FATAL(fp != NULL);
+    fputs("Timestamp(ms),Current(uA)\n", fp);
+    const long rows = 600000;
+    double q = 0;                      /* charge, C, each row held 10 us */
+    unsigned x = 12345;
+    for (long k = 0; k < rows; k++) {
+        x = x * 1103515245u + 12345u;
+        double noise = ((x >> 8) % 1000) / 1000.0 - 0.5;        /* +-0.5 */
+        double ua = (k % 500) < 400 ? 5.0 + noise : 80000.0 + 100 * noise;
+        ua = round(ua * 1000) / 1000;  /* PPK2 writes 3 decimals */
+        fprintf(fp, "%.2f,%.3f\n", k * 0.01, ua);
+        if (k + 1 < rows)
+            q += ua * 1e-6 * 10e-6;
+    }
+    CU_ASSERT_FATAL(fclose(fp) == 0);
+    char arg[64];
+    snprintf(arg, sizeof arg, "csv:%s", path);
+    diag *d = diag_new();
+    battery_load l;
+    CU_ASSERT_EQUAL_FATAL(battery_load_parse(arg, (diag_pos){ "--load", 0, 0 },
+                                             0.02, NULL, &l, d), 0);
+    CU_ASSERT(l.n <= BATTERY_LOAD_MAX_SEG);
+    CU_ASSERT(l.tol > 0);              /* it had to merge */
+    CU_ASSERT(l.capture.rows == rows);
+    CU_ASSERT_EQUAL(l.capture.kind, CAPTURE_PPK2);
+    CLOSE(battery_load_period(&l), (rows - 1) * 10e-6, 1e-9);
+    CLOSE(battery_load_average(&l) * battery_load_period(&l), q, 1e-9);
+    /* the bursts survive as bursts: the highest segment is within the
+     * merge tolerance of 80 mA */
+    double top = 0;
+    for (int k = 0; k < l.n; k++)
+        top = fmax(top, l.seg[k].current_A);
+    CU_ASSERT(fabs(top - 0.08) <= 0.08 * (l.tol + 0.002));
+    battery_load_clear(&l);
     diag_free(d);
     remove(path);
 }
@@ -784,6 +832,7 @@ int main(void)
         {"overrides", test_overrides},
         {"malformed cell files: file:line:col", test_malformed},
         {"load profiles", test_profiles},
+        {"a long capture in bounded segments", test_capture_bounded},
         {"fast-forward matches segment by segment", test_fast_forward},
         {"fast-forward over 10 years: charge = mean current x life", test_fast_forward_long},
     };
