@@ -158,4 +158,10 @@ typedef struct {
 int battery_run(const battery_cell *cell, const battery_regulator *reg,
                 const battery_profile *p, battery_result *out);
 
+/* The same on battery b as it is now (b->t seconds into its life, b is
+ * not freed): the simulation's battery fast-forward, which applies the
+ * prefix live and hands over one recorded period. horizon_s is absolute
+ * (time since full). */
+int battery_run_on(battery *b, const battery_profile *p, battery_result *out);
+
 #endif

@@ -65,12 +65,16 @@ static int battery_run_seg(battery_runner *r, const battery_segment *seg)
 }
 
 /* Periods to jump from the last exact period (w) and the one before
- * (wp); d_soc is the soc drop over the last period. */
+ * (wp); d_soc is the soc drop over the last period. None while the state
+ * of charge rises (a KiBaM available well refilling after a heavy load):
+ * the currents frozen over a jump would be those of a recovering cell. */
 static double battery_ff_count(const battery_runner *r, const battery_watch *w,
                                const battery_watch *wp, double d_soc,
                                double period)
 {
     double n = floor((r->p->horizon_s - r->b->t) / period);
+    if (d_soc < 0)      /* recovering (after a heavy load): not steady yet */
+        return 0;
     if (d_soc > 0) {
         n = fmin(n, BATTERY_FF_SHARE * w->min_soc / d_soc);
         n = fmin(n, BATTERY_FF_SOC / d_soc);
@@ -168,15 +172,14 @@ static void battery_run_periods(battery_runner *r, double period)
     }
 }
 
-int battery_run(const battery_cell *cell, const battery_regulator *reg,
-                const battery_profile *p, battery_result *out)
+int battery_run_on(battery *b, const battery_profile *p, battery_result *out)
 {
     if (!(p->horizon_s > 0) || !isfinite(p->horizon_s) || p->n_prefix < 0
         || p->n_period < 0 || !battery_seg_ok(p->prefix, p->n_prefix)
         || !battery_seg_ok(p->period, p->n_period))
         return -1;
-    battery_runner r = { battery_new(cell, reg), p, 0.0, 0.0 };
-    int over = 0;
+    battery_runner r = { b, p, 0.0, 0.0 };
+    int over = b->ended != BATTERY_ALIVE;
     for (int i = 0; i < p->n_prefix && !over; i++)
         over = battery_run_seg(&r, &p->prefix[i]);
     double period = battery_period_length(p);
@@ -186,7 +189,6 @@ int battery_run(const battery_cell *cell, const battery_regulator *reg,
         battery_segment rest = { 0.0, p->horizon_s, 0 };
         battery_run_seg(&r, &rest);
     }
-    battery *b = r.b;
     battery_trace(&r, r.last_i_mod);
     out->ended_by = b->ended;
     out->life_s = b->ended ? b->t : p->horizon_s;
@@ -194,6 +196,14 @@ int battery_run(const battery_cell *cell, const battery_regulator *reg,
     out->soc = battery_soc(b);
     out->voltage_V = battery_pack_v(b, 0.0);
     out->periods = r.periods;
-    battery_free(b);
     return 0;
+}
+
+int battery_run(const battery_cell *cell, const battery_regulator *reg,
+                const battery_profile *p, battery_result *out)
+{
+    battery *b = battery_new(cell, reg);
+    int rc = battery_run_on(b, p, out);
+    battery_free(b);
+    return rc;
 }

@@ -13,7 +13,8 @@ static const char run_usage[] =
     "Simulate the scenario and print its energy budget: total charge (C), energy (J),\n"
     "average current (A), and time and charge per component, power state and activity;\n"
     "with a `battery` in the scenario, the battery life too (time to depletion and what\n"
-    "ended it; periodic schedules are fast-forwarded over whole periods).\n"
+    "ended it). Once the device's state at a wake repeats, whole periods are skipped\n"
+    "(fast-forward: the budget is exactly the event-by-event one, to the tick).\n"
     "\n"
     "  --module NAME        run on this module (imp002, imp004m, imp003, or a .model file)\n"
     "  --duration TIME      simulated time, with unit (e.g. 30d, 1y)\n"
@@ -24,8 +25,9 @@ static const char run_usage[] =
     "  -o, --output FILE    write the report to FILE (default: standard output)\n"
     "  --trace FILE.csv     write the current-vs-time profile (change points only):\n"
     "                       time_s,current_A,<component>_A...\n"
-    "  --no-fast-forward    battery life by simulating every event to depletion, even\n"
-    "                       when the schedule is periodic\n"
+    "  --no-fast-forward    simulate every event (the budget and the battery life), even\n"
+    "                       when the device's state repeats; the budget is the same to\n"
+    "                       the tick either way\n"
     "  --stats              print simulation statistics (events, wall time) to stderr\n"
     "  --help               this text\n"
     "\n"
@@ -139,6 +141,7 @@ int cmd_run(int argc, char **argv)
             rc = 2;
         } else {
             diag_print(d, stderr);  /* warnings */
+            pl.event_by_event = o.no_ff;
             rc = run_outputs(&pl, &o);
             pipeline_free(&pl);
         }

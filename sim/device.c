@@ -7,7 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include "device.h"
+#include "repeat.h"
 
+/* The device's whole state. Fast-forward (dev_key) compares it byte for
+ * byte between wakes, with `now`, `wakes` and the trace fields normalised:
+ * keep state here by value (a new scalar field is then compared
+ * automatically); state behind a pointer must be added to dev_key, and an
+ * absolute time must be made relative there or reported by dev_bound. */
 typedef struct {
     const plan *p;
     ledger *L;
@@ -461,7 +467,7 @@ static void deep_sleep(dev *v, tick_t until)
 
 /* ---- schedule ---- */
 
-static tick_t next_pin(dev *v, int i)
+static tick_t next_pin(const dev *v, int i)
 {
     const plan_task *t = &v->p->task[i];
     if (t->kind == T_PIN_AT)
@@ -545,9 +551,124 @@ static void schedule_init(dev *v)
     }
 }
 
+/* ---- fast-forward ---- */
+
+/* Bytes of a state key for plan p. */
+static size_t dev_key_size(const dev *v)
+{
+    return sizeof(dev) + (size_t)v->p->ntask * 3 * sizeof(tick_t) + gsl_rng_size(v->rng);
+}
+
+static tick_t rel(tick_t t, tick_t now)
+{
+    return t == TICK_MAX ? TICK_MAX : t - now;
+}
+
+/* The state at a wake with time taken out: the struct with now, wakes and
+ * the trace's memory cleared, then per task its next run relative to now
+ * (wake counts relative to the wake count, the count modulo every Nth),
+ * then the random-number generator (a schedule that draws never repeats).
+ * A task kind not normalised here is keyed by its absolute values, so it
+ * never repeats: slower, never wrong. */
+static void dev_key(const dev *v, unsigned char *key)
+{
+    dev k;
+    memcpy(&k, v, sizeof k);
+    k.now = 0;
+    k.wakes = 0;
+    k.traced = k.last_radio = 0;
+    memset(k.last, 0, sizeof k.last);
+    memcpy(key, &k, sizeof k);
+    tick_t *x = (tick_t *)(void *)(key + sizeof k);
+    for (int i = 0; i < v->p->ntask; i++, x += 3) {
+        const plan_task *t = &v->p->task[i];
+        x[0] = v->due[i];
+        x[1] = v->pin_i[i];
+        x[2] = 0;
+        if (t->kind == T_EVERY || t->kind == T_PIN_POISSON)
+            x[0] = rel(v->due[i], v->now);
+        else if (t->kind == T_PIN_AT)
+            x[0] = rel(next_pin(v, i), v->now);
+        else if (t->kind == T_NTH) {
+            x[0] = v->due[i] > v->wakes ? v->due[i] - v->wakes : 0;
+            x[2] = v->wakes % t->nth;
+        } else if (t->kind == T_BOOT)
+            x[0] = 0;
+    }
+    memcpy(x, gsl_rng_state(v->rng), gsl_rng_size(v->rng));
+}
+
+/* The first time at or after now where something absolute-timed happens
+ * (a wake-pin event at a fixed time, an access-point outage starting or
+ * ending), TICK_MAX when none. A period may only be repeated up to it. */
+static tick_t dev_bound(const dev *v)
+{
+    tick_t b = TICK_MAX;
+    for (int i = 0; i < v->p->ntask; i++)
+        if (v->p->task[i].kind == T_PIN_AT && next_pin(v, i) < b)
+            b = next_pin(v, i);
+    for (int i = 0; i < v->p->nap; i++) {
+        tick_t from = v->p->ap_down[2 * i], end;
+        if (ticks_add(from, v->p->ap_down[2 * i + 1], &end))
+            end = TICK_MAX;
+        tick_t e = from >= v->now ? from : end > v->now ? end : TICK_MAX;
+        if (e < b)
+            b = e;
+    }
+    return b;
+}
+
+/* At a wake: when the state repeats, skip as many whole periods as the
+ * run's end, the next absolute-time boundary and the engine allow. Returns
+ * 0 to keep looking, -1 to stop looking. */
+static int dev_fast_forward(dev *v, repeat *r, unsigned char *key)
+{
+    dev_key(v, key);
+    tick_t now = v->now;
+    if (!repeat_offer(r, key, now, v->wakes, dev_bound(v), v->L))
+        return 0;
+    tick_t period = now - r->t;
+    if (r->bound < now) {           /* a boundary inside the period: look again */
+        repeat_reset(r);
+        return 0;
+    }
+    int64_t k = (v->p->duration - 1 - now) / period;   /* end strictly before the run's end */
+    if (r->bound != TICK_MAX && (r->bound - now) / period < k)
+        k = (r->bound - now) / period;
+    int64_t allow = v->h->repeat(v->h->ctx, now, period, r->bound);
+    if (allow < k)
+        k = allow;
+    if (k <= 0) {       /* look again only past the next boundary */
+        repeat_reset(r);
+        return r->bound == TICK_MAX ? -1 : 0;
+    }
+    int64_t dw = v->wakes - r->wakes;
+    tick_t shift;
+    if (ticks_mul(period, k, &shift)) {
+        v->L->overflow = 1;
+        return -1;
+    }
+    ledger_repeat(v->L, r->at, k);
+    v->now += shift;
+    v->wakes += k * dw;
+    for (int i = 0; i < v->p->ntask; i++) {
+        scn_tkind kind = v->p->task[i].kind;
+        if ((kind == T_EVERY || kind == T_PIN_POISSON) && v->due[i] != TICK_MAX)
+            v->due[i] += shift;
+        else if (kind == T_NTH)
+            v->due[i] += k * dw;
+    }
+    repeat_reset(r);
+    return 0;
+}
+
 int device_run(const plan *p, ledger *L, const device_hooks *h)
 {
-    dev v = {.p = p, .L = L, .h = h};
+    dev v;
+    memset(&v, 0, sizeof v);    /* padding too: the state is compared byte for byte */
+    v.p = p;
+    v.L = L;
+    v.h = h;
     v.due = calloc((size_t)p->ntask + 1, sizeof *v.due);
     v.pin_i = calloc((size_t)p->ntask + 1, sizeof *v.pin_i);
     v.rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -557,8 +678,18 @@ int device_run(const plan *p, ledger *L, const device_hooks *h)
     v.st[COMP_FLASH] = p->has_flash ? FLASH_DPD : FLASH_NONE;
     v.st[COMP_WIFI] = p->wifi_off_state;
     schedule_init(&v);
+    repeat r;
+    int ff = h->repeat != NULL;
+    unsigned char *key = NULL;
+    if (ff) {
+        repeat_init(&r, dev_key_size(&v));
+        if (!(key = malloc(r.size)))
+            abort();
+    }
     boot(&v);
     while (!v.stopped) {
+        if (ff && dev_fast_forward(&v, &r, key) < 0)
+            ff = 0;
         run_due(&v);
         if (v.stopped)
             break;
@@ -579,6 +710,10 @@ int device_run(const plan *p, ledger *L, const device_hooks *h)
     L->duration = v.now;
     if (h->trace && v.traced)
         h->trace(h->ctx, v.now, v.last, v.last_radio);  /* end row: the run's end */
+    if (h->repeat) {
+        repeat_free(&r);
+        free(key);
+    }
     gsl_rng_free(v.rng);
     free(v.due);
     free(v.pin_i);

@@ -19,12 +19,24 @@ typedef struct {
     /* Polled after every advance: non-zero ends the run there (a battery
      * that is empty). May be NULL. */
     int (*stop)(void *ctx);
+    /* Fast-forward. Called when the device's complete state at the wake at
+     * `now` equals its state at the wake `period` ticks earlier; the
+     * repeat holds until `until` (the next absolute-time event: a fixed
+     * wake-pin time, an outage starting or ending; TICK_MAX: for ever).
+     * Returns how many more periods the device may skip (it skips at most
+     * as many as end before the run's end and `until`); 0 skips none (and
+     * the device looks again only when `until` is finite). NULL: never
+     * look (event by event, --no-fast-forward). */
+    int64_t (*repeat)(void *ctx, tick_t now, tick_t period, tick_t until);
     void *ctx;
 } device_hooks;
 
 /* Run plan p from power-on to p->duration, adding into L (which must hold
- * p's activity table: copy p->names first). Returns 0, or -1 if a tick
- * total overflowed (L->overflow set). */
+ * p's activity table: copy p->names first). With h->repeat, whole periods
+ * are skipped once the state repeats: the ledger is then bit-identical to
+ * the event-by-event run's (exact integer multiples; tested for every
+ * library scenario). Returns 0, or -1 if a tick total overflowed
+ * (L->overflow set). */
 int device_run(const plan *p, ledger *L, const device_hooks *h);
 
 #endif

@@ -1,6 +1,5 @@
 /* engine.c — SimGrid glue: one actor per simulated device, run in a child
- * process; ledger, battery result and captured segments returned through a
- * pipe. */
+ * process; ledger and battery result returned through a pipe. */
 #include <errno.h>
 #include <simgrid/actor.h>
 #include <simgrid/engine.h>
@@ -24,44 +23,43 @@ typedef struct {
     const engine_opts *o;
     engine_result *r;
     battery *bat;
-    int rc, full;
+    int rc;
+    tick_t now;
     /* the open segment */
     int open, radio;
     tick_t t0;
     double i0;
-    size_t cap;
+    /* battery fast-forward: one period's segments */
+    tick_t period_end;              /* 0 until the repeat is found */
+    battery_segment *seg;
+    size_t nseg, cap;
 } engine_child_ctx;
 
 static engine_child_ctx engine_ctx;
 
 static void engine_advance(void *ctx, tick_t now)
 {
-    (void)ctx;
+    engine_child_ctx *c = ctx;
+    c->now = now;
     sg_actor_sleep_until(ticks_to_s(now));
 }
 
 static int engine_stop(void *ctx)
 {
     engine_child_ctx *c = ctx;
-    return c->bat && battery_ended(c->bat) != BATTERY_ALIVE;
+    return (c->bat && battery_ended(c->bat) != BATTERY_ALIVE) ||
+           (c->period_end && c->now >= c->period_end);
 }
 
 static void engine_capture(engine_child_ctx *c, const battery_segment *s)
 {
-    engine_result *r = c->r;
-    if (c->full || (size_t)r->nseg >= ENGINE_MAX_CAPTURE) {
-        c->full = 1;
-        return;
-    }
-    if ((size_t)r->nseg == c->cap) {
+    if (c->nseg == c->cap) {
         c->cap = c->cap ? 2 * c->cap : 1024;
-        r->seg = realloc(r->seg, c->cap * sizeof *r->seg);
-        r->seg_t = realloc(r->seg_t, c->cap * sizeof *r->seg_t);
-        if (!r->seg || !r->seg_t)
+        c->seg = realloc(c->seg, c->cap * sizeof *c->seg);
+        if (!c->seg)
             abort();
     }
-    r->seg[r->nseg] = *s;
-    r->seg_t[r->nseg++] = c->t0;
+    c->seg[c->nseg++] = *s;
 }
 
 /* Close the open segment at time t: battery and capture. */
@@ -76,8 +74,30 @@ static void engine_close(engine_child_ctx *c, tick_t t)
     s.wifi = c->radio;
     if (c->bat && battery_ended(c->bat) == BATTERY_ALIVE)
         battery_apply(c->bat, &s);
-    if (c->o->capture)
+    if (c->period_end)
         engine_capture(c, &s);
+}
+
+/* The device repeats with `period` from `now` until `until`: without a
+ * battery skip freely; with one, when the repeat holds for ever, record
+ * the next period's segments (cut at now) and stop at its end
+ * (engine_stop); with a trace, never skip. */
+static int64_t engine_repeat(void *ctx, tick_t now, tick_t period, tick_t until)
+{
+    engine_child_ctx *c = ctx;
+    if (c->o->trace || (c->bat && until != TICK_MAX))
+        return 0;
+    c->r->period = period;
+    if (!c->bat) {
+        c->r->fast_forwarded = 1;
+        return INT64_MAX;
+    }
+    if (!c->period_end && battery_ended(c->bat) == BATTERY_ALIVE) {
+        engine_close(c, now);
+        c->t0 = now;
+        c->period_end = now + period;
+    }
+    return 0;
 }
 
 static void engine_segment(void *ctx, tick_t t, const double cur[COMP__COUNT], int radio)
@@ -115,8 +135,9 @@ static void engine_device_actor(int argc, char **argv)
     (void)argc;
     (void)argv;
     engine_child_ctx *c = &engine_ctx;
-    int segs = c->o->trace || c->bat || c->o->capture;
-    device_hooks h = {engine_advance, segs ? engine_segment : NULL, engine_stop, c};
+    int segs = c->o->trace || c->bat;
+    device_hooks h = {engine_advance, segs ? engine_segment : NULL, engine_stop,
+                      c->o->fast_forward ? engine_repeat : NULL, c};
     c->r->L = c->p.names;
     c->rc = device_run(&c->p, &c->r->L, &h);
 }
@@ -186,6 +207,15 @@ static void engine_simulate(engine_child_ctx *c)
 static void engine_battery_result(engine_child_ctx *c)
 {
     battery_result *b = &c->r->batt;
+    if (c->period_end && c->now >= c->period_end && battery_ended(c->bat) == BATTERY_ALIVE) {
+        /* the rest of the life: the recorded period repeated in closed form */
+        battery_profile prof = {NULL, 0, c->seg, (int)c->nseg, ticks_to_s(c->p.duration), NULL, NULL};
+        if (battery_run_on(c->bat, &prof, b) == 0) {
+            c->r->fast_forwarded = 1;
+            return;
+        }
+        c->rc = -1;
+    }
     b->ended_by = battery_ended(c->bat);
     b->life_s = b->ended_by == BATTERY_ALIVE ? ticks_to_s(c->r->L.duration) : battery_time(c->bat);
     b->delivered_C = battery_delivered_C(c->bat);
@@ -213,16 +243,13 @@ static int engine_child(const plan *p, const engine_opts *o, int fd)
         engine_battery_result(c);
     if (o->trace && fflush(o->trace))
         return 1;
-    int n = r.nseg;
-    int bad = engine_send(fd, &r, sizeof r) ||
-              (n && (engine_send(fd, r.seg, (size_t)n * sizeof *r.seg) ||
-                     engine_send(fd, r.seg_t, (size_t)n * sizeof *r.seg_t)));
-    engine_result_free(&r);
+    int bad = engine_send(fd, &r, sizeof r);
+    free(c->seg);
     if (c->bat)
         battery_free(c->bat);
     if (bad)
         return 1;
-    return c->rc ? 2 : c->full ? 4 : 0;
+    return c->rc ? 2 : 0;
 }
 
 static int engine_read(int fd, void *buf, size_t n)
@@ -242,18 +269,7 @@ static int engine_read(int fd, void *buf, size_t n)
 
 static int engine_receive(int fd, engine_result *r)
 {
-    if (engine_read(fd, r, sizeof *r))
-        return -1;
-    r->seg = NULL;
-    r->seg_t = NULL;
-    if (r->nseg <= 0)
-        return 0;
-    r->seg = malloc((size_t)r->nseg * sizeof *r->seg);
-    r->seg_t = malloc((size_t)r->nseg * sizeof *r->seg_t);
-    if (!r->seg || !r->seg_t)
-        abort();
-    return engine_read(fd, r->seg, (size_t)r->nseg * sizeof *r->seg) ||
-           engine_read(fd, r->seg_t, (size_t)r->nseg * sizeof *r->seg_t) ? -1 : 0;
+    return engine_read(fd, r, sizeof *r);
 }
 
 int engine_run(const plan *p, const engine_opts *opts, engine_result *r)
@@ -291,8 +307,6 @@ int engine_run(const plan *p, const engine_opts *opts, engine_result *r)
                 WIFSIGNALED(status) ? WTERMSIG(status) : code);
     } else if (code == 2 || r->L.overflow) {
         fprintf(stderr, "impsim: error: a time total passed the 64-bit tick range\n");
-    } else if (code == 4) {
-        fprintf(stderr, "impsim: error: more than %d segments to capture\n", ENGINE_MAX_CAPTURE);
     } else if (code != 0) {
         fprintf(stderr, "impsim: error: the simulation process failed (exit status %d)\n", code);
     } else {
@@ -304,9 +318,5 @@ int engine_run(const plan *p, const engine_opts *opts, engine_result *r)
 
 void engine_result_free(engine_result *r)
 {
-    free(r->seg);
-    free(r->seg_t);
-    r->seg = NULL;
-    r->seg_t = NULL;
-    r->nseg = 0;
+    (void)r;    /* nothing owned today; kept so callers need not change */
 }

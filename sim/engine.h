@@ -7,9 +7,15 @@
  * independently and in parallel.
  *
  * The device's current profile is a sequence of segments (change points).
- * The engine can write it as a CSV trace, apply it to a battery as it goes
- * (ending the run when the battery is empty), and capture it for the
- * parent (battery fast-forward). */
+ * The engine can write it as a CSV trace and apply it to a battery as it
+ * goes (ending the run when the battery is empty).
+ *
+ * Fast-forward (opts.fast_forward): once the device's state repeats
+ * (device.h, repeat.h), a run without a battery skips whole periods
+ * (ledger exact); a battery run records the segments of one period and
+ * hands the battery to battery_run_on, which repeats that period in closed
+ * form to depletion. Memory is one period's segments, whatever the
+ * duration; a trace is always written event by event. */
 #ifndef IMPSIM_ENGINE_H
 #define IMPSIM_ENGINE_H
 
@@ -23,7 +29,7 @@ typedef struct {
     tick_t duration;                /* 0: the plan's duration */
     const battery_cell *cell;       /* drain this battery; stop when empty */
     battery_regulator reg;          /* with cell */
-    int capture;                    /* send the segments back */
+    int fast_forward;               /* skip repeated periods (see above) */
 } engine_opts;
 
 typedef struct {
@@ -31,19 +37,15 @@ typedef struct {
     double sg_clock;    /* SimGrid's clock at the end (s), for cross-checks */
     double wall_s;      /* wall time of the simulation itself */
     battery_result batt;            /* with opts.cell */
-    int nseg;                       /* with opts.capture */
-    battery_segment *seg;           /* owned: nseg segments */
-    tick_t *seg_t;                  /* owned: start tick of each */
+    tick_t period;                  /* the repeat found (ticks), 0 if none */
+    int fast_forwarded;             /* periods were skipped (or the battery's repeated) */
 } engine_result;
 
 /* Simulate plan p from power-on. opts may be NULL (no trace, no battery,
- * the plan's duration). On success fills *r (free with engine_result_free)
- * and returns 0; on failure (child crashed, tick overflow, more than
- * ENGINE_MAX_CAPTURE segments captured) prints a message to stderr and
- * returns -1. */
+ * the plan's duration, event by event). On success fills *r (free with
+ * engine_result_free) and returns 0; on failure (child crashed, tick
+ * overflow) prints a message to stderr and returns -1. */
 int engine_run(const plan *p, const engine_opts *opts, engine_result *r);
 void engine_result_free(engine_result *r);
-
-#define ENGINE_MAX_CAPTURE 4000000
 
 #endif

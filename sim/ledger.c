@@ -26,6 +26,20 @@ void ledger_add(ledger *L, comp_id c, int state, int act, tick_t dt)
         L->overflow = 1;
 }
 
+void ledger_repeat(ledger *L, const ledger *from, int64_t k)
+{
+    for (int c = 0; c < COMP__COUNT; c++)
+        for (int s = 0; s < COMP_MAX_STATES; s++)
+            for (int a = 0; a < L->nact; a++) {
+                tick_t d = L->t[c][s][a] - from->t[c][s][a], x;
+                if (d && (ticks_mul(d, k, &x) || ticks_add(L->t[c][s][a], x, &L->t[c][s][a])))
+                    L->overflow = 1;
+            }
+    L->changes += (uint64_t)k * (L->changes - from->changes);
+    L->wakes += (uint64_t)k * (L->wakes - from->wakes);
+    L->boots += (uint64_t)k * (L->boots - from->boots);
+}
+
 tick_t ledger_state_ticks(const ledger *L, comp_id c, int s)
 {
     tick_t sum = 0;

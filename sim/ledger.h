@@ -36,6 +36,13 @@ int ledger_activity(ledger *L, const char *name);
  * L->overflow and leaves the cell unchanged. */
 void ledger_add(ledger *L, comp_id c, int state, int act, tick_t dt);
 
+/* Fast-forward: L grew from `from` over one period; add k more such
+ * periods, i.e. every tick cell and the changes/wakes/boots counters grow
+ * by k x (L - from), exactly (integers). L->duration is the caller's. On
+ * overflow sets L->overflow. from must hold the same activity table and no
+ * cell larger than L's. */
+void ledger_repeat(ledger *L, const ledger *from, int64_t k);
+
 /* Ticks of component c in state s summed over activities. */
 tick_t ledger_state_ticks(const ledger *L, comp_id c, int s);
 

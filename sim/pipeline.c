@@ -75,7 +75,7 @@ int pipeline_load(pipeline *pl, const char *path, char *const *sets, int nsets, 
 int pipeline_run(pipeline *pl, FILE *trace, budget *b, engine_result *r)
 {
     engine_result tmp;
-    engine_opts o = {.trace = trace};
+    engine_opts o = {.trace = trace, .fast_forward = !pl->event_by_event};
     if (engine_run(&pl->p, &o, r ? r : &tmp))
         return -1;
     const engine_result *res = r ? r : &tmp;
@@ -89,69 +89,19 @@ int pipeline_run(pipeline *pl, FILE *trace, budget *b, engine_result *r)
     return 0;
 }
 
-/* Index of the first captured segment starting at or after tick t (nseg
- * when none). */
-static int life_seg_from(const engine_result *r, tick_t t)
+/* Run the battery to depletion or the horizon; *ff set when the engine
+ * fast-forwarded. */
+static int life_run(pipeline *pl, const battery_cell *cell, const battery_regulator *reg,
+                    int fast_forward, battery_result *out, int *ff)
 {
-    int lo = 0, hi = r->nseg;
-    while (lo < hi) {
-        int mid = lo + (hi - lo) / 2;
-        if (r->seg_t[mid] < t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-/* Fast-forward: simulate four hyperperiods; anchored at the first change
- * point at or after h (schedules with offsets are asleep at h itself), if
- * the hyperperiod from there and the next one are identical segment for
- * segment, run the battery on prefix + period. Returns 1 when done, 0 when
- * the schedule did not settle (use a full run), -1 on failure. */
-static int life_fast(pipeline *pl, const battery_cell *cell, const battery_regulator *reg,
-                     battery_result *out)
-{
-    tick_t h = plan_hyperperiod(&pl->p), h4;
-    if (!h || ticks_mul(h, 4, &h4) || ticks_to_s(h4) > PIPELINE_HORIZON_S)
-        return 0;
-    engine_opts o = {.duration = h4, .capture = 1};
-    engine_result r;
-    if (engine_run(&pl->p, &o, &r))
-        return -1;
-    int a = life_seg_from(&r, h), m = -1, e = -1;
-    if (a < r.nseg) {
-        tick_t t0 = r.seg_t[a];
-        m = life_seg_from(&r, t0 + h);
-        e = life_seg_from(&r, t0 + 2 * h);
-        if (m >= r.nseg || r.seg_t[m] != t0 + h || e >= r.nseg || r.seg_t[e] != t0 + 2 * h)
-            m = -1;
-    }
-    int settled = a > 0 && m > a && e - m == m - a;
-    for (int i = 0; settled && i < m - a; i++)
-        settled = r.seg[a + i].current_A == r.seg[m + i].current_A &&
-                  r.seg[a + i].duration_s == r.seg[m + i].duration_s &&
-                  r.seg[a + i].wifi == r.seg[m + i].wifi &&
-                  r.seg_t[a + i] + h == r.seg_t[m + i];
-    int rc = 0;
-    if (settled) {
-        battery_profile prof = {r.seg, a, r.seg + a, m - a, PIPELINE_HORIZON_S, NULL, NULL};
-        rc = battery_run(cell, reg, &prof, out) ? -1 : 1;
-    }
-    engine_result_free(&r);
-    return rc;
-}
-
-static int life_full(pipeline *pl, const battery_cell *cell, const battery_regulator *reg,
-                     battery_result *out)
-{
-    engine_opts o = {.cell = cell, .reg = *reg};
+    engine_opts o = {.cell = cell, .reg = *reg, .fast_forward = fast_forward};
     if (ticks_from_s(PIPELINE_HORIZON_S, &o.duration))
         return -1;
     engine_result r;
     if (engine_run(&pl->p, &o, &r))
         return -1;
     *out = r.batt;
+    *ff = r.fast_forwarded;
     engine_result_free(&r);
     return 0;
 }
@@ -173,11 +123,10 @@ int pipeline_life(pipeline *pl, int fast_forward, budget *b)
     if (s->reg_wifi_min >= 0)
         reg.wifi_min_v = s->reg_wifi_min;
     battery_result res;
-    int rc = fast_forward ? life_fast(pl, cell, &reg, &res) : 0;
+    int ff = 0;
+    int rc = life_run(pl, cell, &reg, fast_forward, &res, &ff);
     budget_battery *bb = &b->battery;
-    bb->method = rc == 1 ? "fast-forward" : "full";
-    if (rc == 0)
-        rc = life_full(pl, cell, &reg, &res);
+    bb->method = ff ? "fast-forward" : "full";
     if (rc >= 0) {
         bb->present = 1;
         snprintf(bb->cell, sizeof bb->cell, "%s", battery_cell_name(cell));

@@ -18,6 +18,7 @@ typedef struct {
     battery_cell *cell;     /* owned: the scenario's battery, or NULL */
     plan p;
     int planned;
+    int event_by_event;     /* pipeline_run: no fast-forward (--no-fast-forward) */
 } pipeline;
 
 /* Load scenario `path`, apply settings sets[0..nsets) (each
@@ -32,18 +33,20 @@ int pipeline_load_text(pipeline *pl, const char *name, const char *text,
                        char *const *sets, int nsets, diag *d);
 
 /* Simulate and account: fills *b (and *r when not NULL; free it with
- * engine_result_free). trace may be NULL. Returns 0, or -1 after printing
- * why. */
+ * engine_result_free). trace may be NULL. Repeated periods are skipped
+ * (exactly: the ledger is the event-by-event run's) unless
+ * pl->event_by_event is set or a trace is written. Returns 0, or -1 after
+ * printing why. */
 int pipeline_run(pipeline *pl, FILE *trace, budget *b, engine_result *r);
 
 #define PIPELINE_HORIZON_S (30 * 365.25 * 86400.0)
 
 /* Battery life for the scenario's `battery` (with its battery.* settings):
- * fills b->battery. When the schedule is periodic and fast_forward is set,
- * the steady period is found (two equal hyperperiods in a simulation of
- * four, from the first change point after the first) and the battery is
- * advanced over whole periods; otherwise the device is simulated event by
- * event until the battery is empty or
+ * fills b->battery. With fast_forward, once the device's state repeats
+ * (engine.h) one period's current profile is recorded and the battery is
+ * advanced over whole periods; otherwise (or when the state never
+ * repeats: wake-pin Poisson events, random actions) the device is
+ * simulated event by event until the battery is empty or
  * PIPELINE_HORIZON_S. The cell was loaded (and checked) by pipeline_load.
  * Returns 0 (also when the scenario names no battery: b->battery.present
  * stays 0), or -1 after printing why the engine failed. */

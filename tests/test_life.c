@@ -1,6 +1,10 @@
-/* test_life.c — battery life through `impsim run`'s path: the fast-forward
- * over the steady period agrees with the event-by-event run to 0.1 %, and
- * the hyperperiod is found. */
+/* test_life.c — fast-forward: the ledger of a run that skips repeated
+ * periods is bit-identical to the event-by-event run's (every library
+ * scenario, and schedules with Nth-wake tasks, offsets, wake-pin events at
+ * fixed times and access-point outages); battery life through `impsim
+ * run`'s path agrees with the event-by-event run to 0.1 %; the hyperperiod
+ * is found. */
+#include <dirent.h>
 #include <math.h>
 #include <string.h>
 #include "pipeline.h"
@@ -70,6 +74,24 @@ static void test_ff_with_offsets(void)
     TUTIL_REL_EQ(ff.life_s, full.life_s, 1e-3);
 }
 
+/* An outage's heavy load first (the cell recovers from it afterwards),
+ * then the steady period fast-forwarded. */
+static void test_ff_after_outage(void)
+{
+    const char *s = "module imp004m\ncrystal yes\nduration 1 d\nsleep deep\nbattery 2xAA-alkaline\n"
+                    "regulator switching efficiency 85 % quiescent 1 uA wifi-min 1.9 V\n"
+                    "set battery.cell.capacity = 400 mAh\n"
+                    "ap down from 1 d for 12 h\n"
+                    "every 15 min:\n  cpu 200 kcycles\n  wifi send 512 B\n";
+    budget_battery ff, full;
+    CU_ASSERT_FATAL(life(s, 1, NULL, &ff) == 0);
+    CU_ASSERT_FATAL(life(s, 0, NULL, &full) == 0);
+    CU_ASSERT_STRING_EQUAL(ff.method, "fast-forward");
+    CU_ASSERT_STRING_EQUAL(ff.ended_by, full.ended_by);
+    CU_ASSERT(full.life_s > 3 * 86400);
+    TUTIL_REL_EQ(ff.life_s, full.life_s, 1e-3);
+}
+
 static void test_poisson_runs_full(void)
 {
     budget_battery b;
@@ -87,6 +109,90 @@ static void test_no_battery(void)
     budget_battery b;
     CU_ASSERT(life("module imp004m\nduration 1 d\nevery 1 h:\n  cpu 1\n", 1, NULL, &b) == 0);
     CU_ASSERT_EQUAL(b.present, 0);
+}
+
+/* Run pl both ways; the ledgers must be equal byte for byte. Returns
+ * whether the fast run skipped periods. */
+static int ledger_both_ways(pipeline *pl, const char *what)
+{
+    static engine_result ev, ff;
+    engine_opts o = {0};
+    CU_ASSERT_FATAL(engine_run(&pl->p, &o, &ev) == 0);
+    o.fast_forward = 1;
+    CU_ASSERT_FATAL(engine_run(&pl->p, &o, &ff) == 0);
+    int same = memcmp(&ev.L, &ff.L, sizeof ev.L) == 0;
+    if (!same)
+        fprintf(stderr, "\n%s: the fast-forwarded ledger differs from the event-by-event one\n",
+                what);
+    CU_ASSERT(same);
+    CU_ASSERT_EQUAL(ff.L.duration, pl->p.duration);
+    return ff.fast_forwarded;
+}
+
+static void test_ff_ledger_library(void)
+{
+    const char *src = getenv("SRCDIR");
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/scenarios", src ? src : ".");
+    DIR *dp = opendir(dir);
+    CU_ASSERT_FATAL(dp != NULL);
+    int n = 0, skipped = 0;
+    for (struct dirent *e; (e = readdir(dp));) {
+        size_t len = strlen(e->d_name);
+        if (len < 5 || strcmp(e->d_name + len - 4, ".scn"))
+            continue;
+        char path[8192];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        diag *d = diag_new();
+        pipeline pl;
+        CU_ASSERT_FATAL(pipeline_load(&pl, path, NULL, 0, d) == 0);
+        skipped += ledger_both_ways(&pl, e->d_name);
+        n++;
+        pipeline_free(&pl);
+        diag_free(d);
+    }
+    closedir(dp);
+    CU_ASSERT(n >= 10);
+    CU_ASSERT(skipped >= n / 2);    /* most library products repeat */
+}
+
+static void ledger_text(const char *text, const char *set, int expect_ff)
+{
+    diag *d = diag_new();
+    pipeline pl;
+    char *sets[1] = {(char *)set};
+    CU_ASSERT_FATAL(pipeline_load_text(&pl, "t.scn", text, sets, set ? 1 : 0, d) == 0);
+    CU_ASSERT_EQUAL(ledger_both_ways(&pl, text), expect_ff);
+    pipeline_free(&pl);
+    diag_free(d);
+}
+
+/* Repeats broken by absolute-time events: the skips stop before them and
+ * resume after. */
+static void test_ff_ledger_edges(void)
+{
+    const char *meter =
+        "module imp004m\ncrystal yes\nduration 3 d\nsleep deep\n"
+        "every 10 s as log:\n  cpu 20 kcycles\n"
+        "every 17 s from 3 s as blink:\n  cpu 1 kcycles\n"
+        "every 7th wake as upload:\n  wifi send 64 B\n"
+        "on pin at 1 d, 30 h, 108001 s as door:\n  wifi send 10 B\n"
+        "ap down from 40 h for 3 h\n";
+    ledger_text(meter, NULL, 1);
+    ledger_text(meter, "scenario.sleep=idle", 1);
+    ledger_text(meter, "scenario.wifi-idle=connected", 1);
+    /* found long before the outage: skips must stop at its start and end */
+    const char *outage = "module imp004m\ncrystal yes\nduration 3 d\nsleep deep\n"
+                         "every 1 min:\n  cpu 20 kcycles\nevery 5th wake:\n  wifi send 64 B\n"
+                         "ap down from 1 d for 150 min\n";
+    ledger_text(outage, NULL, 1);
+    ledger_text(outage, "scenario.sleep=idle", 1);
+    /* random wake-pin events never repeat: event by event, same ledger */
+    ledger_text("module imp004m\nduration 2 d\nsleep deep\nseed 5\n"
+                "every 1 min:\n  cpu 1 kcycles\n"
+                "on pin poisson 20 /day:\n  wifi send 100 B\n", NULL, 0);
+    /* a duration shorter than two periods: nothing to skip */
+    ledger_text("module imp004m\nduration 90 min\nevery 1 h:\n  cpu 1\n", NULL, 0);
 }
 
 static void test_hyperperiod(void)
@@ -113,8 +219,11 @@ int main(void)
     CU_add_test(s, "fast-forward = full run to 0.1 % (deep sleep)", test_ff_matches_full);
     CU_add_test(s, "fast-forward = full run to 0.1 % (stop mode)", test_ff_idle_mode);
     CU_add_test(s, "fast-forward = full run with offsets", test_ff_with_offsets);
+    CU_add_test(s, "fast-forward = full run after an outage", test_ff_after_outage);
     CU_add_test(s, "stochastic schedule runs in full", test_poisson_runs_full);
     CU_add_test(s, "no battery, no life", test_no_battery);
     CU_add_test(s, "hyperperiod", test_hyperperiod);
+    CU_add_test(s, "fast-forward ledger = event by event (library)", test_ff_ledger_library);
+    CU_add_test(s, "fast-forward ledger = event by event (edges)", test_ff_ledger_edges);
     return tutil_run_all();
 }

@@ -1,0 +1,56 @@
+/* repeat.c — Brent's cycle detection over device-state keys. */
+#include <stdlib.h>
+#include <string.h>
+#include "repeat.h"
+
+void repeat_init(repeat *r, size_t size)
+{
+    memset(r, 0, sizeof *r);
+    r->size = size;
+    r->key = malloc(size ? size : 1);
+    r->at = malloc(sizeof *r->at);
+    if (!r->key || !r->at)
+        abort();
+}
+
+void repeat_free(repeat *r)
+{
+    free(r->key);
+    free(r->at);
+    memset(r, 0, sizeof *r);
+}
+
+void repeat_reset(repeat *r)
+{
+    r->have = 0;
+}
+
+static void repeat_checkpoint(repeat *r, const void *key, tick_t now, int64_t wakes,
+                              tick_t bound, const ledger *L)
+{
+    memcpy(r->key, key, r->size);
+    memcpy(r->at, L, sizeof *L);
+    r->t = now;
+    r->wakes = wakes;
+    r->bound = bound;
+    r->lam = 0;
+}
+
+int repeat_offer(repeat *r, const void *key, tick_t now, int64_t wakes, tick_t bound,
+                 const ledger *L)
+{
+    if (!r->have) {
+        r->have = 1;
+        r->power = 1;
+        repeat_checkpoint(r, key, now, wakes, bound, L);
+        return 0;
+    }
+    r->lam++;
+    if (!memcmp(key, r->key, r->size))
+        return 1;
+    if (r->lam == r->power) {
+        r->power *= 2;
+        repeat_checkpoint(r, key, now, wakes, bound, L);
+    }
+    return 0;
+}

@@ -1,0 +1,47 @@
+/* repeat.h — finding the period of a deterministic simulation from its
+ * state, for the exact fast-forward.
+ *
+ * A device whose complete state at a wake (states, activity, accumulators,
+ * enabled parts, times relative to now, random-number generator) equals
+ * its state at an earlier wake will repeat everything in between for ever,
+ * as long as nothing it reads depends on absolute time. Then k periods add
+ * exactly k times one period's integer ledger ticks. The detector follows
+ * Brent's cycle-finding method: it keeps one checkpoint (a key and a copy
+ * of the ledger), compares every new key with it, and moves the checkpoint
+ * forward at 1, 2, 4, 8, ... wakes, so memory is one key and one ledger
+ * whatever the period, and a period of P wakes after a prefix of M wakes
+ * is found within about 2 max(M, P) + P wakes. Nothing here knows what the
+ * key means: the device builds it (device.c, dev_key). */
+#ifndef IMPSIM_REPEAT_H
+#define IMPSIM_REPEAT_H
+
+#include <stddef.h>
+#include "ledger.h"
+
+typedef struct {
+    size_t size;            /* key bytes */
+    unsigned char *key;     /* owned: the checkpoint's key */
+    ledger *at;             /* owned: the ledger at the checkpoint */
+    tick_t t;               /* time of the checkpoint */
+    int64_t wakes;          /* wake count at the checkpoint */
+    tick_t bound;           /* first absolute-time boundary at or after t */
+    long power, lam;
+    int have;
+} repeat;
+
+/* A detector for keys of `size` bytes (allocates; aborts on out of memory). */
+void repeat_init(repeat *r, size_t size);
+void repeat_free(repeat *r);
+
+/* Forget the checkpoint (after a jump, or when a boundary was crossed). */
+void repeat_reset(repeat *r);
+
+/* Offer the state at a wake: key (size bytes), time now, the device's wake
+ * count, the first absolute-time boundary at or after now (TICK_MAX for
+ * none) and the ledger so far. Returns 1 when key equals the checkpoint's
+ * (then r->t, r->wakes, r->bound and r->at describe the earlier wake: the
+ * period is now - r->t), else 0 (the checkpoint may have moved here). */
+int repeat_offer(repeat *r, const void *key, tick_t now, int64_t wakes, tick_t bound,
+                 const ledger *L);
+
+#endif
