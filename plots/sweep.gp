@@ -1,19 +1,42 @@
-# sweep.gp — battery life of each variant across a parameter, from
-# `impsim sweep --format csv`. Variables: datafile, outfile, term, title.
-# Columns: value, then per variant life_s and avg_current_A, then break_even.
-set terminal term size 1000,600
-set output outfile
-set datafile separator ","
-set datafile missing ""
-set title title noenhanced
-set key autotitle columnhead noenhanced outside right
-set xlabel "parameter (SI unit, see the CSV header)"
-set ylabel "battery life (days)"
-set logscale x
-set logscale y
-set grid
-stats datafile every ::1 using 1 nooutput
-n = int(STATS_columns)
-nv = (n - 2) / 2
-plot for [i=0:nv-1] datafile using 1:(column(2 + 2*i) / 86400) with linespoints \
-     title columnhead(2 + 2*i)
+# sweep.gp — battery life (or average current) of every variant that can
+# run, against the swept parameter in its own unit; break-even points
+# marked and labelled; the target (or the min-ratio bar) drawn; runs whose
+# battery outlived the horizon drawn as such. Drawn by `impsim report` and
+# `impsim plot sweep` from `impsim sweep` CSV (impsim picks the columns).
+# Variables: datafile, title, cols, names, colors, n (the variants' y
+# columns, names and colours), xscale, xunit, xname, logx, yscale, yname,
+# yunit, logy, horizon (y units; 0 none), has_over (a run outlived it),
+# horizon_label, nbe, bes (break-even
+# x values, display units), be_labels ('|' separated), target (y units; 0
+# none), target_label, bar_col (column of the deep-sleep life; 0 none),
+# bar_ratio, bar_label.
+load plotsdir.'/style.gp'
+set title title
+set xlabel sprintf('%s (%s)', xname, xunit)
+set ylabel sprintf('%s (%s)', yname, yunit)
+if (logx) { set logscale x }
+if (logy) { set logscale y }
+set key outside right top Left reverse samplen 2
+set datafile missing ''
+cap(v) = (horizon > 0 && v >= horizon * 0.999) ? NaN : v
+over(v) = (horizon > 0 && v >= horizon * 0.999) ? horizon : NaN
+do for [b=1:nbe] {
+    x = word(bes, b) + 0
+    set arrow 10 + b from first x, graph 0 to first x, graph 1 nohead dt 3 lw 2 lc rgb '#333333' front
+    set label 10 + b sprintf('%s', word(be_labels, b)) at first x, graph 0.97 left offset 0.6,0 font smallfont tc rgb '#333333' front
+}
+if (target > 0) {
+    set arrow 1 from graph 0, first target to graph 1, first target nohead dt 2 lw 2 lc rgb '#c0392b' front
+}
+if (horizon > 0) {
+    set arrow 2 from graph 0, first horizon to graph 1, first horizon nohead dt 4 lw 1 lc rgb '#7f7f7f'
+}
+plot for [i=1:n] datafile skip 1 using ($1 * xscale):(cap(column(word(cols, i) + 0) * yscale)) \
+         with linespoints lw 2.5 pt 7 ps 1 lc rgb word(colors, i) title word(names, i), \
+     for [i=1:n] datafile skip 1 using ($1 * xscale):(over(column(word(cols, i) + 0) * yscale)) \
+         with points pt 9 ps 2.2 lc rgb word(colors, i) notitle, \
+     (horizon > 0 && has_over) ? NaN : 1/0 with points pt 9 ps 2 lc rgb '#555555' title horizon_label, \
+     for [k=1:(bar_col > 0)] datafile skip 1 using ($1 * xscale):(cap(column(bar_col) * yscale * bar_ratio)) \
+         with lines dt 2 lw 2 lc rgb '#c0392b' title bar_label, \
+     (target > 0) ? NaN : 1/0 with lines dt 2 lw 2 lc rgb '#c0392b' title target_label, \
+     (nbe > 0) ? NaN : 1/0 with lines dt 3 lw 2 lc rgb '#333333' title 'break-even wake interval'

@@ -43,10 +43,7 @@ static void decide_text(const matrix_opts *o, const decide_result *r, FILE *fp)
     fprintf(fp, "impsim decide: %s\n", o->file);
     fprintf(fp, "Question: on the imp004m, can this product drop deep sleep and the 32 kHz crystal?\n");
     int pin_ok = r->pin >= 0 && r->res[r->pin].ok;
-    fprintf(fp, "Answer:   %s\n\n", r->can_drop ? "YES - drop deep sleep and the crystal"
-                                   : pin_ok ? "NO - keep deep sleep (but the crystal can go: "
-                                              "deep sleep until the wake pin needs none)"
-                                            : "NO - keep deep sleep and the crystal");
+    fprintf(fp, "Answer:   %s\n\n", decide_answer(r));
     fprintf(fp, "  with deep sleep:    %-16s %s", vd->name, units_format(deep->avg_current_A, DIM_CURRENT, a, 32));
     if (deep->has_life)
         fprintf(fp, ", battery life %s", units_format_life(deep->life_s, b, sizeof b));

@@ -1,53 +1,42 @@
 /* cmd_plot.c — `impsim plot KIND DATA.csv -o OUT.png|OUT.svg`: charts from
  * impsim's CSV outputs, drawn by gnuplot with the scripts in plots/. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include "chart.h"
 #include "cli.h"
 #include "config.h"
 #include "diag.h"
 #include "paths.h"
+#include "units.h"
 
 static const char plot_usage[] =
-    "Usage: impsim plot KIND DATA.csv -o OUT.png|OUT.svg [--title TEXT]\n"
-    "Draw a chart with gnuplot from impsim's CSV output:\n"
-    "  trace    current vs time, from `impsim run --trace DATA.csv`\n"
-    "  sweep    battery life of each variant vs the parameter, from `impsim sweep`\n"
-    "  budget   charge per component, from `impsim run --format csv`\n"
-    "The format follows OUT's extension (.png or .svg). The chart is written\n"
-    "completely or not at all. gnuplot is the one configure found (" IMPSIM_GNUPLOT ")\n"
-    "or the first on PATH; the scripts are in plots/ of the data directory.\n";
+    "Usage: impsim plot KIND DATA.csv... -o OUT.png|OUT.svg [OPTIONS]\n"
+    "Draw a chart with gnuplot from impsim's CSV output (slide size: PNG 1600x900\n"
+    "px, SVG 1200x675; axes in the quantity's own unit):\n"
+    "  trace    current over the whole trace (e.g. a day) with its average, from\n"
+    "           `impsim run --trace DATA.csv`\n"
+    "  cycle    one wake cycle of that trace: each phase shaded and named (from the\n"
+    "           trace's phase column), the cycle's average and peak marked\n"
+    "  budget   stacked bars of average current, one per DATA.csv (`impsim run\n"
+    "           --format csv`, one per variant), by activity (--by component: by\n"
+    "           component), with values and shares; zero parts left out\n"
+    "  sweep    battery life of every variant that ran against the parameter of\n"
+    "           `impsim sweep` (its own unit), break-even points and --target marked\n"
+    "\n"
+    "  -o, --output FILE     the chart; PNG or SVG by its extension\n"
+    "  --title TEXT          the title (default: the data file's name)\n"
+    "  --name NAME           the legend's name for a trace (default: the file's name);\n"
+    "                        for budget, one --name per DATA.csv in order\n"
+    "  --by activity|component   budget split (default activity)\n"
+    "  --target TIME         sweep: the battery-life target to draw (e.g. 12mo)\n"
+    "\n"
+    "The chart is written completely or not at all. gnuplot is the one configure\n"
+    "found (" IMPSIM_GNUPLOT ") or the first on PATH; the scripts are in plots/ of\n"
+    "the data directory. Exit: 0 drawn, 2 bad input, 3 gnuplot failed.\n";
 
-static int plot_run(const char *script, const char *data, const char *tmp, const char *term,
-                    const char *title)
-{
-    char expr[8192];
-    snprintf(expr, sizeof expr, "datafile='%s'; outfile='%s'; term='%s'; title='%s'", data, tmp,
-             term, title);
-    const char *gp = strcmp(IMPSIM_GNUPLOT, "no") ? IMPSIM_GNUPLOT : "gnuplot";
-    pid_t pid = fork();
-    if (pid < 0)
-        return -1;
-    if (pid == 0) {
-        execlp(gp, gp, "-e", expr, script, (char *)NULL);
-        fprintf(stderr, "impsim: error: cannot run %s: %s (install gnuplot-nox)\n", gp, strerror(errno));
-        _exit(127);
-    }
-    int st;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-        ;
-    return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
-}
-
-static int plot_ends(const char *s, const char *suf)
-{
-    size_t a = strlen(s), b = strlen(suf);
-    return a > b && !strcmp(s + a - b, suf);
-}
+#define PLOT_MAX_FILES 24
 
 /* The data file's first line must be the header impsim writes for `kind`. */
 static int plot_check_header(const char *kind, const char *data)
@@ -78,56 +67,99 @@ static int plot_check_header(const char *kind, const char *data)
     return 0;
 }
 
+/* "dir/name.csv" -> "name" into buf. */
+static const char *plot_stem(const char *path, char *buf, size_t n)
+{
+    const char *b = strrchr(path, '/');
+    snprintf(buf, n, "%s", b ? b + 1 : path);
+    char *dot = strrchr(buf, '.');
+    if (dot && dot != buf)
+        *dot = '\0';
+    return buf;
+}
+
 int cmd_plot(int argc, char **argv)
 {
-    const char *kind = NULL, *data = NULL, *out = NULL, *title = NULL;
+    const char *kind = NULL, *data[PLOT_MAX_FILES], *names[PLOT_MAX_FILES], *out = NULL,
+               *title = NULL, *by = "activity";
+    int ndata = 0, nnames = 0;
+    double target_s = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help")) {
             fputs(plot_usage, stdout);
             return 0;
-        } else if ((!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) && i + 1 < argc)
+        } else if ((!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) && i + 1 < argc) {
             out = argv[++i];
-        else if (!strcmp(argv[i], "--title") && i + 1 < argc)
+        } else if (!strcmp(argv[i], "--title") && i + 1 < argc) {
             title = argv[++i];
-        else if (argv[i][0] == '-')
+        } else if (!strcmp(argv[i], "--name") && i + 1 < argc) {
+            if (nnames == PLOT_MAX_FILES)
+                return cli_usage_error("plot", "--name: at most %d", PLOT_MAX_FILES);
+            names[nnames++] = argv[++i];
+        } else if (!strcmp(argv[i], "--by") && i + 1 < argc) {
+            by = argv[++i];
+            if (strcmp(by, "activity") && strcmp(by, "component"))
+                return cli_usage_error("plot", "--by: found '%s', expected activity or component", by);
+        } else if (!strcmp(argv[i], "--target") && i + 1 < argc) {
+            char num[64];
+            const char *t = argv[++i];
+            int k = units_split(t);
+            units_dim dim;
+            snprintf(num, sizeof num, "%.*s", k, t);
+            if (!k || units_parse(num, t + k + strspn(t + k, " "), &target_s, &dim) ||
+                dim != DIM_TIME || !(target_s > 0))
+                return cli_usage_error("plot", "--target: found '%s', expected a time with its "
+                                       "unit (12mo, 2y, 400d)", t);
+        } else if (argv[i][0] == '-') {
             return cli_usage_error("plot", "unknown option '%s'", argv[i]);
-        else if (!kind)
+        } else if (!kind) {
             kind = argv[i];
-        else if (!data)
-            data = argv[i];
-        else
-            return cli_usage_error("plot", "unexpected argument '%s'", argv[i]);
+        } else if (ndata < PLOT_MAX_FILES) {
+            data[ndata++] = argv[i];
+        } else {
+            return cli_usage_error("plot", "unexpected argument '%s' (at most %d data files)",
+                                   argv[i], PLOT_MAX_FILES);
+        }
     }
-    if (!kind || !data || !out)
+    if (!kind || !ndata || !out)
         return cli_usage_error("plot", "expected KIND DATA.csv -o OUT.png|OUT.svg");
-    if (strcmp(kind, "trace") && strcmp(kind, "sweep") && strcmp(kind, "budget"))
-        return cli_usage_error("plot", "found kind '%s', expected trace, sweep or budget", kind);
-    const char *term = plot_ends(out, ".png") ? "pngcairo" : plot_ends(out, ".svg") ? "svg" : NULL;
-    if (!term)
+    int is_trace = !strcmp(kind, "trace") || !strcmp(kind, "cycle");
+    if (!is_trace && strcmp(kind, "sweep") && strcmp(kind, "budget"))
+        return cli_usage_error("plot", "found kind '%s', expected trace, cycle, sweep or budget",
+                               kind);
+    if (!chart_term(out))
         return cli_usage_error("plot", "-o: found '%s', expected a .png or .svg file", out);
+    if (strcmp(kind, "budget") && ndata > 1)
+        return cli_usage_error("plot", "%s: found %d data files, expected one", kind, ndata);
+    if (!strcmp(kind, "budget") && nnames && nnames != ndata)
+        return cli_usage_error("plot", "--name: found %d, expected one per data file (%d)",
+                               nnames, ndata);
+    for (int k = 0; k < ndata; k++) {
+        if (strchr(data[k], '\'') || strchr(data[k], '"'))
+            return cli_usage_error("plot", "data file names must not contain quotes");
+        struct stat st;
+        if (stat(data[k], &st) || !S_ISREG(st.st_mode)) {
+            fprintf(stderr, "impsim: error: %s: cannot read the data file\n", data[k]);
+            return DIAG_EXIT_INPUT;
+        }
+        if (plot_check_header(is_trace ? "trace" : kind, data[k]))
+            return DIAG_EXIT_INPUT;
+    }
+    if (strchr(out, '\''))
+        return cli_usage_error("plot", "-o: the file name must not contain a single quote");
     if (!title)
-        title = data;
-    if (strchr(data, '\'') || strchr(out, '\'') || strchr(title, '\''))
-        return cli_usage_error("plot", "file names and titles must not contain a single quote");
-    struct stat st;
-    if (stat(data, &st) || !S_ISREG(st.st_mode)) {
-        fprintf(stderr, "impsim: error: %s: cannot read the data file\n", data);
-        return DIAG_EXIT_INPUT;
-    }
-    if (plot_check_header(kind, data))
-        return DIAG_EXIT_INPUT;
-    char script[4096], tmp[4096];
-    snprintf(script, sizeof script, "%s/plots/%s.gp", impsim_datadir(), kind);
-    snprintf(tmp, sizeof tmp, "%s.tmp%ld%s", out, (long)getpid(), term[0] == 'p' ? ".png" : ".svg");
-    int rc = plot_run(script, data, tmp, term, title);
-    if (rc == 0 && (stat(tmp, &st) || st.st_size == 0))
-        rc = -1;
-    if (rc == 0 && rename(tmp, out))
-        rc = -1;
-    if (rc) {
-        unlink(tmp);
-        fprintf(stderr, "impsim: error: gnuplot could not draw %s from %s\n", out, data);
-        return DIAG_EXIT_SYS;
-    }
-    return 0;
+        title = data[0];
+    char stems[PLOT_MAX_FILES][128];
+    for (int k = nnames; k < ndata; k++)
+        names[k] = plot_stem(data[k], stems[k], sizeof stems[k]);
+    int rc;
+    if (!strcmp(kind, "trace"))
+        rc = chart_day(data[0], title, names[0], chart_color(0), out);
+    else if (!strcmp(kind, "cycle"))
+        rc = chart_cycle(data[0], title, names[0], chart_color(0), out);
+    else if (!strcmp(kind, "budget"))
+        rc = chart_budget(data, names, ndata, by, title, out);
+    else
+        rc = chart_sweep(data[0], title, target_s, 0, NULL, 0, out);
+    return rc ? DIAG_EXIT_SYS : 0;
 }

@@ -327,3 +327,12 @@ int decide_run(const matrix_opts *o, decide_result *r)
     decide_sensitivity(o, r);
     return 0;
 }
+
+const char *decide_answer(const decide_result *r)
+{
+    int pin_ok = r->pin >= 0 && r->res[r->pin].ok;
+    return r->can_drop ? "YES - drop deep sleep and the crystal"
+           : pin_ok    ? "NO - keep deep sleep (but the crystal can go: deep sleep until the "
+                         "wake pin needs none)"
+                       : "NO - keep deep sleep and the crystal";
+}

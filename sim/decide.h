@@ -46,6 +46,10 @@ int decide_verdict_of(const matrix_opts *o, const variant_result *row, double *r
  * o->vs around the scenario's period r->period_s (> 0): fills r->be_*. */
 void decide_break_even(const matrix_opts *o, decide_result *r);
 
+/* The one-sentence answer for r (static text), as `decide` prints it
+ * after "Answer:" and the HTML report puts first. */
+const char *decide_answer(const decide_result *r);
+
 /* Run everything `decide` reports. Returns 0, or 2 (bad input: error
  * printed) or 3 (system failure). */
 int decide_run(const matrix_opts *o, decide_result *r);

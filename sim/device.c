@@ -29,7 +29,7 @@ typedef struct {
     tick_t cal_acc, ka_acc;
     /* trace */
     double last[COMP__COUNT];
-    int traced, last_radio;
+    int traced, last_radio, last_act, last_st[COMP__COUNT];
     /* schedule */
     tick_t *due;                /* T_EVERY next run; T_PIN_* next event */
     int *pin_i;                 /* T_PIN_AT index of the next event */
@@ -103,12 +103,16 @@ static void trace_point(dev *v, tick_t t, const double cur[COMP__COUNT])
     if (!v->h->trace)
         return;
     int radio = radio_on(v->st[COMP_WIFI]);
-    if (v->traced && radio == v->last_radio && !memcmp(cur, v->last, sizeof v->last))
+    if (v->traced && radio == v->last_radio && !memcmp(cur, v->last, sizeof v->last) &&
+        (!v->h->phases ||
+         (v->act == v->last_act && !memcmp(v->st, v->last_st, sizeof v->last_st))))
         return;
     memcpy(v->last, cur, sizeof v->last);
+    memcpy(v->last_st, v->st, sizeof v->last_st);
     v->last_radio = radio;
+    v->last_act = v->act;
     v->traced = 1;
-    v->h->trace(v->h->ctx, t, cur, radio);
+    v->h->trace(v->h->ctx, t, cur, radio, v->act, v->st);
 }
 
 /* Advance time by dt in the current states, clipped at the end of the run. */
@@ -709,7 +713,7 @@ int device_run(const plan *p, ledger *L, const device_hooks *h)
     }
     L->duration = v.now;
     if (h->trace && v.traced)
-        h->trace(h->ctx, v.now, v.last, v.last_radio);  /* end row: the run's end */
+        h->trace(h->ctx, v.now, v.last, v.last_radio, v.last_act, v.last_st);  /* end row: the run's end */
     if (h->repeat) {
         repeat_free(&r);
         free(key);

@@ -13,9 +13,12 @@ typedef struct {
      * advance its clock to it. May be NULL. */
     void (*advance)(void *ctx, tick_t now);
     /* Called at each change point with the start time of a segment, the
-     * mean current of every component over it (A) and whether the radio is
-     * on in it; once more at the end of the run. May be NULL. */
-    void (*trace)(void *ctx, tick_t t, const double cur[COMP__COUNT], int radio);
+     * mean current of every component over it (A), whether the radio is
+     * on in it, the activity booked (index into the plan's activity table)
+     * and every component's state; once more at the end of the run. May be
+     * NULL. */
+    void (*trace)(void *ctx, tick_t t, const double cur[COMP__COUNT], int radio, int act,
+                  const int st[COMP__COUNT]);
     /* Polled after every advance: non-zero ends the run there (a battery
      * that is empty). May be NULL. */
     int (*stop)(void *ctx);
@@ -29,6 +32,11 @@ typedef struct {
      * look (event by event, --no-fast-forward). */
     int64_t (*repeat)(void *ctx, tick_t now, tick_t period, tick_t until);
     void *ctx;
+    /* Non-zero: a change of activity or of a component's state is a change
+     * point too, even at the same currents (the --trace CSV names the phase
+     * of every row). Zero: change points only where a current changes, so
+     * the battery sees the fewest segments. */
+    int phases;
 } device_hooks;
 
 /* Run plan p from power-on to p->duration, adding into L (which must hold

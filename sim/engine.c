@@ -100,7 +100,25 @@ static int64_t engine_repeat(void *ctx, tick_t now, tick_t period, tick_t until)
     return 0;
 }
 
-static void engine_segment(void *ctx, tick_t t, const double cur[COMP__COUNT], int radio)
+/* The phase a trace row belongs to, named from the data: the activity the
+ * ledger books it to, refined by what the radio is doing when it is on
+ * (scan, join, dhcp, tls, tx, ...: the model's WiFi state names) or else by
+ * a SPI-flash transfer (read, program, erase). "connect: scan",
+ * "connect: flash read", "sleep". */
+static void engine_phase(const plan *p, int act, const int st[COMP__COUNT], char *buf, size_t n)
+{
+    const char *a = act >= 0 && act < p->names.nact ? p->names.act[act] : "?";
+    int w = st[COMP_WIFI], f = st[COMP_FLASH];
+    if (w != WIFI_OFF && w != WIFI_STANDBY && w != WIFI_DEEPSLEEP)
+        snprintf(buf, n, "%s: %s", a, comp_state_name(COMP_WIFI, w));
+    else if (f == FLASH_READ || f == FLASH_PROGRAM || f == FLASH_ERASE)
+        snprintf(buf, n, "%s: flash %s", a, comp_state_name(COMP_FLASH, f));
+    else
+        snprintf(buf, n, "%s", a);
+}
+
+static void engine_segment(void *ctx, tick_t t, const double cur[COMP__COUNT], int radio, int act,
+                           const int st[COMP__COUNT])
 {
     engine_child_ctx *c = ctx;
     double total = 0;
@@ -118,7 +136,9 @@ static void engine_segment(void *ctx, tick_t t, const double cur[COMP__COUNT], i
     for (int k = 0; k < COMP__COUNT; k++)
         if (plan_comp_name(&c->p, (comp_id)k))
             fprintf(fp, ",%.9g", cur[k]);
-    fputc('\n', fp);
+    char phase[96];
+    engine_phase(&c->p, act, st, phase, sizeof phase);
+    fprintf(fp, ",%s\n", phase);
 }
 
 static void engine_trace_header(FILE *fp, const plan *p)
@@ -127,7 +147,7 @@ static void engine_trace_header(FILE *fp, const plan *p)
     for (int c = 0; c < COMP__COUNT; c++)
         if (plan_comp_name(p, (comp_id)c))   /* not the unused load slots */
             fprintf(fp, ",%s_A", plan_comp_name(p, (comp_id)c));
-    fputc('\n', fp);
+    fputs(",phase\n", fp);
 }
 
 static void engine_device_actor(int argc, char **argv)
@@ -137,7 +157,7 @@ static void engine_device_actor(int argc, char **argv)
     engine_child_ctx *c = &engine_ctx;
     int segs = c->o->trace || c->bat;
     device_hooks h = {engine_advance, segs ? engine_segment : NULL, engine_stop,
-                      c->o->fast_forward ? engine_repeat : NULL, c};
+                      c->o->fast_forward ? engine_repeat : NULL, c, c->o->trace != NULL};
     c->r->L = c->p.names;
     c->rc = device_run(&c->p, &c->r->L, &h);
 }

@@ -194,6 +194,11 @@ static void mc_stats_of(const variant_result *res, long n, int nv, int vi, mc_st
 
 int mc_run(const matrix_opts *o, mc_result *r)
 {
+    return mc_run_samples(o, r, NULL);
+}
+
+int mc_run_samples(const matrix_opts *o, mc_result *r, variant_result **samples)
+{
     mc_ctx *c = calloc(1, sizeof *c);
     if (!c)
         abort();
@@ -236,6 +241,10 @@ int mc_run(const matrix_opts *o, mc_result *r)
         }
     }
     r->p_can_drop = r->n_verdict ? (double)yes / (double)r->n_verdict : 0;
+    if (samples && !rc) {
+        *samples = res;
+        res = NULL;
+    }
     free(res);
     free(ok);
     free(c);

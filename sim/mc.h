@@ -24,6 +24,11 @@ typedef struct {
  * distribution in a model: error printed) or 3. */
 int mc_run(const matrix_opts *o, mc_result *r);
 
+/* mc_run, also handing back every sample's result: *samples (owned by the
+ * caller, free()) holds r->n rows of o->vs.n results, row-major (a
+ * variant that could not run has ok = 0). For charts of the distribution. */
+int mc_run_samples(const matrix_opts *o, mc_result *r, variant_result **samples);
+
 /* Print the P10/P50/P90 table (text) or a JSON object. */
 void mc_print(const matrix_opts *o, const mc_result *r, int verdict, FILE *fp);
 

@@ -1,0 +1,155 @@
+/* chart.c — gnuplot runs for charts (see chart.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "chart.h"
+#include "config.h"
+#include "paths.h"
+
+const char *chart_term(const char *out)
+{
+    size_t n = strlen(out);
+    if (n > 4 && !strcmp(out + n - 4, ".png"))
+        return "pngcairo";
+    if (n > 4 && !strcmp(out + n - 4, ".svg"))
+        return "svg";
+    return NULL;
+}
+
+static int chart_gnuplot(const char *script, const char *expr)
+{
+    const char *gp = strcmp(IMPSIM_GNUPLOT, "no") ? IMPSIM_GNUPLOT : "gnuplot";
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        execlp(gp, gp, "-e", expr, script, (char *)NULL);
+        fprintf(stderr, "impsim: error: cannot run %s: %s (install gnuplot-nox)\n", gp,
+                strerror(errno));
+        _exit(127);
+    }
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+int chart_draw(const char *name, const char *vars, const char *out)
+{
+    const char *term = chart_term(out);
+    if (!term) {
+        fprintf(stderr, "impsim: error: %s: expected a .png or .svg file\n", out);
+        return -1;
+    }
+    size_t n = strlen(vars) + 2 * strlen(out) + 256;
+    char *expr = malloc(n), script[4096], tmp[4096];
+    if (!expr)
+        abort();
+    snprintf(script, sizeof script, "%s/plots/%s.gp", impsim_datadir(), name);
+    snprintf(tmp, sizeof tmp, "%s.tmp%ld%s", out, (long)getpid(), term[0] == 'p' ? ".png" : ".svg");
+    n += strlen(impsim_datadir());
+    if (!(expr = realloc(expr, n)))
+        abort();
+    snprintf(expr, n, "plotsdir='%s/plots'; %s%souterfile='%s'; outfile='%s'; term='%s'",
+             impsim_datadir(), vars, *vars ? "; " : "", out, tmp, term);
+    struct stat st;
+    int rc = strchr(out, '\'') ? -1 : chart_gnuplot(script, expr);
+    if (rc == 0 && (stat(tmp, &st) || st.st_size == 0))
+        rc = -1;
+    if (rc == 0 && rename(tmp, out))
+        rc = -1;
+    if (rc) {
+        unlink(tmp);
+        fprintf(stderr, "impsim: error: gnuplot could not draw %s (plots/%s.gp)\n", out, name);
+    }
+    free(expr);
+    return rc;
+}
+
+void chart_unit(units_dim dim, double vmax, double *scale, const char **name)
+{
+    double v = vmax < 0 ? -vmax : vmax;
+    *scale = 1;
+    *name = units_si_name(dim);
+    if (dim == DIM_TIME) {
+        if (v >= 3 * 86400.0)
+            *scale = 1 / 86400.0, *name = "d";
+        else if (v >= 3 * 3600.0)
+            *scale = 1 / 3600.0, *name = "h";
+        else if (v >= 120)
+            *scale = 1 / 60.0, *name = "min";
+        else if (v < 2)
+            *scale = 1e3, *name = "ms";
+        else
+            *name = "s";
+    } else if (dim == DIM_CURRENT) {
+        if (v >= 1)
+            *name = "A";
+        else if (v >= 1e-3)
+            *scale = 1e3, *name = "mA";
+        else if (v >= 1e-6)
+            *scale = 1e6, *name = "µA";
+        else
+            *scale = 1e9, *name = "nA";
+    } else if (dim == DIM_VOLTAGE && v < 1) {
+        *scale = 1e3, *name = "mV";
+    } else if (dim == DIM_RATIO) {
+        *scale = 100, *name = "%";
+    } else if (dim == DIM_FREQ && v >= 1e6) {
+        *scale = 1e-6, *name = "MHz";
+    } else if (dim == DIM_FREQ && v >= 1e3) {
+        *scale = 1e-3, *name = "kHz";
+    }
+}
+
+char *chart_gp_text(const char *s, char *buf, size_t n)
+{
+    size_t k = 0;
+    for (; *s && k + 4 < n; s++) {
+        if (*s == '\'') {
+            memcpy(buf + k, "\xe2\x80\x99", 3);   /* ’ */
+            k += 3;
+        } else {
+            buf[k++] = (unsigned char)*s < ' ' ? ' ' : *s;
+        }
+    }
+    buf[k] = '\0';
+    return buf;
+}
+
+char *chart_fmt(double v, units_dim dim, char *buf, int len)
+{
+    char tmp[64];
+    units_format(v, dim, tmp, sizeof tmp);
+    /* "158.8 uA" -> "158.8 µA": a 'u' after a space, before a unit letter */
+    char *u = strstr(tmp, " u");
+    if (u && u[2] && u[2] != ' ') {
+        snprintf(buf, (size_t)len, "%.*s µ%s", (int)(u - tmp), tmp, u + 2);
+        return buf;
+    }
+    snprintf(buf, (size_t)len, "%s", tmp);
+    return buf;
+}
+
+char *chart_gp_word(const char *s, char *buf, size_t n)
+{
+    char tmp[256];
+    chart_gp_text(s, tmp, sizeof tmp);
+    size_t k = 0;
+    for (const char *p = tmp; *p && k + 3 < n; p++) {
+        if (*p == ' ') {
+            buf[k++] = '\xc2';   /* a no-break space: one word for gnuplot's word() */
+            buf[k++] = '\xa0';
+        } else {
+            buf[k++] = *p;
+        }
+    }
+    buf[k] = '\0';
+    return buf;
+}

@@ -1,0 +1,91 @@
+/* chart.h — drawing charts with gnuplot: running a script from plots/ with
+ * its variables into a PNG or SVG written completely or not at all, and
+ * choosing the display unit of an axis (min, h, d, uA, mA...) so that no
+ * axis reads in raw SI. Used by `impsim plot` and `impsim report`. */
+#ifndef IMPSIM_CHART_H
+#define IMPSIM_CHART_H
+
+#include <stddef.h>
+#include "units.h"
+
+/* Run gnuplot on plots/NAME.gp (from the data directory) with the
+ * assignments `vars` ("a=1; b='x'", may be "") plus outfile and term, set
+ * from `out`'s extension (.png: pngcairo, .svg: svg). The chart goes to a
+ * temporary file beside `out` and is renamed into place only when gnuplot
+ * succeeded and wrote something. Returns 0, or -1 after printing why (on
+ * stderr, naming out). gnuplot is the one configure found or the first on
+ * PATH. */
+int chart_draw(const char *name, const char *vars, const char *out);
+
+/* The term chart_draw uses for out ("pngcairo", "svg"), or NULL when out
+ * ends neither in .png nor in .svg. */
+const char *chart_term(const char *out);
+
+/* A display unit for values of dimension dim whose largest magnitude is
+ * vmax (SI): the unit's name ("min", "h", "d", "uA" as "µA", "mA", "V",
+ * ...) and the factor that turns SI into it (value_shown = si * scale).
+ * Times: s below 2 min, min below 3 h, h below 3 d, then d. Currents: nA,
+ * µA, mA, A by magnitude. Other dimensions: their SI unit, scale 1. */
+void chart_unit(units_dim dim, double vmax, double *scale, const char **name);
+
+/* units_format for a reader: the micro prefix as µ ("158.8 µA"). */
+char *chart_fmt(double v, units_dim dim, char *buf, int len);
+
+/* Copy s into buf as the body of a gnuplot single-quoted string (a single
+ * quote becomes a typographic one; control characters become spaces).
+ * Returns buf. */
+char *chart_gp_text(const char *s, char *buf, size_t n);
+
+/* chart_gp_text, with spaces as no-break spaces: one item of a
+ * space-separated list that a script takes apart with word(). */
+char *chart_gp_word(const char *s, char *buf, size_t n);
+
+/* The line colour of the variant at position i of the variant set, the
+ * same in every chart. */
+const char *chart_color(int i);
+
+/* ---- the charts (chart_trace.c, chart_matrix.c) ----
+ * Each reads impsim's own CSV output, writes `out` (.png or .svg) through
+ * chart_draw, and returns 0 or -1 after printing why. title is the chart's
+ * title (scenario, module, what is shown); vname the variant's name for
+ * the legend; col its line colour ("#rrggbb"). */
+
+/* One wake cycle of an `impsim run --trace` CSV (the second wake when
+ * there are two, the first being power-on): current on a log axis, each
+ * phase shaded and named from the trace's phase column, the cycle's
+ * average (this wake to the next) and its peak marked. */
+int chart_cycle(const char *trace, const char *title, const char *vname, const char *col,
+                const char *out);
+
+/* The whole trace (e.g. a day) on a log axis with its average line. */
+int chart_day(const char *trace, const char *title, const char *vname, const char *col,
+              const char *out);
+
+/* Stacked bars, one per variant: run CSVs csv[0..n) (`impsim run --format
+ * csv`), split by `by` ("activity" or "component") as average current
+ * (each part's charge over the duration), with values and shares; parts
+ * that are zero everywhere are left out. */
+int chart_budget(const char *const *csv, const char *const *names, int n, const char *by,
+                 const char *title, const char *out);
+
+/* Battery over life: curve[i] holds rows time_d,soc_pct,v_loaded_V,v_rest_V
+ * (as `impsim report` records them); the cut-off and WiFi minimum (V, 0
+ * for none) are drawn. */
+int chart_battery(const char *const *curve, const char *const *names, const char *const *colors,
+                  int n, double cutoff_V, double wifimin_V, const char *title, const char *out);
+
+/* Life (or average current) against the parameter of an `impsim sweep`
+ * CSV, in the parameter's own unit: the variants that ran at some point,
+ * the break-evens, the target (target_s > 0) or else min_ratio x the
+ * deep-sleep variant `deep` (may be NULL), and runs not depleted within
+ * horizon_s drawn at the horizon as such. */
+int chart_sweep(const char *csv, const char *title, double target_s, double min_ratio,
+                const char *deep, double horizon_s, const char *out);
+
+/* Monte Carlo: samples rows y,life_s (y = the variant's row 0..n-1);
+ * summary rows y,p10_s,p50_s,p90_s,label (from the Monte Carlo summary);
+ * names[y] label the rows; the target drawn when target_s > 0. */
+int chart_mc(const char *samples, const char *summary, const char *const *names, int n,
+             long nsamples, double target_s, const char *title, const char *out);
+
+#endif
