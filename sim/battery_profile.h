@@ -10,10 +10,11 @@
  *                                until the next row's time
  * Each profile is one period, repeated until the battery is empty.
  *
- * A capture is streamed into at most BATTERY_LOAD_MAX_SEG segments, so a
- * 10-million-row capture needs ~12 MB: consecutive samples are merged into
- * one segment (its current the charge-weighted mean, so charge and time
- * stay exact) while they differ from the segment's mean by at most `tol`
+ * A capture is streamed into at most BATTERY_LOAD_MAX_SEG segments (1.5 MB
+ * whatever its length; 2^16 also keeps a battery run to depletion, which
+ * applies thousands of periods segment by segment, within seconds):
+ * consecutive samples are merged into one segment (its current the
+ * charge-weighted mean, so charge and time stay exact) while they differ from the segment's mean by at most `tol`
  * (relative, plus tol x 1 mA absolute); tol starts at 0 (only equal
  * currents merge) and doubles from 0.1 % whenever the limit is reached.
  * Peaks therefore survive to within tol, which the report states. */
@@ -24,7 +25,7 @@
 #include "capture.h"
 #include "diag.h"
 
-#define BATTERY_LOAD_MAX_SEG (1 << 19)
+#define BATTERY_LOAD_MAX_SEG (1 << 16)
 
 typedef struct {
     battery_segment *seg;   /* owned */
