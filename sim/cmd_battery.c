@@ -47,8 +47,9 @@ static const char battery_usage[] =
 "  --time-unit U        unit of a capture's time column: s, ms, us or ns (for a\n"
 "                       CSV whose header does not name it; overrides the header)\n"
 "  --current-unit U     unit of its current column: A, mA, uA or nA\n"
-"  --set KEY=VALUE      override a cell figure, e.g. cell.capacity=2000mAh\n"
-"                       (repeatable; the prefix battery. is accepted)\n"
+"  --set battery.KEY=VALUE  override a cell figure, e.g.\n"
+"                       battery.cell.capacity=2000mAh, as in run, compare, decide\n"
+"                       and sweep (repeatable; the battery. prefix may be left out)\n"
 "  --regulator KIND     linear (default: battery current = module current + Iq)\n"
 "                       or switching (battery power = module power / efficiency)\n"
 "  --supply V           module supply voltage for a switching regulator (3.3V)\n"
@@ -194,10 +195,16 @@ static int battery_args_parse(battery_args *a, int argc, char **argv,
 static int battery_overrides(const battery_args *a, fig_entry *e, diag *d)
 {
     int n = 0;
-    for (int k = 0; k < a->n_set; k++)
+    for (int k = 0; k < a->n_set; k++) {
+        if (!strncmp(a->set[k], "model.", 6) || !strncmp(a->set[k], "scenario.", 9)) {
+            diag_error(d, (diag_pos){ "--set", 0, 0 }, "found '%s', expected "
+                       "battery.KEY=VALUE (battery takes cell figures only)", a->set[k]);
+            continue;
+        }
         if (fig_parse_override(a->set[k], (diag_pos){ "--set", 0, 0 },
                                &e[n], d) == 0)
             n++;
+    }
     return n;
 }
 

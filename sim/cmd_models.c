@@ -12,8 +12,9 @@ static const char models_usage[] =
     "Without NAME, list the module models installed. With NAME (imp002, imp004m,\n"
     "imp003) or a .model file, print every figure with its unit, provenance\n"
     "(datasheet, documented, forum, measured, estimate, override) and source.\n"
-    "--set KEY=VALUE overrides a figure (KEY without the model. prefix), to\n"
-    "check an override before using it in a run.\n";
+    "--set model.KEY=VALUE overrides a figure, as in run, compare, decide and\n"
+    "sweep, to check an override before using it in a run (the model. prefix may\n"
+    "be left out here).\n";
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -68,7 +69,15 @@ int cmd_models(int argc, char **argv)
             goto out;
         } else if (!strcmp(argv[i], "--set") && i + 1 < argc && nover < 64) {
             diag_pos w = {"--set", 0, 0};
-            if (fig_parse_override(argv[++i], w, &over[nover], d) == 0)
+            const char *kv = argv[++i];
+            if (!strncmp(kv, "scenario.", 9) || !strncmp(kv, "battery.", 8)) {
+                diag_error(d, w, "found '%s', expected model.KEY=VALUE (models prints "
+                           "module figures only)", kv);
+                continue;
+            }
+            if (!strncmp(kv, "model.", 6))
+                kv += 6;
+            if (fig_parse_override(kv, w, &over[nover], d) == 0)
                 nover++;
         } else if (argv[i][0] == '-' || name) {
             rc = cli_usage_error("models", "unexpected argument '%s'", argv[i]);

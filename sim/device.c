@@ -8,6 +8,7 @@
 #include <string.h>
 #include "device.h"
 #include "repeat.h"
+#include "window.h"
 
 /* The device's whole state. Fast-forward (dev_key) compares it byte for
  * byte between wakes, with `now`, `wakes` and the trace fields normalised:
@@ -34,7 +35,11 @@ typedef struct {
     tick_t *due;                /* T_EVERY next run; T_PIN_* next event */
     int *pin_i;                 /* T_PIN_AT index of the next event */
     int64_t wakes;
-    gsl_rng *rng;
+    gsl_rng *rng;               /* Poisson pin events */
+    gsl_rng *chance_rng;        /* `chance` blocks: their own stream, so adding one does
+                                 * not move the pin events */
+    int64_t *counter;           /* `every Nth run` blocks: times reached */
+    int powered;                /* Squirrel has started once: later starts are not power-on */
 } dev;
 
 /* ---- accounting ---- */
@@ -404,14 +409,38 @@ static void do_step(dev *v, const plan_step *st)
     case A_WIFI_RECV: wifi_xfer(v, WIFI_RX, st->t1, 1); break;
     case A_WIFI_DISCONNECT: wifi_disconnect(v, st->act); break;
     case A_POWERSAVE: v->ps = st->flag; break;
+    case A_COUNT:   /* blocking pin.read(): clock-gated idle, the counter's timer clocked */
+        run_cpu(v, CPU_IDLE, st->t1);
+        break;
+    case A_CHANCE: case A_NTH_RUN: case A_REPEAT: break;   /* run_steps */
+    }
+}
+
+/* Steps [from, to) of a task; a block runs its body (the len steps after
+ * it) with its probability, on its Nth runs, or n times. */
+static void run_steps(dev *v, const plan_step *step, int from, int to)
+{
+    for (int i = from; i < to && !v->stopped; i++) {
+        const plan_step *st = &step[i];
+        int body = st->kind == A_CHANCE || st->kind == A_NTH_RUN || st->kind == A_REPEAT;
+        if (!body) {
+            v->act = st->act;
+            do_step(v, st);
+            continue;
+        }
+        int64_t times = st->kind == A_REPEAT ? st->n
+                      : st->kind == A_CHANCE ? gsl_rng_uniform(v->chance_rng) < st->prob
+                      : v->counter[st->counter]++ % st->n == 0;
+        for (int64_t k = 0; k < times && !v->stopped; k++)
+            run_steps(v, step, i + 1, i + 1 + st->len);
+        i += st->len;
     }
 }
 
 static void run_task(dev *v, const plan_task *t)
 {
     v->act = t->act;
-    for (int i = 0; i < t->nstep && !v->stopped; i++)
-        do_step(v, &t->step[i]);
+    run_steps(v, t->step, 0, t->nstep);
 }
 
 /* Oscillator start and impOS + Squirrel VM start after deep sleep. */
@@ -436,8 +465,12 @@ static void boot(dev *v)
     memset(v->enabled, 0, sizeof v->enabled);
     memset(v->load_on, 0, sizeof v->load_on);
     boot_os(v);
+    /* hardware.wakereason() is WAKEREASON_POWER_ON only at the first start;
+     * TIMER, PIN or SNOOZE after a deep sleep */
+    int cold = !v->powered;
+    v->powered = 1;
     for (int i = 0; i < p->ntask; i++)
-        if (p->task[i].kind == T_BOOT)
+        if (p->task[i].kind == T_BOOT || (cold && p->task[i].kind == T_POWERON))
             run_task(v, &p->task[i]);
 }
 
@@ -471,25 +504,58 @@ static void deep_sleep(dev *v, tick_t until)
 
 /* ---- schedule ---- */
 
+/* Time of event k of an `on pin at` list: at[k mod n] + (k div n) x the
+ * repeat period (once through without one). */
+static tick_t pin_at_time(const plan_task *t, int64_t k)
+{
+    tick_t x, r;
+    if (!t->repeat)
+        return k < t->nat ? t->at[k] : TICK_MAX;
+    if (ticks_mul(t->repeat, k / t->nat, &x) || ticks_add(x, t->at[k % t->nat], &r))
+        return TICK_MAX;
+    return r;
+}
+
+/* Task i's next pin event (due[i] holds it for both kinds). */
 static tick_t next_pin(const dev *v, int i)
 {
-    const plan_task *t = &v->p->task[i];
-    if (t->kind == T_PIN_AT)
-        return v->pin_i[i] < t->nat ? t->at[v->pin_i[i]] : TICK_MAX;
     return v->due[i];
 }
 
+/* Move task i's next pin event past the current one: the list's next time
+ * inside the window (pin_i counts list events), or an exponential gap of
+ * open window time (a Poisson process whose rate holds only inside the
+ * window). */
 static void consume_pin(dev *v, int i)
 {
     const plan_task *t = &v->p->task[i];
     if (t->kind == T_PIN_AT) {
-        v->pin_i[i]++;
+        tick_t e;
+        do
+            e = pin_at_time(t, v->pin_i[i]++);
+        while (e != TICK_MAX && !window_in(&t->win, v->p->start, e));
+        v->due[i] = e;
         return;
     }
     double gap = gsl_ran_exponential(v->rng, 1.0 / t->rate);
     tick_t g;
-    if (ticks_from_s(gap, &g) || ticks_add(v->due[i], g, &v->due[i]))
-        v->due[i] = TICK_MAX;
+    v->due[i] = ticks_from_s(gap, &g) ? TICK_MAX
+                                      : window_open_add(&t->win, v->p->start, v->due[i], g);
+}
+
+/* The first run of an `every` task at or after its grid time `due` that
+ * falls inside its window (from + k x period). */
+static tick_t every_in_window(const dev *v, const plan_task *t, tick_t due)
+{
+    for (int guard = 0; due != TICK_MAX && guard < 100000; guard++) {
+        tick_t open = window_next(&t->win, v->p->start, due), k, x;
+        if (open == due || open == TICK_MAX)
+            return open;
+        k = (open - t->offset + t->period - 1) / t->period;
+        if (ticks_mul(k, t->period, &x) || ticks_add(x, t->offset, &due))
+            return TICK_MAX;
+    }
+    return TICK_MAX;
 }
 
 static tick_t next_event(dev *v)
@@ -518,6 +584,7 @@ static void run_due(dev *v)
             tick_t k = (v->now - v->due[i]) / t->period + 1, x;
             if (ticks_mul(k, t->period, &x) || ticks_add(v->due[i], x, &v->due[i]))
                 v->due[i] = TICK_MAX;
+            v->due[i] = every_in_window(v, t, v->due[i]);
         } else if ((t->kind == T_PIN_AT || t->kind == T_PIN_POISSON) && next_pin(v, i) <= v->now) {
             run_task(v, t);
             while (next_pin(v, i) <= v->now)
@@ -546,9 +613,9 @@ static void schedule_init(dev *v)
 {
     const plan *p = v->p;
     for (int i = 0; i < p->ntask; i++) {
-        v->due[i] = p->task[i].kind == T_EVERY ? p->task[i].offset
+        v->due[i] = p->task[i].kind == T_EVERY ? every_in_window(v, &p->task[i], p->task[i].offset)
                   : p->task[i].kind == T_NTH ? 0 : TICK_MAX;
-        if (p->task[i].kind == T_PIN_POISSON) {
+        if (p->task[i].kind == T_PIN_POISSON || p->task[i].kind == T_PIN_AT) {
             v->due[i] = 0;
             consume_pin(v, i);
         }
@@ -560,7 +627,18 @@ static void schedule_init(dev *v)
 /* Bytes of a state key for plan p. */
 static size_t dev_key_size(const dev *v)
 {
-    return sizeof(dev) + (size_t)v->p->ntask * 3 * sizeof(tick_t) + gsl_rng_size(v->rng);
+    return sizeof(dev) + (size_t)v->p->ntask * 3 * sizeof(tick_t) + gsl_rng_size(v->rng) +
+           gsl_rng_size(v->chance_rng) + ((size_t)v->p->ncounter + 1) * sizeof(int64_t);
+}
+
+/* Whether any task has a time-of-day window: then the time of the week is
+ * state (a run at 17:50 is followed by the evening, one at 09:00 is not). */
+static int dev_windows(const plan *p)
+{
+    for (int i = 0; i < p->ntask; i++)
+        if (p->task[i].win.on)
+            return 1;
+    return 0;
 }
 
 static tick_t rel(tick_t t, tick_t now)
@@ -591,7 +669,10 @@ static void dev_key(const dev *v, unsigned char *key)
         x[2] = 0;
         if (t->kind == T_EVERY || t->kind == T_PIN_POISSON)
             x[0] = rel(v->due[i], v->now);
-        else if (t->kind == T_PIN_AT)
+        else if (t->kind == T_PIN_AT && t->repeat) {   /* periodic: the place in the list */
+            x[0] = rel(next_pin(v, i), v->now);
+            x[1] = v->pin_i[i] % t->nat;
+        } else if (t->kind == T_PIN_AT)
             x[0] = rel(next_pin(v, i), v->now);
         else if (t->kind == T_NTH) {
             x[0] = v->due[i] > v->wakes ? v->due[i] - v->wakes : 0;
@@ -599,7 +680,25 @@ static void dev_key(const dev *v, unsigned char *key)
         } else if (t->kind == T_BOOT)
             x[0] = 0;
     }
-    memcpy(x, gsl_rng_state(v->rng), gsl_rng_size(v->rng));
+    unsigned char *y = (unsigned char *)x;
+    memcpy(y, gsl_rng_state(v->rng), gsl_rng_size(v->rng));
+    y += gsl_rng_size(v->rng);
+    /* `chance` draws: a schedule that draws never repeats */
+    memcpy(y, gsl_rng_state(v->chance_rng), gsl_rng_size(v->chance_rng));
+    y += gsl_rng_size(v->chance_rng);
+    /* `every Nth run` counters matter modulo N; the time of the week with windows */
+    int64_t c[2];
+    for (int i = 0; i < v->p->ntask; i++)
+        for (int k = 0; k < v->p->task[i].nstep; k++) {
+            const plan_step *st = &v->p->task[i].step[k];
+            if (st->kind == A_NTH_RUN) {
+                c[0] = v->counter[st->counter] % st->n;
+                memcpy(y + (size_t)st->counter * sizeof c[0], c, sizeof c[0]);
+            }
+        }
+    y += (size_t)v->p->ncounter * sizeof c[0];
+    c[1] = dev_windows(v->p) ? v->now % WINDOW_WEEK : 0;
+    memcpy(y, &c[1], sizeof c[1]);
 }
 
 /* The first time at or after now where something absolute-timed happens
@@ -609,7 +708,7 @@ static tick_t dev_bound(const dev *v)
 {
     tick_t b = TICK_MAX;
     for (int i = 0; i < v->p->ntask; i++)
-        if (v->p->task[i].kind == T_PIN_AT && next_pin(v, i) < b)
+        if (v->p->task[i].kind == T_PIN_AT && !v->p->task[i].repeat && next_pin(v, i) < b)
             b = next_pin(v, i);
     for (int i = 0; i < v->p->nap; i++) {
         tick_t from = v->p->ap_down[2 * i], end;
@@ -659,6 +758,11 @@ static int dev_fast_forward(dev *v, repeat *r, unsigned char *key)
         scn_tkind kind = v->p->task[i].kind;
         if ((kind == T_EVERY || kind == T_PIN_POISSON) && v->due[i] != TICK_MAX)
             v->due[i] += shift;
+        else if (kind == T_PIN_AT && v->p->task[i].repeat && v->due[i] != TICK_MAX) {
+            /* the key holds the place in the list: shift is whole repeats */
+            v->due[i] += shift;
+            v->pin_i[i] += (int)(shift / v->p->task[i].repeat) * v->p->task[i].nat;
+        }
         else if (kind == T_NTH)
             v->due[i] += k * dw;
     }
@@ -676,9 +780,12 @@ int device_run(const plan *p, ledger *L, const device_hooks *h)
     v.due = calloc((size_t)p->ntask + 1, sizeof *v.due);
     v.pin_i = calloc((size_t)p->ntask + 1, sizeof *v.pin_i);
     v.rng = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!v.due || !v.pin_i || !v.rng)
+    v.chance_rng = gsl_rng_alloc(gsl_rng_mt19937);
+    v.counter = calloc((size_t)p->ncounter + 1, sizeof *v.counter);
+    if (!v.due || !v.pin_i || !v.rng || !v.chance_rng || !v.counter)
         abort();
     gsl_rng_set(v.rng, p->seed);
+    gsl_rng_set(v.chance_rng, p->seed ^ UINT64_C(0x9e3779b97f4a7c15));
     v.st[COMP_FLASH] = p->has_flash ? FLASH_DPD : FLASH_NONE;
     v.st[COMP_WIFI] = p->wifi_off_state;
     schedule_init(&v);
@@ -719,6 +826,8 @@ int device_run(const plan *p, ledger *L, const device_hooks *h)
         free(key);
     }
     gsl_rng_free(v.rng);
+    gsl_rng_free(v.chance_rng);
+    free(v.counter);
     free(v.due);
     free(v.pin_i);
     return L->overflow ? -1 : 0;

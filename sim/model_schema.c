@@ -20,6 +20,7 @@ static const model_key model_keys[] = {
     {"caps.dac", MK_BOOL, DIM_NONE, R, "has analog output / fixed-frequency DAC"},
     {"caps.crystal", MK_WORD, DIM_NONE, R, "32 kHz crystal: integrated or optional"},
     {"caps.wake_pin", MK_WORD, DIM_NONE, R, "the deep-sleep wake pin"},
+    {"caps.pulse_pin", MK_WORD, DIM_NONE, 0, "the pin that counts pulses (pin.configure(PULSE_COUNTER)); absent: none"},
     {"nv.size", MK_NUM, DIM_BYTES, O, "size of the nv table"},
     {"nv.write.cycles_per_byte", MK_NUM, DIM_CYCLES, O, "CPU work to serialise one byte into nv"},
     /* CPU and clocks */

@@ -1,10 +1,49 @@
 /* pipeline.c — one scenario through every stage. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "pipeline.h"
 #include "scn_check.h"
 #include "scn_param.h"
+
+/* `part NAME on BUS [at CLOCK]` on a module without hardware.spiflash (the
+ * imp002): the chip on the user's SPI bus is the flash that `flash ...`
+ * uses, driven by Squirrel (e.g. Electric Imp's SPIFlash library) at the
+ * bus clock (default 1 MHz, as for any SPI peripheral). The model is
+ * loaded again with caps.spiflash = yes and flash.clock = that clock,
+ * after the user's own model settings. The firmware is taken to put the
+ * chip in deep power-down between uses, as impOS does on the imp004m. */
+static int pipeline_bus_flash(pipeline *pl, diag *d)
+{
+    scn *s = pl->s;
+    int k = -1;
+    for (int i = 0; i < s->nparts && k < 0; i++)
+        if (s->part_bus[i][0])
+            k = i;
+    if (k < 0 || model_bool(pl->m, "caps.spiflash"))
+        return 0;
+    char kv[2][96];
+    snprintf(kv[0], sizeof kv[0], "caps.spiflash=yes");
+    snprintf(kv[1], sizeof kv[1], "flash.clock=%.17g Hz", s->part_speed[k] > 0 ? s->part_speed[k] : 1e6);
+    fig_entry *over = calloc((size_t)s->nsets + 2, sizeof *over);
+    if (!over)
+        abort();
+    int n = 0, rc = 0;
+    for (int j = 0; j < 2 && !rc; j++)
+        if (fig_parse_override(kv[j], s->part_bus_pos[k], &over[n], d) == 0)
+            n++;
+        else
+            rc = -1;
+    memcpy(over + n, s->sets, (size_t)s->nsets * sizeof *over);  /* borrowed: not cleared */
+    model_free(pl->m);
+    pl->m = rc ? NULL : model_load(s->module, (const char *const *)s->parts, s->part_pos,
+                                   s->nparts, over, n + s->nsets, d);
+    for (int j = 0; j < n; j++)
+        fig_entry_clear(&over[j]);
+    free(over);
+    return pl->m ? 0 : -1;
+}
 
 static int pipeline_finish(pipeline *pl, char *const *sets, int nsets, diag *d)
 {
@@ -26,7 +65,7 @@ static int pipeline_finish(pipeline *pl, char *const *sets, int nsets, diag *d)
     }
     pl->m = model_load(s->module, (const char *const *)s->parts, s->part_pos, s->nparts,
                        s->sets, s->nsets, d);
-    if (!pl->m)
+    if (!pl->m || pipeline_bus_flash(pl, d))
         return -1;
     if (s->battery[0]) {   /* load it now: a bad cell is an input error, found before simulating */
         diag *cd = diag_new();

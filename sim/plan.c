@@ -14,6 +14,9 @@
  *   persist        nv write on modules with nv, else flash erase + write
  *   wifi send      t1 = N*8 at wifi.tx.rate (then a response wait)
  *   wifi receive   t1 = N*8 at wifi.rx.rate (after a request wait)
+ *   count          t1 = the counting time (a blocking pin.read())
+ *   blocks         len = body steps; chance: prob; every Nth run: n and a
+ *                  counter; repeat: n
  * Default bus speeds when a scenario gives none: I2C 100 kHz (standard
  * mode, I2C specification), SPI 1 MHz, UART 115200 baud (estimates of
  * what firmware typically configures). */
@@ -21,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "plan.h"
+#include "window.h"
 
 typedef struct {
     plan *p;
@@ -194,6 +198,21 @@ static void step_build(pctx *c, const scn_action *a, plan_step *st)
     case A_WIFI_RECV:
         st->t1 = sec(c, a->amount * 8 / rate_or_fail(c, "wifi.rx.rate", a->pos), a->pos);
         break;
+    case A_COUNT:
+        st->t1 = sec(c, a->amount, a->pos);
+        break;
+    case A_CHANCE:
+        st->len = a->len;
+        st->prob = a->amount;
+        c->p->nchance++;
+        break;
+    case A_NTH_RUN:
+        st->counter = c->p->ncounter++;
+        /* fall through */
+    case A_REPEAT:
+        st->len = a->len;
+        st->n = (int64_t)a->amount;
+        break;
     default:
         break;
     }
@@ -209,6 +228,45 @@ static int act_index(pctx *c, const char *name, diag_pos pos)
         return 0;
     }
     return i;
+}
+
+/* Least time steps [from, to) can take: their own durations, `repeat`
+ * bodies times their count, `chance` and `every Nth run` bodies not at all
+ * (they may be skipped). Saturates at TICK_MAX. */
+static tick_t plan_min_time(const plan_step *st, int from, int to)
+{
+    tick_t sum = 0, x;
+    for (int i = from; i < to; i++) {
+        const plan_step *s = &st[i];
+        tick_t own = 0;
+        if (s->kind == A_REPEAT) {
+            tick_t body = plan_min_time(st, i + 1, i + 1 + s->len);
+            own = ticks_mul(body, s->n, &x) ? TICK_MAX : x;
+        } else if (s->kind != A_CHANCE && s->kind != A_NTH_RUN) {
+            own = s->t1 + s->t2 + s->t3;
+        }
+        if (ticks_add(sum, own, &sum))
+            return TICK_MAX;
+        if (s->len > 0)
+            i += s->len;
+    }
+    return sum;
+}
+
+/* An `every` task whose actions alone take at least its period cannot run
+ * on schedule: an error at its header (impOS runs one thing at a time; the
+ * engine would skip the runs that fall due while it works). */
+static void plan_overrun(pctx *c, const scn_task *t, const plan_task *pt)
+{
+    if (t->kind != T_EVERY)
+        return;
+    tick_t need = plan_min_time(pt->step, 0, pt->nstep);
+    if (need >= pt->period) {
+        diag_error(c->d, t->pos, "task '%s' takes at least %.6g s per run (its actions alone), "
+                   "expected less than its period of %.6g s: runs would overlap", t->name,
+                   ticks_to_s(need), ticks_to_s(pt->period));
+        c->bad = 1;
+    }
 }
 
 static void plan_tasks(pctx *c)
@@ -237,10 +295,23 @@ static void plan_tasks(pctx *c)
         pt->step = calloc((size_t)t->na + 1, sizeof *pt->step);
         if (!pt->step)
             abort();
+        pt->repeat = t->repeat;
+        pt->win = t->win;
+        /* a block's `as NAME` charges its body; otherwise the enclosing one's */
+        int end[SCN_MAX_DEPTH], act[SCN_MAX_DEPTH], depth = 0;
         for (int k = 0; k < t->na; k++) {
+            while (depth && k >= end[depth - 1])
+                depth--;
             step_build(c, &t->a[k], &pt->step[k]);
-            pt->step[k].act = pt->act;
+            pt->step[k].act = depth ? act[depth - 1] : pt->act;
+            if (t->a[k].len > 0 && depth < SCN_MAX_DEPTH) {
+                end[depth] = k + 1 + t->a[k].len;
+                act[depth] = t->a[k].name[0] ? act_index(c, t->a[k].name, t->a[k].pos)
+                                             : pt->step[k].act;
+                depth++;
+            }
         }
+        plan_overrun(c, t, pt);
     }
 }
 
@@ -328,6 +399,7 @@ int plan_build(plan *p, const scn *s, const model *m, diag *d)
     p->wifi_connected = s->wifi_connected;
     p->powersave = s->powersave;
     p->seed = s->seed;
+    p->start = s->start;
     p->nload = s->nload;
     for (int k = 0; k < s->nload; k++) {
         snprintf(p->load_name[k], SCN_NAME, "%s", s->load[k].name);
@@ -371,18 +443,23 @@ tick_t plan_hyperperiod(const plan *p)
 {
     tick_t h = 1, n = 1;
     int periodic = 0;
-    if (p->nap)         /* access-point outages break the repetition */
+    if (p->nap || p->nchance)   /* outages and random blocks break the repetition */
         return 0;
     for (int i = 0; i < p->ntask && h && n; i++) {
         const plan_task *t = &p->task[i];
-        if (t->kind == T_PIN_AT || t->kind == T_PIN_POISSON)
+        if (t->kind == T_PIN_POISSON || (t->kind == T_PIN_AT && !t->repeat))
             return 0;
-        if (t->kind == T_EVERY) {
-            h = plan_lcm(h, t->period);
+        if (t->kind == T_EVERY || t->kind == T_PIN_AT) {
+            h = plan_lcm(h, t->kind == T_EVERY ? t->period : t->repeat);
             periodic = 1;
         } else if (t->kind == T_NTH) {
             n = plan_lcm(n, t->nth);
         }
+        if (window_period(&t->win))
+            h = h ? plan_lcm(h, window_period(&t->win)) : 0;
+        for (int k = 0; k < t->nstep && n; k++)
+            if (t->step[k].kind == A_NTH_RUN)
+                n = plan_lcm(n, t->step[k].n);
     }
     tick_t r;
     if (!periodic || !h || !n || ticks_mul(h, n, &r))

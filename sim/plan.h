@@ -16,6 +16,10 @@ typedef struct {
     comp_id comp;       /* its component */
     tick_t t1, t2, t3;  /* durations (see plan.c for each kind) */
     int flag;
+    int len;            /* blocks: steps in the body, which follow */
+    double prob;        /* A_CHANCE: probability */
+    int64_t n;          /* A_NTH_RUN: N; A_REPEAT: times */
+    int counter;        /* A_NTH_RUN: index of its run counter */
 } plan_step;
 
 typedef struct {
@@ -26,6 +30,8 @@ typedef struct {
     const tick_t *at;   /* borrowed from the scenario */
     int nat;
     double rate;
+    tick_t repeat;      /* T_PIN_AT: the list's repeat period, 0 = once */
+    scn_window win;     /* runs only inside this window */
     plan_step *step;    /* owned */
     int nstep;
 } plan_task;
@@ -57,6 +63,9 @@ typedef struct {
     int act_boot, act_wake, act_connect, act_disconnect, act_sleep, act_offline;
     plan_task *task;                /* owned */
     int ntask;
+    int ncounter;                   /* `every Nth run` blocks */
+    int nchance;                    /* `chance` blocks */
+    int32_t start;                  /* s after Monday 00:00 at t = 0 */
     ledger names;                   /* activity table only (times all zero) */
 } plan;
 
@@ -72,10 +81,11 @@ void plan_free(plan *p);
 const char *plan_comp_name(const plan *p, comp_id c);
 
 /* The plan's hyperperiod: a time H after which the schedule repeats (lcm of
- * the `every` periods times the lcm of the `every Nth wake` counts), or 0
- * when the schedule is not periodic (wake-pin tasks, access-point outages)
- * or H does not fit in
- * the tick range. */
+ * the `every` periods, the repeat periods of `on pin at ... every` lists
+ * and the windows' days or weeks, times the lcm of the `every Nth wake` and
+ * `every Nth run` counts), or 0 when the schedule is not periodic (Poisson
+ * pin events, a pin list that does not repeat, `chance` blocks,
+ * access-point outages) or H does not fit in the tick range. */
 tick_t plan_hyperperiod(const plan *p);
 
 #endif

@@ -11,6 +11,7 @@
 #include "ticks.h"
 
 #define SCN_NAME 32
+#define SCN_MAX_DEPTH 8     /* nested blocks in a task */
 
 typedef enum {
     A_CPU,          /* amount cycles, or seconds on module `on` */
@@ -22,8 +23,15 @@ typedef enum {
     A_FLASH_READ, A_FLASH_WRITE, A_FLASH_ERASE,   /* amount bytes */
     A_NV_WRITE, A_PERSIST,      /* amount bytes */
     A_WIFI_CONNECT, A_WIFI_SEND, A_WIFI_RECV, A_WIFI_DISCONNECT,
-    A_POWERSAVE     /* flag on/off */
+    A_POWERSAVE,    /* flag on/off */
+    A_COUNT,        /* pulse-count pin: blocking pin.read() counting for amount s */
+    A_CHANCE,       /* block: runs with probability amount (0..1) */
+    A_NTH_RUN,      /* block: runs on the 1st, N+1st, ... time it is reached (N = amount) */
+    A_REPEAT        /* block: runs amount times in a row */
 } scn_akind;
+
+/* A block's body is the `len` actions that follow it (nested blocks
+ * included): the action list of a task is flat. */
 
 typedef struct {
     scn_akind kind;
@@ -34,9 +42,20 @@ typedef struct {
     int periph;             /* index in scn.periph, or -1 */
     int load;               /* A_ENABLE/A_DISABLE of a board load: index, or -1 */
     int flag;
+    int len;                /* blocks: number of actions in the body */
+    char name[SCN_NAME];    /* blocks: activity of the body (`as NAME`), or "" */
 } scn_action;
 
-typedef enum { T_BOOT, T_EVERY, T_NTH, T_PIN_AT, T_PIN_POISSON } scn_tkind;
+/* A time-of-day window: from..to seconds after midnight (to < from runs
+ * over midnight; 0..86400 is the whole day) on the days in `days` (bit 0
+ * Monday .. bit 6 Sunday). */
+typedef struct {
+    int on;                 /* 0: no window (always) */
+    int32_t from, to;       /* s after midnight */
+    int days;               /* bit mask, Monday = bit 0 */
+} scn_window;
+
+typedef enum { T_BOOT, T_EVERY, T_NTH, T_PIN_AT, T_PIN_POISSON, T_POWERON } scn_tkind;
 
 typedef struct {
     scn_tkind kind;
@@ -48,6 +67,8 @@ typedef struct {
     tick_t *at;             /* T_PIN_AT, ascending; owned */
     int nat;
     double rate;            /* T_PIN_POISSON, events per s */
+    tick_t repeat;          /* T_PIN_AT: the list repeats with this period (0: once) */
+    scn_window win;         /* T_EVERY, T_PIN_*: runs only inside this window */
     scn_action *a;          /* owned */
     int na;
 } scn_task;
@@ -82,9 +103,11 @@ typedef struct {
     tick_t duration;        diag_pos duration_pos;
     scn_sleep sleep;        diag_pos sleep_pos;
     int wifi_connected;     /* 1: stay associated between wakes */
+    diag_pos wifi_idle_pos;
+    int32_t start;          /* s after Monday 00:00 at which the run starts */
     int powersave;          /* initial imp.setpowersave */
     uint64_t seed;
-    char battery[128];      diag_pos battery_pos;
+    char battery[512];      diag_pos battery_pos;
     int reg_switching;      /* regulator between battery and module: 0 linear, 1 switching */
     double reg_eff;         /* switching efficiency, 0..1; 0 = default (90 %) */
     double reg_iq;          /* A, quiescent; < 0 = default (0) */
@@ -93,6 +116,9 @@ typedef struct {
     int nap;
     char *parts[4];         /* owned: board parts (flash, regulator) */
     diag_pos part_pos[4];
+    char part_bus[4][SCN_NAME];     /* `part NAME on BUS`: an SPI flash on a user SPI bus, or "" */
+    double part_speed[4];           /* Hz, its SPI clock; 0 = default */
+    diag_pos part_bus_pos[4];
     int nparts;
     fig_entry *sets;        /* owned: model overrides (keys without "model.") */
     int nsets;
@@ -101,6 +127,9 @@ typedef struct {
     scn_periph *periph;     /* owned */
     int nperiph;
     scn_boardload load[COMP_LOADS];
+    char pulse[SCN_NAME];   /* `pulse NAME [on PIN]`: the pulse-count pin's name, or "" */
+    char pulse_pin[SCN_NAME];       /* the pin given, or "" for the module's */
+    diag_pos pulse_pos, pulse_pin_pos;
     int nload;
     scn_task *task;         /* owned */
     int ntask;

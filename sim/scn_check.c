@@ -107,7 +107,8 @@ static void check_action(const scn *s, const model *m, const scn_action *a, diag
     case A_FLASH_READ: case A_FLASH_WRITE: case A_FLASH_ERASE:
         if (!model_bool(m, "caps.spiflash"))
             diag_error(d, a->pos, "%s has no SPI flash (hardware.spiflash); expected 'nv write "
-                       "N B' or 'persist N B' to keep data across deep sleep", mod);
+                       "N B' or 'persist N B' to keep data across deep sleep, or an SPI flash "
+                       "chip on an SPI bus (e.g. 'part w25q80bv on spi189')", mod);
         break;
     case A_PERSIST:
         if (!model_bool(m, "caps.nv") && !model_bool(m, "caps.spiflash"))
@@ -124,6 +125,51 @@ static void check_action(const scn *s, const model *m, const scn_action *a, diag
     (void)s;
 }
 
+/* `pulse NAME [on PIN]`: the module must have a pulse-count pin, and it is
+ * the one named. On the imp002 it is pin 1, the wake pin too. */
+static void check_pulse(const scn *s, const model *m, diag *d)
+{
+    if (!s->pulse[0])
+        return;
+    const char *pin = model_word(m, "caps.pulse_pin"), *mod = model_name(m);
+    if (!pin[0]) {
+        diag_error(d, s->pulse_pos, "%s has no pulse-count pin; expected a module that has one "
+                   "(imp002 pin1, imp004m pinJ) or pin events (on pin ...) counting each pulse",
+                   mod);
+        return;
+    }
+    if (s->pulse_pin[0] && strcmp(s->pulse_pin, pin)) {
+        diag_error(d, s->pulse_pin_pos, "found '%s', expected %s's pulse-count pin %s",
+                   s->pulse_pin, mod, pin);
+        return;
+    }
+    int pin_tasks = 0;
+    for (int i = 0; i < s->ntask; i++)
+        pin_tasks |= s->task[i].kind == T_PIN_AT || s->task[i].kind == T_PIN_POISSON;
+    if (pin_tasks && !strcmp(pin, model_word(m, "caps.wake_pin")))
+        diag_warn(d, s->pulse_pos, "%s on %s is both the pulse-count pin and the wake pin: the "
+                  "'on pin' tasks need another wiring", pin, mod);
+}
+
+/* `part NAME on BUS`: an SPI flash chip on one of the module's SPI buses. */
+static void check_parts(const scn *s, const model *m, diag *d)
+{
+    for (int i = 0; i < s->nparts; i++) {
+        if (!s->part_bus[i][0])
+            continue;
+        const model_bus *b = model_bus_find(m, s->part_bus[i]);
+        if (!b || b->kind != COMP_SPI) {
+            char alt[160];
+            buses_of(m, COMP_SPI, alt, sizeof alt);
+            diag_error(d, s->part_bus_pos[i], "found '%s', expected an SPI bus of the %s%s%s",
+                       s->part_bus[i], model_name(m), alt[0] ? ": " : "", alt);
+        }
+        if (!model_has(m, "flash.part"))
+            diag_error(d, s->part_pos[i], "part '%s' on a bus: expected an SPI flash part "
+                       "(a .part file with flash.* figures)", s->parts[i]);
+    }
+}
+
 int scn_check(const scn *s, const model *m, diag *d)
 {
     int before = diag_count(d);
@@ -134,6 +180,18 @@ int scn_check(const scn *s, const model *m, diag *d)
     for (int i = 0; i < s->nperiph; i++)
         check_periph(m, &s->periph[i], d);
     check_crystal(s, m, d);
+    check_pulse(s, m, d);
+    for (int i = 0; i < s->ntask && s->battery[0]; i++)
+        if (s->task[i].kind == T_PIN_AT && !s->task[i].repeat)
+            diag_warn(d, s->task[i].pos, "the pin events of '%s' end at %.6g h and the battery "
+                      "life counts none after; expected 'every 1 d' (or another period) after "
+                      "the times if they repeat", s->task[i].name,
+                      ticks_to_s(s->task[i].at[s->task[i].nat - 1]) / 3600);
+    check_parts(s, m, d);
+    if (s->sleep == SLEEP_DEEP && s->wifi_connected)
+        diag_warn(d, s->wifi_idle_pos.file ? s->wifi_idle_pos : s->sleep_pos,
+                  "'wifi-idle connected' has no effect with 'sleep deep': deep sleep turns WiFi "
+                  "off and every wake connects again; expected 'sleep idle' to stay associated");
     for (int i = 0; i < s->ntask; i++)
         for (int k = 0; k < s->task[i].na; k++)
             check_action(s, m, &s->task[i].a[k], d);

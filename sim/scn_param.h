@@ -13,4 +13,19 @@ int scn_every_base(const scn *s, tick_t *period);
  * (no such task, bad value) in d. */
 int scn_set_every(scn *s, const char *value, diag *d);
 
+/* `scenario.NAME.FIELD=VALUE` (from --set, and what `sweep --param`
+ * varies): one figure of a named part of the scenario.
+ *   regulator.efficiency | .quiescent | .wifi-min    the `regulator` options
+ *   TASK.period | .offset    an `every TIME` task (TASK: its `as` name)
+ *   TASK.rate                an `on pin poisson` task
+ *   TASK.repeat              an `on pin at ... every` list's period
+ *   TASK.nth                 an `every Nth wake` task
+ *   BLOCK.chance | .nth | .count    a `chance`, `every Nth run` or `repeat`
+ *                            block named with `as`
+ *   LOAD.current             a board load
+ *   PERIPH.speed             a peripheral's bus speed
+ * Every task or block of that name is set. Returns 0, or -1 with an error
+ * (unknown name or field, bad value) in d, located at "--set". */
+int scn_set_named(scn *s, const char *name, const char *field, const char *value, diag *d);
+
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "lex.h"
 #include "scn.h"
+#include "scn_param.h"
 
 typedef struct {
     scn *s;
@@ -17,7 +18,19 @@ typedef struct {
     const char *raw;        /* the line's text */
     size_t rawlen;
     scn_task *cur;          /* task whose actions follow, or NULL */
+    int from_set;           /* a --set, not a file line: no duplicate checks */
+    int seen[16];           /* line of each single statement already given */
+    /* blocks open in the current task: the block action's index, its line's
+     * indentation and its body's (-1 until the first body line) */
+    struct { int idx, indent, body; } blk[SCN_MAX_DEPTH];
+    int nblk;
+    int task_indent;        /* the task's action indentation, -1 before the first */
 } pstate;
+
+/* Statements that may be given once in a file (a second is an error). */
+static const char *const once_words[] = {
+    "scenario", "module", "crystal", "supply", "duration", "sleep", "wifi-idle",
+    "powersave", "seed", "battery", "regulator", "start", "pulse"};
 
 static void *xrealloc(void *p, size_t n)
 {
@@ -53,6 +66,24 @@ static int err(pstate *p, int i, const char *expected)
 static int expect_end(pstate *p, int i)
 {
     return i < p->ln->n ? err(p, i, "end of line") : 0;
+}
+
+/* A statement that may appear once: an error at the second (a --set
+ * replaces the file's value instead). */
+static int once(pstate *p, const char *w)
+{
+    if (p->from_set)
+        return 0;
+    for (size_t k = 0; k < sizeof once_words / sizeof once_words[0]; k++)
+        if (!strcmp(w, once_words[k])) {
+            if (p->seen[k]) {
+                diag_error(p->d, at(p, 0), "found a second '%s' statement, expected one "
+                           "(the first is at line %d)", w, p->seen[k]);
+                return -1;
+            }
+            p->seen[k] = p->pos.line;
+        }
+    return 0;
 }
 
 /* A name: letters, digits, '_' and '-', starting with a letter. */
@@ -149,6 +180,23 @@ static int st_set(pstate *p)
     return rc;
 }
 
+/* A file named in a scenario (`module`, `part`, `battery`): when it is a
+ * path (holds a '/' or ends in ext) and relative, it is taken relative to
+ * the scenario file's directory, so a scenario runs the same from any
+ * working directory. Names given by --set are the user's, relative to the
+ * working directory, and are left alone. */
+static void scn_file_path(const pstate *p, const char *name, const char *ext, char *out,
+                          size_t n)
+{
+    size_t ln = strlen(name), le = strlen(ext);
+    int is_path = strchr(name, '/') || (ln > le && !strcmp(name + ln - le, ext));
+    const char *slash = strrchr(p->s->path, '/');
+    if (p->from_set || !is_path || name[0] == '/' || !slash)
+        snprintf(out, n, "%s", name);
+    else
+        snprintf(out, n, "%.*s/%s", (int)(slash - p->s->path), p->s->path, name);
+}
+
 static int st_simple(pstate *p, const char *w)
 {
     scn *s = p->s;
@@ -157,6 +205,11 @@ static int st_simple(pstate *p, const char *w)
     static const char *const sleeps[] = {"deep", "idle", "shallow"};
     static const char *const widle[] = {"off", "connected"};
     int i = 1, k;
+    for (size_t n = 0; n < sizeof once_words / sizeof once_words[0]; n++)
+        if (!strcmp(w, once_words[n]) && strcmp(w, "supply") && strcmp(w, "duration") &&
+            strcmp(w, "seed") && strcmp(w, "battery") && strcmp(w, "regulator") &&
+            strcmp(w, "start") && strcmp(w, "pulse") && once(p, w))
+            return -1;
     if (!strcmp(w, "scenario")) {
         if (i >= p->ln->n || p->ln->t[i].kind != TOK_STRING)
             return err(p, i, "a \"quoted title\"");
@@ -167,7 +220,7 @@ static int st_simple(pstate *p, const char *w)
         s->module_pos = at(p, 1);
         if (i >= p->ln->n || (p->ln->t[i].kind != TOK_WORD && p->ln->t[i].kind != TOK_STRING))
             return err(p, i, "a module name (imp002, imp004m, imp003) or a .model file");
-        snprintf(s->module, sizeof s->module, "%s", p->ln->t[i].text);
+        scn_file_path(p, p->ln->t[i].text, ".model", s->module, sizeof s->module);
         return expect_end(p, i + 1);
     }
     if (!strcmp(w, "crystal")) {
@@ -183,7 +236,7 @@ static int st_simple(pstate *p, const char *w)
         return 0;
     }
     if (!strcmp(w, "wifi-idle"))
-        return st_word_setting(p, widle, 2, &s->wifi_connected, NULL);
+        return st_word_setting(p, widle, 2, &s->wifi_connected, &s->wifi_idle_pos);
     if (!strcmp(w, "powersave"))
         return st_word_setting(p, onoff, 2, &s->powersave, NULL);
     return 1;   /* not a simple setting */
@@ -245,10 +298,130 @@ static int st_ap(pstate *p)
     return 0;
 }
 
+
+/* start DAY HH:MM — the weekday and time of day at which the run begins. */
+static const char *const day_words[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+
+/* Hours and minutes as digit strings (HH 1-2 digits, MM 2 digits) to
+ * seconds after midnight; -1 when malformed or out of range (24:00 only
+ * when allow24). */
+static int32_t clock_s(const char *hh, const char *mm, int allow24)
+{
+    size_t lh = strlen(hh);
+    if (lh < 1 || lh > 2 || strspn(hh, "0123456789") != lh || strlen(mm) != 2 ||
+        strspn(mm, "0123456789") != 2)
+        return -1;
+    int h = atoi(hh), m = atoi(mm);
+    if (m > 59 || h > 24 || (h == 24 && (m || !allow24)))
+        return -1;
+    return h * 3600 + m * 60;
+}
+
+/* "HH:MM" at token *i (lexed as NUMBER ':' NUMBER). */
+static int get_clock(pstate *p, int *i, int32_t *out)
+{
+    const lex_tok *h = *i < p->ln->n ? &p->ln->t[*i] : NULL;
+    const lex_tok *m = *i + 2 < p->ln->n ? &p->ln->t[*i + 2] : NULL;
+    if (!h || !m || h->kind != TOK_NUMBER || h->unit || !lex_is_punct(p->ln, *i + 1, ':') ||
+        m->kind != TOK_NUMBER || m->unit || (*out = clock_s(h->text, m->text, 0)) < 0)
+        return err(p, *i, "a time of day HH:MM from 00:00 to 23:59 (e.g. 08:30)");
+    *i += 3;
+    return 0;
+}
+
+static int st_start(pstate *p)
+{
+    int i = 2, d = get_word_of(p, 1, day_words, 7);
+    int32_t tod;
+    if (d < 0 || get_clock(p, &i, &tod) || expect_end(p, i))
+        return -1;
+    p->s->start = d * 86400 + tod;
+    return 0;
+}
+
+/* pulse NAME [on PIN] — the module's pulse-count pin (PULSE_COUNTER). */
+static int st_pulse(pstate *p)
+{
+    scn *s = p->s;
+    int i = 1;
+    s->pulse_pos = at(p, 1);
+    if (get_name(p, &i, s->pulse, "a name for the pulse-count pin (e.g. pulse meter)"))
+        return -1;
+    s->pulse_pin[0] = '\0';
+    if (lex_is_word(p->ln, i, "on")) {
+        i++;
+        s->pulse_pin_pos = at(p, i);
+        if (get_name(p, &i, s->pulse_pin, "a pin name such as pin1 or pinJ"))
+            return -1;
+    }
+    return expect_end(p, i);
+}
+
+/* during [HH:MM-HH:MM] [daily|weekdays|weekends|DAY{,DAY}] */
+static int get_window(pstate *p, int *i, scn_window *w)
+{
+    int start = *i;
+    w->on = 1;
+    w->from = 0;
+    w->to = 86400;
+    w->days = 0x7f;
+    if (*i < p->ln->n && p->ln->t[*i].kind == TOK_NUMBER) {
+        /* the lexer reads "09:00-18:00" as 09 ':' 00(unit -18) ':' 00 */
+        const lex_tok *t = p->ln->t + *i;
+        int n = p->ln->n - *i;
+        if (n < 5 || t[0].unit || !lex_is_punct(p->ln, *i + 1, ':') || t[2].kind != TOK_NUMBER ||
+            !t[2].unit || t[2].unit[0] != '-' || !lex_is_punct(p->ln, *i + 3, ':') ||
+            t[4].kind != TOK_NUMBER || t[4].unit ||
+            (w->from = clock_s(t[0].text, t[2].text, 0)) < 0 ||
+            (w->to = clock_s(t[2].unit + 1, t[4].text, 1)) < 0)
+            return err(p, start, "a window HH:MM-HH:MM from 00:00 to 24:00 (e.g. 09:00-18:00)");
+        if (w->from == w->to)
+            return err(p, start, "a window of some length (00:00-24:00 for the whole day)");
+        *i += 5;
+    }
+    static const char *const sets[] = {"daily", "weekdays", "weekends"};
+    static const int masks[] = {0x7f, 0x1f, 0x60};
+    for (int k = 0; k < 3; k++)
+        if (lex_is_word(p->ln, *i, sets[k])) {
+            w->days = masks[k];
+            (*i)++;
+            return 0;
+        }
+    int any = 0;
+    for (;;) {
+        int d = -1;
+        for (int k = 0; k < 7; k++)
+            if (lex_is_word(p->ln, *i, day_words[k]))
+                d = k;
+        if (d < 0)
+            break;
+        if (!any)
+            w->days = 0;
+        any = 1;
+        w->days |= 1 << d;
+        (*i)++;
+        if (!lex_is_punct(p->ln, *i, ',') )
+            break;
+        (*i)++;
+    }
+    if (*i == start)
+        return err(p, start, "a window: HH:MM-HH:MM and/or daily, weekdays, weekends or days "
+                   "(mon,tue,...)");
+    return 0;
+}
+
 static int st_quantity(pstate *p, const char *w)
 {
     scn *s = p->s;
     int i = 1;
+    if ((!strcmp(w, "supply") || !strcmp(w, "duration") || !strcmp(w, "seed") ||
+         !strcmp(w, "battery") || !strcmp(w, "regulator") || !strcmp(w, "start") ||
+         !strcmp(w, "pulse")) && once(p, w))
+        return -1;
+    if (!strcmp(w, "start"))
+        return st_start(p);
+    if (!strcmp(w, "pulse"))
+        return st_pulse(p);
     if (!strcmp(w, "duration")) {
         s->duration_pos = at(p, 1);
         return get_time(p, &i, &s->duration, 0) || expect_end(p, i) ? -1 : 0;
@@ -279,19 +452,40 @@ static int st_quantity(pstate *p, const char *w)
     if (!strcmp(w, "battery") || !strcmp(w, "part")) {
         if (i >= p->ln->n || p->ln->t[i].kind == TOK_PUNCT)
             return err(p, i, !strcmp(w, "battery") ? "a cell preset or file" : "a board part name or file");
-        char name[128];     /* a preset may start with a digit: 2xAA-alkaline */
+        char name[256];     /* a preset may start with a digit: 2xAA-alkaline */
         snprintf(name, sizeof name, "%s%s", p->ln->t[i].text,
                  p->ln->t[i].unit ? p->ln->t[i].unit : "");
         if (!strcmp(w, "battery")) {
-            snprintf(s->battery, sizeof s->battery, "%s", name);
+            scn_file_path(p, name, ".cell", s->battery, sizeof s->battery);
             s->battery_pos = at(p, i);
         } else {
             if (s->nparts == 4)
                 return err(p, 0, "at most 4 board parts");
-            s->part_pos[s->nparts] = at(p, i);
-            s->parts[s->nparts] = strdup(name);
-            if (!s->parts[s->nparts++])
+            int k = s->nparts;
+            s->part_pos[k] = at(p, i);
+            s->part_bus[k][0] = '\0';
+            s->part_speed[k] = 0;
+            if (lex_is_word(p->ln, i + 1, "on")) {     /* an SPI flash on a user SPI bus */
+                int j = i + 2;
+                s->part_bus_pos[k] = at(p, j);
+                if (get_name(p, &j, s->part_bus[k], "an SPI bus name such as spi189"))
+                    return -1;
+                if (lex_is_word(p->ln, j, "at")) {
+                    units_dim dim;
+                    int start = ++j;
+                    if (lex_quantity(p->ln, &j, p->pos, DIM_FREQ, &s->part_speed[k], &dim, p->d))
+                        return -1;
+                    if (!(s->part_speed[k] > 0))
+                        return err(p, start, "an SPI clock > 0");
+                }
+                i = j - 1;
+            }
+            char path[512];
+            scn_file_path(p, name, ".part", path, sizeof path);
+            s->parts[k] = strdup(path);
+            if (!s->parts[k])
                 abort();
+            s->nparts++;
         }
         return expect_end(p, i + 1);
     }
@@ -387,15 +581,41 @@ static const char *ordinal(long long n)
     return n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th";
 }
 
+/* Activities the engine books itself: a task may not take their names. */
+static const char *const builtin_acts[] = {"boot", "wake", "connect", "disconnect", "sleep",
+                                           "offline"};
+
+/* `as NAME`: the activity name, which must not be a built-in one. */
+static int get_as(pstate *p, int *i, char *name)
+{
+    int at_name = *i + 1;
+    (*i)++;
+    if (get_name(p, i, name, "an activity name after 'as'"))
+        return -1;
+    for (size_t k = 0; k < sizeof builtin_acts / sizeof builtin_acts[0]; k++)
+        if (!strcmp(name, builtin_acts[k]))
+            return err(p, at_name, "a task name that is not a built-in activity (boot, wake, "
+                       "connect, disconnect, sleep, offline)");
+    return 0;
+}
+
+/* [during WINDOW] [as NAME] ':' — the window only where the task has a
+ * schedule (every TIME, on pin). */
 static int hdr_as(pstate *p, int i, scn_task *t)
 {
-    if (lex_is_word(p->ln, i, "as")) {
+    if (lex_is_word(p->ln, i, "during")) {
+        if (t->kind != T_EVERY && t->kind != T_PIN_AT && t->kind != T_PIN_POISSON)
+            return err(p, i, "'as NAME' or ':' (a window needs an 'every TIME' or 'on pin' task)");
         i++;
-        if (get_name(p, &i, t->name, "an activity name after 'as'"))
+        if (get_window(p, &i, &t->win))
             return -1;
     }
+    if (lex_is_word(p->ln, i, "as") && get_as(p, &i, t->name))
+        return -1;
     if (!lex_is_punct(p->ln, i, ':'))
-        return err(p, i, "':' at the end of the task header");
+        return err(p, i, t->kind == T_EVERY || t->kind == T_PIN_AT || t->kind == T_PIN_POISSON
+                   ? "'during WINDOW', 'as NAME' or ':' at the end of the task header"
+                   : "':' at the end of the task header");
     return expect_end(p, i + 1);
 }
 
@@ -462,6 +682,13 @@ static int hdr_pin(pstate *p, scn_task *t)
             break;
         i++;
     }
+    if (lex_is_word(p->ln, i, "every")) {   /* the list repeats */
+        int start = ++i;
+        if (get_time(p, &i, &t->repeat, 0))
+            return -1;
+        if (t->at[t->nat - 1] >= t->repeat)
+            return err(p, start, "a repeat period longer than the last pin time");
+    }
     return hdr_as(p, i, t);
 }
 
@@ -474,6 +701,10 @@ static int st_header(pstate *p, const char *w)
         t.kind = T_BOOT;
         snprintf(t.name, SCN_NAME, "boot");
         rc = lex_is_punct(p->ln, 1, ':') ? expect_end(p, 2) : err(p, 1, "':' after boot");
+    } else if (!strcmp(w, "power-on")) {
+        t.kind = T_POWERON;
+        snprintf(t.name, SCN_NAME, "power-on");
+        rc = hdr_as(p, 1, &t);
     } else if (!strcmp(w, "every")) {
         rc = hdr_every(p, &t);
     } else {
@@ -487,6 +718,8 @@ static int st_header(pstate *p, const char *w)
     s->task = xrealloc(s->task, (size_t)(s->ntask + 1) * sizeof *s->task);
     s->task[s->ntask] = t;
     p->cur = &s->task[s->ntask++];
+    p->nblk = 0;
+    p->task_indent = -1;
     return 0;
 }
 
@@ -618,6 +851,50 @@ static int act_bytes(pstate *p, scn_action *a, int i)
     return act_amount(p, &i, a, DIM_BYTES, "a size in bytes") || expect_end(p, i);
 }
 
+/* count NAME for TIME: a blocking pin.read() of the pulse-count pin. */
+static int act_count(pstate *p, scn_action *a)
+{
+    if (!p->s->pulse[0] || !lex_is_word(p->ln, 1, p->s->pulse))
+        return err(p, 1, p->s->pulse[0] ? "the name of the pulse-count pin declared with 'pulse'"
+                   : "a pulse-count pin declared first ('pulse NAME' at the top level)");
+    if (!lex_is_word(p->ln, 2, "for"))
+        return err(p, 2, "'for TIME' (pulses are counted during a blocking read)");
+    int i = 3;
+    return act_amount(p, &i, a, DIM_TIME, "a time") || expect_end(p, i);
+}
+
+/* chance RATIO [as NAME]: | every Nth run [as NAME]: | repeat N [as NAME]: */
+static int act_block(pstate *p, scn_action *a, const char *w)
+{
+    int i = 1;
+    if (!strcmp(w, "chance")) {
+        a->kind = A_CHANCE;
+        if (act_amount(p, &i, a, DIM_RATIO, "a probability (e.g. 2 %)"))
+            return -1;
+        if (a->amount > 1)
+            return err(p, 1, "a probability from 0 to 100 %");
+    } else {
+        const lex_tok *n = i < p->ln->n ? &p->ln->t[i] : NULL;
+        int nth = !strcmp(w, "every");
+        a->kind = nth ? A_NTH_RUN : A_REPEAT;
+        if (!n || n->kind != TOK_NUMBER || strspn(n->text, "0123456789") != strlen(n->text) ||
+            strlen(n->text) > 7 || (nth ? !n->unit || (strcmp(n->unit, "th") && strcmp(n->unit, "st") &&
+                                    strcmp(n->unit, "nd") && strcmp(n->unit, "rd")) : n->unit != NULL) ||
+            (a->amount = atof(n->text)) < 1)
+            return err(p, 1, nth ? "a whole number of runs >= 1 (every 10th run)"
+                                 : "a whole number of times from 1 to 9999999 (repeat 100)");
+        i++;
+        if (nth && !lex_is_word(p->ln, i++, "run"))
+            return err(p, i - 1, "'run' (every Nth run: the block runs on the 1st, N+1st, ... "
+                       "time it is reached)");
+    }
+    if (lex_is_word(p->ln, i, "as") && get_as(p, &i, a->name))
+        return -1;
+    if (!lex_is_punct(p->ln, i, ':'))
+        return err(p, i, "'as NAME' or ':' at the end of the block header");
+    return expect_end(p, i + 1);
+}
+
 static int st_action(pstate *p, const char *w)
 {
     scn_action a = {.pos = at(p, 0), .periph = -1, .load = -1};
@@ -648,14 +925,67 @@ static int st_action(pstate *p, const char *w)
         a.kind = A_POWERSAVE;
         rc = (a.flag = get_word_of(p, 1, onoff, 2)) < 0 || expect_end(p, 2);
     }
+    else if (!strcmp(w, "count")) { a.kind = A_COUNT; rc = act_count(p, &a); }
+    else if (!strcmp(w, "chance") || !strcmp(w, "every") || !strcmp(w, "repeat"))
+        rc = act_block(p, &a, w);
     else
         return err(p, 0, "an action (cpu, wait, imp.sleep, read, write, enable, disable, run, "
-                   "flash, nv, persist, wifi, powersave)");
+                   "flash, nv, persist, wifi, powersave, count) or a block (chance, every Nth "
+                   "run, repeat)");
     if (rc)
         return -1;
     scn_task *t = p->cur;
     t->a = xrealloc(t->a, (size_t)(t->na + 1) * sizeof *t->a);
     t->a[t->na++] = a;
+    if (a.kind == A_CHANCE || a.kind == A_NTH_RUN || a.kind == A_REPEAT) {
+        if (p->nblk == SCN_MAX_DEPTH)
+            return err(p, 0, "blocks nested at most 8 deep");
+        p->blk[p->nblk].idx = t->na - 1;
+        p->blk[p->nblk].indent = p->ln->indent;
+        p->blk[p->nblk++].body = -1;
+    }
+    return 0;
+}
+
+/* Close the innermost open block: its body is every action added since. */
+static int block_close(pstate *p)
+{
+    scn_task *t = p->cur;
+    scn_action *b = &t->a[p->blk[--p->nblk].idx];
+    b->len = t->na - (p->blk[p->nblk].idx + 1);
+    if (b->len == 0) {
+        diag_error(p->d, b->pos, "found a block with no actions, expected its actions on the "
+                   "lines below it, indented further");
+        return -1;
+    }
+    return 0;
+}
+
+static int block_close_all(pstate *p)
+{
+    int rc = 0;
+    while (p->cur && p->nblk)
+        rc |= block_close(p);
+    return rc;
+}
+
+/* Indentation of an action line: closes the blocks it is not inside of;
+ * must match the body it belongs to. */
+static int action_indent(pstate *p)
+{
+    int ind = p->ln->indent;
+    while (p->nblk && ind <= p->blk[p->nblk - 1].indent)
+        if (block_close(p))
+            return -1;
+    int *want = p->nblk ? &p->blk[p->nblk - 1].body : &p->task_indent;
+    if (*want < 0)
+        *want = ind;
+    if (ind != *want) {
+        diag_error(p->d, at(p, 0), "found an action indented %d columns, expected %d (%s)", ind,
+                   *want, p->nblk ? "the block's other actions, or less to close the block"
+                                  : "the task's other actions");
+        return -1;
+    }
     return 0;
 }
 
@@ -666,10 +996,11 @@ static const struct { const char *w; comp_id k; } periph_words[] = {
 static int st_top(pstate *p)
 {
     const lex_tok *t0 = &p->ln->t[0];
+    block_close_all(p);
+    p->cur = NULL;
     if (t0->kind != TOK_WORD)
         return err(p, 0, "a statement (see scenarios/README.md)");
     const char *w = t0->text;
-    p->cur = NULL;
     int rc = st_simple(p, w);
     if (rc <= 0)
         return rc;
@@ -682,11 +1013,11 @@ static int st_top(pstate *p)
     for (size_t k = 0; k < sizeof periph_words / sizeof periph_words[0]; k++)
         if (!strcmp(w, periph_words[k].w))
             return st_periph(p, periph_words[k].k);
-    if (!strcmp(w, "boot") || !strcmp(w, "every") || !strcmp(w, "on"))
+    if (!strcmp(w, "boot") || !strcmp(w, "power-on") || !strcmp(w, "every") || !strcmp(w, "on"))
         return st_header(p, w);
     return err(p, 0, "a statement: scenario, module, crystal, part, supply, duration, sleep, "
-               "wifi-idle, powersave, seed, battery, regulator, ap, load, set, a peripheral (i2c, spi, uart, adc, "
-               "pwm, sampler, dac) or a task header (boot:, every ...:, on pin ...:)");
+               "wifi-idle, powersave, seed, battery, regulator, ap, load, set, start, pulse, a peripheral (i2c, spi, uart, adc, "
+               "pwm, sampler, dac) or a task header (boot:, power-on:, every ...:, on pin ...:)");
 }
 
 static int scn_line(pstate *p)
@@ -698,6 +1029,8 @@ static int scn_line(pstate *p)
                    "statement in column 1 or a task header (boot:, every ...:, on pin ...:) above it");
         return -1;
     }
+    if (action_indent(p))
+        return -1;
     if (p->ln->t[0].kind != TOK_WORD)
         return err(p, 0, "an action");
     return st_action(p, p->ln->t[0].text);
@@ -741,6 +1074,7 @@ scn *scn_parse(const char *name, const char *text, size_t len, diag *d)
             scn_line(&p);
         lex_line_clear(&ln);
     }
+    block_close_all(&p);
     if (diag_count(d) == before)
         scn_require(s, d);
     if (diag_count(d) > before) {
@@ -802,23 +1136,41 @@ int scn_set(scn *s, const char *kv, diag *d)
                    "battery.KEY=VALUE", kv);
         return -1;
     }
-    /* scenario.KEY=VALUE is the statement "KEY VALUE" */
+    /* scenario.NAME.FIELD=VALUE: a figure of a named task, block, load or
+     * peripheral, or of the regulator */
     const char *eq = strchr(kv, '=');
     size_t klen = (size_t)(eq - kv - 9);
+    const char *dot = memchr(kv + 9, '.', klen);
+    if (dot) {
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)(dot - kv - 9), kv + 9);
+        char field[64];
+        snprintf(field, sizeof field, "%.*s", (int)(eq - dot - 1), dot + 1);
+        return scn_set_named(s, name, field, eq + 1, d);
+    }
+    /* scenario.KEY=VALUE is the statement "KEY VALUE" */
     char line[512];
     snprintf(line, sizeof line, "%.*s %s", (int)klen, kv + 9, eq + 1);
     lex_line ln = {0};
-    pstate p = {.s = s, .d = d, .ln = &ln, .pos = where, .raw = line, .rawlen = strlen(line)};
+    pstate p = {.s = s, .d = d, .ln = &ln, .pos = where, .raw = line, .rawlen = strlen(line),
+                .from_set = 1};
     int rc = -1;
     if (lex_line_split(line, strlen(line), where, &ln, d) == 0 && ln.n > 0) {
         const char *w = ln.t[0].text;
         rc = st_simple(&p, w);
         if (rc > 0)
             rc = st_quantity(&p, w);
+        if (rc > 0 && !strcmp(w, "load"))
+            rc = st_load(&p);
+        for (size_t k = 0; rc > 0 && k < sizeof periph_words / sizeof periph_words[0]; k++)
+            if (!strcmp(w, periph_words[k].w))
+                rc = st_periph(&p, periph_words[k].k);
         if (rc > 0) {
-            diag_error(d, where, "found '%s', expected a scenario setting (module, crystal, "
-                       "supply, duration, sleep, wifi-idle, powersave, seed, battery, part, "
-                       "every)", kv);
+            diag_error(d, where, "found '%s', expected a scenario setting (scenario, module, "
+                       "crystal, part, supply, duration, sleep, wifi-idle, powersave, seed, "
+                       "battery, regulator, ap, load, start, pulse, i2c, spi, uart, adc, pwm, "
+                       "sampler, dac, every) or NAME.FIELD (e.g. upload.period, "
+                       "regulator.wifi-min)", kv);
             rc = -1;
         }
     }

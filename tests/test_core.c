@@ -372,7 +372,7 @@ static const err_case err_cases[] = {
     {"module imp004m\nduration 1 d\nevery 15 parsecs:\n  cpu 1\n", NULL,
      "t.scn:3:7: error: found unknown unit 'parsecs', expected a time"},
     {"module imp004m\nduration 1 d\nevery 15 min\n", NULL,
-     "t.scn:3:13: error: found 'end of line', expected ':' at the end of the task header"},
+     "t.scn:3:13: error: found 'end of line', expected 'during WINDOW', 'as NAME' or ':' at the end of the task header"},
     {"module imp004m\nduration 1 d\n  cpu 1\n", NULL, "t.scn:3:3: error: found an indented line"},
     {"module imp004m\nduration 1 d\nfrobnicate 3\n", NULL, "t.scn:3:1: error: found 'frobnicate'"},
     {"module imp004m\nduration -1 d\n", NULL, "t.scn:2:10: error: found '-1', expected a time > 0"},
