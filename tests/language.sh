@@ -10,6 +10,7 @@ set -u
 export IMPSIM_DATADIR="${IMPSIM_DATADIR:-$SRCDIR}"
 export LC_ALL=C
 case $IMPSIM in /*) ;; *) IMPSIM=$(pwd)/$IMPSIM ;; esac
+case $IMPSIM_DATADIR in /*) ;; *) IMPSIM_DATADIR=$(pwd)/$IMPSIM_DATADIR ;; esac
 T=$(mktemp -d) || exit 99
 trap 'rm -rf "$T"' EXIT
 pass=0 fail=0
@@ -130,6 +131,26 @@ run pw
 check "a Poisson rate confined to a window: 54 s +- 4 sd" 'near "$(csvt "$T/pw.csv" activity,press)" 54 2.94'
 run pw --set scenario.press.rate=30/h
 check "--set scenario.NAME.rate halves it: 27 s +- 4 sd" 'near "$(csvt "$T/pw.csv" activity,press)" 27 2.08'
+
+# the fast-forward (state repeated at a wake) with a window, a daily pin list
+# and an every-Nth-run counter gives the event-by-event ledger to the tick
+cat > "$T/ffw.scn" <<'S'
+module imp004m
+duration 400 d
+sleep idle
+start wed 08:30
+every 10 min during 09:00-18:00 weekdays as shop:
+  every 7th run as up:
+    wifi send 100 B
+  cpu 96 Mcycles
+on pin at 7h, 19h every 1 d during weekdays as x:
+  cpu 96 Mcycles
+every 1 h as hb:
+  cpu 1 Mcycles
+S
+"$IMPSIM" run "$T/ffw.scn" --format csv > "$T/ffw1.csv" 2>&1
+"$IMPSIM" run "$T/ffw.scn" --format csv --no-fast-forward > "$T/ffw2.csv" 2>&1
+check "windows, repeating pin lists, Nth-run counters: fast-forward = event by event" 'grep -q "^activity,up," "$T/ffw1.csv" && cmp -s "$T/ffw1.csv" "$T/ffw2.csv"'
 
 # ---- pulse counting: a blocking read, CPU in clock-gated idle, never stop ----
 printf 'module imp004m\nduration 1 h\nsleep idle\npulse meter\nevery 1 min as meter-read:\n  count meter for 10 s\n' > "$T/pc.scn"
