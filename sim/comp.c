@@ -10,7 +10,7 @@ static const char *const cpu_states[] = {"run", "wake", "idle", "stop", "deepsle
 static const char *const clk_states[] = {"xtal", "rc", "off"};
 static const char *const wifi_states[] = {
     "off", "standby", "deepsleep", "scan", "join", "dhcp", "tls", "assoc",
-    "ps_doze", "ps_beacon", "tx", "rx", "cal"};
+    "ps_doze", "ps_beacon", "tx", "rx", "cal", "powerup"};
 static const char *const flash_states[] = {"none", "standby", "dpd", "read",
                                            "program", "erase"};
 static const char *const periph_states[] = {"off", "on", "active"};

@@ -1,7 +1,13 @@
 /* device.c — impOS behaviour: waking, booting, running tasks, waiting in
  * the mode the rules allow (stop only when no clock-keeping peripheral is
- * on, WiFi is off and nothing is pending), and the radio's hidden costs
- * (DTIM beacons in power-save, calibration bursts, keepalives). */
+ * on, WiFi is off and nothing is pending), and the radio: powered down
+ * after every disconnect unless imp.net.latchwifipower(true) holds it
+ * (server.disconnect() "turns off the imp's current network interface",
+ * /api/server/disconnect; /api/imp/net/latchwifipower), paying the
+ * power-up wait, the firmware download and a calibration burst at every
+ * power-up, and its hidden costs while on (DTIM beacons in power-save,
+ * calibration bursts, keepalives). Calibration bursts and keepalives are
+ * their own segments at their real current, so a battery sees the peaks. */
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <stdlib.h>
@@ -24,7 +30,8 @@ typedef struct {
     int st[COMP__COUNT];
     int act;
     int connected, ps;
-    int radio_fw;               /* the radio holds its firmware (lost when powered down) */
+    int radio_fw;               /* the radio is powered and holds its firmware */
+    int latch;                  /* imp.net.latchwifipower(true) in effect */
     int enabled[64];            /* per declared peripheral */
     int load_on[COMP_LOADS];    /* board loads switched on by the firmware */
     tick_t cal_acc, ka_acc;
@@ -62,44 +69,20 @@ static void book(dev *v, comp_id c, int s, tick_t dt, double *q)
     *q += v->p->cur[c][s] * (double)dt;
 }
 
-/* Book the radio's dt, carving calibration, keepalive and DTIM beacons out
- * of the base state. Returns charge*ticks for the trace. */
+/* Book the radio's dt; in power-save the DTIM beacon windows (a few ms
+ * every ~100 ms) are carved out of the doze time and averaged into the
+ * segment. Returns charge*ticks for the trace. */
 static double book_wifi(dev *v, tick_t dt)
 {
     const plan *p = v->p;
     int s = v->st[COMP_WIFI];
     double q = 0;
-    if (!radio_on(s)) {
-        v->cal_acc = v->ka_acc = 0;
-        book(v, COMP_WIFI, s, dt, &q);
-        return q;
-    }
-    tick_t rest = dt, x;
-    if (p->cal_interval > 0) {
-        v->cal_acc += dt;
-        tick_t n = v->cal_acc / p->cal_interval;
-        v->cal_acc %= p->cal_interval;
-        x = p->cal && n > rest / p->cal ? rest : n * p->cal;
-        book(v, COMP_WIFI, WIFI_CAL, x, &q);
-        rest -= x;
-    }
-    if ((s == WIFI_ASSOC || s == WIFI_PS_DOZE) && p->ka_interval > 0) {
-        v->ka_acc += dt;
-        tick_t n = v->ka_acc / p->ka_interval;
-        v->ka_acc %= p->ka_interval;
-        x = p->ka_tx && n > rest / p->ka_tx ? rest : n * p->ka_tx;
-        book(v, COMP_WIFI, WIFI_TX, x, &q);
-        rest -= x;
-        x = p->ka_rx && n > rest / p->ka_rx ? rest : n * p->ka_rx;
-        book(v, COMP_WIFI, WIFI_RX, x, &q);
-        rest -= x;
-    }
     if (s == WIFI_PS_DOZE) {
-        x = mul_div(rest, p->beacon, p->dtim);
+        tick_t x = mul_div(dt, p->beacon, p->dtim);
         book(v, COMP_WIFI, WIFI_PS_BEACON, x, &q);
-        rest -= x;
+        dt -= x;
     }
-    book(v, COMP_WIFI, s, rest, &q);
+    book(v, COMP_WIFI, s, dt, &q);
     return q;
 }
 
@@ -120,8 +103,9 @@ static void trace_point(dev *v, tick_t t, const double cur[COMP__COUNT])
     v->h->trace(v->h->ctx, t, cur, radio, v->act, v->st);
 }
 
-/* Advance time by dt in the current states, clipped at the end of the run. */
-static void advance(dev *v, tick_t dt)
+/* Advance time by dt in the current states, clipped at the end of the run:
+ * one segment. */
+static void advance_flat(dev *v, tick_t dt)
 {
     if (v->stopped || dt <= 0)
         return;
@@ -149,12 +133,68 @@ static void advance(dev *v, tick_t dt)
         v->stopped = 1;
 }
 
+/* A burst of `len` in radio state `ws` inside the time *dt left (cut
+ * short if *dt is shorter); the radio's time counters run on. */
+static void radio_burst(dev *v, int ws, tick_t len, tick_t *dt)
+{
+    tick_t x = len < *dt ? len : *dt;
+    int save = v->st[COMP_WIFI];
+    v->st[COMP_WIFI] = ws;
+    advance_flat(v, x);
+    v->st[COMP_WIFI] = save;
+    v->cal_acc += x;
+    v->ka_acc += x;
+    *dt -= x;
+}
+
+/* Advance time by dt. While the radio is on, its periodic calibration
+ * bursts (wifi.cal.interval) and, while associated, keepalives
+ * (wifi.keepalive.interval) fall inside dt where their counters say and
+ * are segments of their own at their real current (the battery sees the
+ * peak, not a mean); the rest of dt stays in the current states. */
+static void advance(dev *v, tick_t dt)
+{
+    const plan *p = v->p;
+    int s = v->st[COMP_WIFI];
+    if (!radio_on(s)) {
+        v->cal_acc = v->ka_acc = 0;
+        advance_flat(v, dt);
+        return;
+    }
+    int cal = p->cal_interval > 0 && p->cal > 0;
+    int ka = (s == WIFI_ASSOC || s == WIFI_PS_DOZE) && p->ka_interval > 0 && p->ka_tx + p->ka_rx > 0;
+    while (dt > 0 && !v->stopped) {
+        tick_t to_cal = cal ? (v->cal_acc < p->cal_interval ? p->cal_interval - v->cal_acc : 0)
+                            : TICK_MAX;
+        tick_t to_ka = ka ? (v->ka_acc < p->ka_interval ? p->ka_interval - v->ka_acc : 0)
+                          : TICK_MAX;
+        tick_t step = to_cal < to_ka ? to_cal : to_ka;
+        if (step > dt)
+            step = dt;
+        advance_flat(v, step);
+        v->cal_acc += step;
+        v->ka_acc += step;
+        dt -= step;
+        if (cal && step == to_cal) {
+            v->cal_acc = 0;
+            radio_burst(v, WIFI_CAL, p->cal, &dt);
+        }
+        if (ka && step == to_ka) {
+            v->ka_acc = 0;
+            radio_burst(v, WIFI_TX, p->ka_tx, &dt);
+            radio_burst(v, WIFI_RX, p->ka_rx, &dt);
+        }
+    }
+}
+
 /* ---- component state helpers ---- */
 
+/* The radio at rest: associated (dozing with power-save), powered and
+ * warm (latched, firmware loaded), or powered down. */
 static int wifi_base(const dev *v)
 {
     if (!v->connected)
-        return v->p->wifi_off_state;
+        return v->radio_fw ? WIFI_STANDBY : WIFI_OFF;
     return v->ps ? WIFI_PS_DOZE : WIFI_ASSOC;
 }
 
@@ -223,30 +263,41 @@ static void wifi_phase(dev *v, int wstate, int cpu, tick_t dt)
 static void deep_states(dev *v);
 static void boot_os(dev *v);
 
-/* The radio goes to its state between connections; powered down (off), it
- * loses its firmware. */
+/* After a disconnect impOS powers the radio down (WL_REG_ON / POWER_EN
+ * low: held in reset, firmware lost) unless latchwifipower holds it. */
 static void radio_rest(dev *v)
 {
-    v->st[COMP_WIFI] = wifi_base(v);
-    if (v->st[COMP_WIFI] == WIFI_OFF)
+    if (!v->latch)
         v->radio_fw = 0;
+    v->st[COMP_WIFI] = wifi_base(v);
 }
 
-/* The radio comes out of deep sleep or off: impOS reads its firmware from
- * the SPI flash into it (imp004m), CPU busy, radio powered. */
+/* Power the radio up if it is down: the power-up wait (CPU idle, radio
+ * powering), the firmware download from the SPI flash (imp004m: CPU busy,
+ * flash reading) and the calibration burst the chip does whenever it is
+ * powered up (EI staff, forum t/3080). */
 static void radio_up(dev *v)
 {
+    const plan *p = v->p;
     if (v->radio_fw)
         return;
+    if (p->fwload > 0)
+        flash_wake(v);
     v->radio_fw = 1;
-    if (v->p->fwload <= 0)
-        return;
-    flash_wake(v);
-    set_awake(v, CPU_RUN);
-    v->st[COMP_WIFI] = WIFI_STANDBY;
-    v->st[COMP_FLASH] = FLASH_READ;
-    advance(v, v->p->fwload);
-    v->st[COMP_FLASH] = FLASH_STANDBY;
+    set_awake(v, CPU_IDLE);
+    v->st[COMP_WIFI] = WIFI_POWERUP;
+    advance(v, p->powerup);
+    if (p->fwload > 0) {
+        set_awake(v, CPU_RUN);
+        v->st[COMP_WIFI] = WIFI_POWERUP;
+        v->st[COMP_FLASH] = FLASH_READ;
+        advance(v, p->fwload);
+        v->st[COMP_FLASH] = FLASH_STANDBY;
+    }
+    set_awake(v, CPU_IDLE);
+    v->st[COMP_WIFI] = WIFI_CAL;
+    advance(v, p->cal);
+    v->cal_acc = 0;
 }
 
 static int ap_down(const dev *v)
@@ -280,7 +331,7 @@ static void wifi_offline(dev *v)
         }
         /* Squirrel restarts after the snooze; its boot code sets up the
          * same peripherals again (their CPU cost is not booked again) */
-        int kept[64], kept_loads[COMP_LOADS];
+        int kept[64], kept_loads[COMP_LOADS], kept_latch = v->latch;
         memcpy(kept, v->enabled, sizeof kept);
         memcpy(kept_loads, v->load_on, sizeof kept_loads);
         deep_states(v);
@@ -289,6 +340,7 @@ static void wifi_offline(dev *v)
         boot_os(v);
         memcpy(v->enabled, kept, sizeof kept);
         memcpy(v->load_on, kept_loads, sizeof kept_loads);
+        v->latch = kept_latch;
     }
     v->act = save;
 }
@@ -344,10 +396,11 @@ static void wifi_xfer(dev *v, int wstate, tick_t air, int response_first)
 
 /* ---- waiting ---- */
 
-/* impOS idle: stop mode when allowed, else clock-gated idle. */
+/* impOS idle: stop mode when allowed (no clock-keeping peripheral, WiFi
+ * off: a latched, powered radio counts as on), else clock-gated idle. */
 static int idle_cpu_state(const dev *v)
 {
-    if (v->p->has_stop && !v->connected && !clocks_kept(v))
+    if (v->p->has_stop && !v->connected && !v->radio_fw && !clocks_kept(v))
         return CPU_STOP;
     return CPU_IDLE;
 }
@@ -398,7 +451,12 @@ static void do_step(dev *v, const plan_step *st)
         set_awake(v, CPU_RUN);
         break;
     case A_FLASH_READ: flash_wake(v); flash_op(v, FLASH_READ, st->t1); break;
-    case A_FLASH_WRITE: case A_FLASH_ERASE: case A_PERSIST:
+    case A_PERSIST:
+        if (st->flag)   /* the state stays in RAM across the waits */
+            break;
+        /* otherwise flash erase + write */
+        /* fall through */
+    case A_FLASH_WRITE: case A_FLASH_ERASE:
         flash_wake(v);
         flash_op(v, FLASH_ERASE, st->t3);
         flash_op(v, FLASH_READ, st->t1);
@@ -411,6 +469,13 @@ static void do_step(dev *v, const plan_step *st)
     case A_POWERSAVE: v->ps = st->flag; break;
     case A_COUNT:   /* blocking pin.read(): clock-gated idle, the counter's timer clocked */
         run_cpu(v, CPU_IDLE, st->t1);
+        break;
+    case A_LATCH:
+        v->latch = st->flag;
+        if (!v->latch && !v->connected && v->radio_fw) {
+            v->radio_fw = 0;    /* back to impOS's default: power the radio down */
+            set_awake(v, CPU_RUN);
+        }
         break;
     case A_CHANCE: case A_NTH_RUN: case A_REPEAT: break;   /* run_steps */
     }
@@ -462,6 +527,7 @@ static void boot(dev *v)
     const plan *p = v->p;
     v->act = p->act_boot;
     v->ps = p->powersave;
+    v->latch = p->latch;
     memset(v->enabled, 0, sizeof v->enabled);
     memset(v->load_on, 0, sizeof v->load_on);
     boot_os(v);
@@ -479,6 +545,7 @@ static void deep_states(dev *v)
 {
     v->connected = 0;
     v->radio_fw = 0;
+    v->latch = 0;       /* deep sleep clears imp.net.latchwifipower */
     memset(v->enabled, 0, sizeof v->enabled);
     v->st[COMP_CPU] = CPU_DEEPSLEEP;
     v->st[COMP_WIFI] = WIFI_DEEPSLEEP;
@@ -787,7 +854,7 @@ int device_run(const plan *p, ledger *L, const device_hooks *h)
     gsl_rng_set(v.rng, p->seed);
     gsl_rng_set(v.chance_rng, p->seed ^ UINT64_C(0x9e3779b97f4a7c15));
     v.st[COMP_FLASH] = p->has_flash ? FLASH_DPD : FLASH_NONE;
-    v.st[COMP_WIFI] = p->wifi_off_state;
+    v.st[COMP_WIFI] = WIFI_OFF;
     schedule_init(&v);
     repeat r;
     int ff = h->repeat != NULL;

@@ -11,7 +11,9 @@
  *   flash write    t1 = transfer, t2 = pages * flash.program.time
  *   flash erase    t3 = sectors * flash.erase.time
  *   nv write       t1 = N * nv.write.cycles_per_byte at cpu.clock
- *   persist        nv write on modules with nv, else flash erase + write
+ *   persist        with `sleep deep`: nv write on modules with nv, else flash
+ *                  erase + write; with idle/shallow waits RAM survives, so
+ *                  nothing (flag = 1)
  *   wifi send      t1 = N*8 at wifi.tx.rate (then a response wait)
  *   wifi receive   t1 = N*8 at wifi.rx.rate (after a request wait)
  *   count          t1 = the counting time (a blocking pin.read())
@@ -183,6 +185,10 @@ static void step_build(pctx *c, const scn_action *a, plan_step *st)
         step_flash(c, a, st, 1, 0);
         break;
     case A_PERSIST:
+        if (c->s->sleep != SLEEP_DEEP) {
+            st->flag = 1;   /* RAM survives stop/idle/shallow waits: nothing to write */
+            break;
+        }
         if (!model_bool(c->m, "caps.nv")) {
             step_flash(c, a, st, 1, 1);
             break;
@@ -325,8 +331,6 @@ static void plan_module(pctx *c)
     p->has_stop = model_bool(m, "caps.stop");
     p->has_flash = model_bool(m, "caps.spiflash");
     p->crystal = strcmp(model_word(m, "caps.crystal"), "optional") || s->crystal != 0;
-    p->wifi_off_state = strcmp(model_word(m, "wifi.disconnected_state"), "standby")
-                        ? WIFI_OFF : WIFI_STANDBY;
     for (int k = COMP_PERIPH_FIRST; k <= COMP_PERIPH_LAST; k++) {
         char key[48];
         snprintf(key, sizeof key, "%s.keeps_clocks", comp_name((comp_id)k));
@@ -348,6 +352,7 @@ static void plan_module(pctx *c)
         if (hz > 0)
             p->fwload = sec(c, model_num(m, "wifi.fwload.size") * 8 / hz, mpos(c, "wifi.fwload.size"));
     }
+    p->powerup = mkey(c, "wifi.powerup.time");
     p->scan = mkey(c, "wifi.scan.time");
     p->join = mkey(c, "wifi.join.time");
     p->dhcp = mkey(c, "wifi.dhcp.time");
@@ -398,6 +403,7 @@ int plan_build(plan *p, const scn *s, const model *m, diag *d)
     p->sleep = s->sleep;
     p->wifi_connected = s->wifi_connected;
     p->powersave = s->powersave;
+    p->latch = s->latch;
     p->seed = s->seed;
     p->start = s->start;
     p->nload = s->nload;

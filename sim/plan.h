@@ -42,9 +42,9 @@ typedef struct {
     tick_t duration;
     scn_sleep sleep;
     int wifi_connected, powersave;
+    int latch;                      /* imp.net.latchwifipower(true) at every Squirrel start */
     uint64_t seed;
     int has_stop, has_flash, crystal;
-    int wifi_off_state;             /* WIFI_OFF or WIFI_STANDBY */
     int keeps_clocks[COMP__COUNT];
     int nperiph;
     comp_id periph_comp[64];
@@ -52,6 +52,7 @@ typedef struct {
     char load_name[COMP_LOADS][SCN_NAME];
     int load_always[COMP_LOADS];
     tick_t wake_idle, wake_stop, wake_deep, boot, boot_flash;
+    tick_t powerup;                 /* radio power-up wait (WL_REG_ON high to first access) */
     tick_t fwload;                  /* radio firmware from SPI flash at radio power-up */
     tick_t scan, join, dhcp, tls, rtt, ps_latency, disconnect;
     tick_t dtim, beacon, cal, cal_interval, ka_interval, ka_tx, ka_rx;

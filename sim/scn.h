@@ -27,7 +27,8 @@ typedef enum {
     A_COUNT,        /* pulse-count pin: blocking pin.read() counting for amount s */
     A_CHANCE,       /* block: runs with probability amount (0..1) */
     A_NTH_RUN,      /* block: runs on the 1st, N+1st, ... time it is reached (N = amount) */
-    A_REPEAT        /* block: runs amount times in a row */
+    A_REPEAT,       /* block: runs amount times in a row */
+    A_LATCH         /* imp.net.latchwifipower(flag) */
 } scn_akind;
 
 /* A block's body is the `len` actions that follow it (nested blocks
@@ -106,6 +107,7 @@ typedef struct {
     diag_pos wifi_idle_pos;
     int32_t start;          /* s after Monday 00:00 at which the run starts */
     int powersave;          /* initial imp.setpowersave */
+    int latch;              /* imp.net.latchwifipower(true) at every Squirrel start */
     uint64_t seed;
     char battery[512];      diag_pos battery_pos;
     int reg_switching;      /* regulator between battery and module: 0 linear, 1 switching */

@@ -30,7 +30,7 @@ typedef struct {
 /* Statements that may be given once in a file (a second is an error). */
 static const char *const once_words[] = {
     "scenario", "module", "crystal", "supply", "duration", "sleep", "wifi-idle",
-    "powersave", "seed", "battery", "regulator", "start", "pulse"};
+    "powersave", "latchwifipower", "seed", "battery", "regulator", "start", "pulse"};
 
 static void *xrealloc(void *p, size_t n)
 {
@@ -239,6 +239,8 @@ static int st_simple(pstate *p, const char *w)
         return st_word_setting(p, widle, 2, &s->wifi_connected, &s->wifi_idle_pos);
     if (!strcmp(w, "powersave"))
         return st_word_setting(p, onoff, 2, &s->powersave, NULL);
+    if (!strcmp(w, "latchwifipower"))
+        return st_word_setting(p, onoff, 2, &s->latch, NULL);
     return 1;   /* not a simple setting */
 }
 
@@ -921,8 +923,8 @@ static int st_action(pstate *p, const char *w)
     }
     else if (!strcmp(w, "persist")) { a.kind = A_PERSIST; rc = act_bytes(p, &a, 1); }
     else if (!strcmp(w, "wifi")) rc = act_wifi(p, &a);
-    else if (!strcmp(w, "powersave")) {
-        a.kind = A_POWERSAVE;
+    else if (!strcmp(w, "powersave") || !strcmp(w, "latchwifipower")) {
+        a.kind = w[0] == 'p' ? A_POWERSAVE : A_LATCH;
         rc = (a.flag = get_word_of(p, 1, onoff, 2)) < 0 || expect_end(p, 2);
     }
     else if (!strcmp(w, "count")) { a.kind = A_COUNT; rc = act_count(p, &a); }
@@ -930,7 +932,7 @@ static int st_action(pstate *p, const char *w)
         rc = act_block(p, &a, w);
     else
         return err(p, 0, "an action (cpu, wait, imp.sleep, read, write, enable, disable, run, "
-                   "flash, nv, persist, wifi, powersave, count) or a block (chance, every Nth "
+                   "flash, nv, persist, wifi, powersave, latchwifipower, count) or a block (chance, every Nth "
                    "run, repeat)");
     if (rc)
         return -1;
@@ -1016,7 +1018,7 @@ static int st_top(pstate *p)
     if (!strcmp(w, "boot") || !strcmp(w, "power-on") || !strcmp(w, "every") || !strcmp(w, "on"))
         return st_header(p, w);
     return err(p, 0, "a statement: scenario, module, crystal, part, supply, duration, sleep, "
-               "wifi-idle, powersave, seed, battery, regulator, ap, load, set, start, pulse, a peripheral (i2c, spi, uart, adc, "
+               "wifi-idle, powersave, latchwifipower, seed, battery, regulator, ap, load, set, start, pulse, a peripheral (i2c, spi, uart, adc, "
                "pwm, sampler, dac) or a task header (boot:, power-on:, every ...:, on pin ...:)");
 }
 
@@ -1167,8 +1169,8 @@ int scn_set(scn *s, const char *kv, diag *d)
                 rc = st_periph(&p, periph_words[k].k);
         if (rc > 0) {
             diag_error(d, where, "found '%s', expected a scenario setting (scenario, module, "
-                       "crystal, part, supply, duration, sleep, wifi-idle, powersave, seed, "
-                       "battery, regulator, ap, load, start, pulse, i2c, spi, uart, adc, pwm, "
+                       "crystal, part, supply, duration, sleep, wifi-idle, powersave, "
+                       "latchwifipower, seed, battery, regulator, ap, load, start, pulse, i2c, spi, uart, adc, pwm, "
                        "sampler, dac, every) or NAME.FIELD (e.g. upload.period, "
                        "regulator.wifi-min)", kv);
             rc = -1;

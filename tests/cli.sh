@@ -35,6 +35,18 @@ check "csv report has header and rows" 'head -1 "$T/csv" | grep -q "^section,nam
 check "--trace writes a CSV" '[ $? -eq 0 ] && head -1 "$T/trace.csv" | grep -q "^time_s,current_A,cpu_A"'
 check "trace ends at the duration" 'tail -1 "$T/trace.csv" | grep -q "^86400,"'
 
+# the battery sees the peaks: calibration bursts are segments of their own
+printf 'module imp004m\nduration 10 min\nsleep idle\nwifi-idle connected\npowersave on\nbattery 1xAA-LiSOCl2\nregulator linear\nevery 1 min:\n  wifi send 64 B\n' > "$T/assoc.scn"
+"$IMPSIM" run "$T/assoc.scn" --trace "$T/assoc.csv" > /dev/null 2>&1
+check "trace shows calibration bursts at their real current (350 mA for 15 ms)" \
+  'awk -F, '"'"'NR > 2 && p >= 0.349 && p < 0.351 && $1 - t > 0.0149 && $1 - t < 0.0151 { n++ } NR > 1 { t = $1; p = $2 } END { exit !(n >= 10) }'"'"' "$T/assoc.csv"'
+"$IMPSIM" run "$T/assoc.scn" --set battery.cell.resistance=3.2ohm --duration 30d --format json > "$T/hr.json" 2>&1
+check "a 3.2 ohm cell ends by wifi-min-voltage at the first calibration burst (3.68 V - 3.2 ohm x 0.35 A < 2.7 V)" \
+  'grep -q "\"ended_by\": \"wifi-min-voltage\"" "$T/hr.json" && sed -n "s/.*\"life_s\": \([0-9.e+-]*\),.*/\1/p" "$T/hr.json" | awk "{ exit !(\$1 > 1.2 && \$1 < 1.26) }"'
+"$IMPSIM" run "$T/assoc.scn" --set battery.cell.resistance=0.5ohm --duration 30d --format json > "$T/lr.json" 2>&1
+check "the same product on a 0.5 ohm cell runs for days" \
+  'sed -n "s/.*\"life_s\": \([0-9.e+-]*\),.*/\1/p" "$T/lr.json" | awk "{ exit !(\$1 > 86400) }"'
+
 # errors: file:line:col, exit 2, nothing written
 printf 'module imp004m\nduration 1 d\nevery 15 parsecs:\n  cpu 1\n' > "$T/bad.scn"
 echo previous > "$T/out.json"; echo previous > "$T/tr.csv"
@@ -98,7 +110,7 @@ check "compare reports a variant the scenario cannot run on" 'grep -q "cannot wa
 "$IMPSIM" compare "$S/env-sensor-15min.scn" --variant "fast: scenario.every=5min" --format csv > "$T/cmp.csv" 2>&1
 check "compare --variant adds a row" 'grep -q "^fast,imp004m,1," "$T/cmp.csv"'
 "$IMPSIM" decide "$S/env-sensor-15min.scn" > "$T/dec" 2>&1; rc=$?
-check "decide says yes for the 15-min sensor (exit 0)" '[ $rc -eq 0 ] && grep -q "Answer:   YES" "$T/dec" && grep -q "break-even wake interval" "$T/dec"'
+check "decide says no for the 15-min sensor (exit 1): every reconnect powers the radio up" '[ $rc -eq 1 ] && grep -q "Answer:   NO" "$T/dec" && grep -q "break-even wake interval" "$T/dec"'
 "$IMPSIM" decide "$S/env-sensor-15min.scn" --min-ratio 1.2 --format json > "$T/dec.json" 2>&1; rc=$?
 check "decide says no at a higher bar (exit 1)" '[ $rc -eq 1 ] && grep -q "\"can_drop\": false" "$T/dec.json"'
 "$IMPSIM" decide "$S/env-sensor-15min.scn" --target 12parsecs > /dev/null 2> "$T/err"; rc=$?

@@ -147,8 +147,8 @@ static const char *hand =
     "set model.cpu.idle.current = 4 mA\nset model.cpu.stop.current = 30 uA\n"
     "set model.cpu.deepsleep.current = 2 uA\nset model.clk32k.xtal.current = 1 uA\n"
     "set model.clk32k.rc.current = 0.5 uA\nset model.clk32k.off.current = 0 A\n"
-    "set model.wifi.standby.current = 8 uA\nset model.wifi.deepsleep.current = 3 uA\n"
-    "set model.wifi.off.current = 0 A\n"
+    "set model.wifi.standby.current = 0 A\nset model.wifi.deepsleep.current = 3 uA\n"
+    "set model.wifi.off.current = 8 uA\n"
     "set model.flash.standby.current = 10 uA\nset model.flash.dpd.current = 1 uA\n"
     "set model.flash.read.current = 5 mA\nset model.regulator.on.current = 0.5 uA\n"
     "set model.i2c.off.current = 0 A\nset model.spi.off.current = 0 A\n"
@@ -166,7 +166,7 @@ static void test_hand_budget(void)
     /* One 600 s period, derived by hand:
      *   wake 1 ms (cpu wake 20 mA, flash in deep power-down 1 uA),
      *   boot 9.6 Mcycles / 96 MHz = 100 ms + task 960 kcycles = 10 ms:
-     *     110 ms at cpu run 40 mA, flash standby 10 uA, WiFi standby 8 uA,
+     *     110 ms at cpu run 40 mA, flash standby 10 uA, WiFi powered down 8 uA,
      *   deep sleep 600 - 0.111 = 599.889 s: cpu 2 uA, WiFi 3 uA, flash 1 uA;
      *   crystal 1 uA and regulator 0.5 uA the whole 600 s.
      * Six periods in one hour. */
@@ -224,7 +224,8 @@ static void test_stop_mode_entered(void)
     CU_ASSERT(st_ticks(t, COMP_CPU, CPU_STOP) > 0);
     CU_ASSERT_EQUAL(st_ticks(t, COMP_CPU, CPU_DEEPSLEEP), 0);
     CU_ASSERT_EQUAL(t->b.boots, 1);     /* stop mode does not restart Squirrel */
-    CU_ASSERT(st_ticks(t, COMP_WIFI, WIFI_STANDBY) > 0);
+    CU_ASSERT(st_ticks(t, COMP_WIFI, WIFI_OFF) > 0);
+    CU_ASSERT_EQUAL(st_ticks(t, COMP_WIFI, WIFI_STANDBY), 0);
 }
 
 static void test_stop_blocked_by_uart(void)
@@ -292,26 +293,80 @@ static void test_pin_deep_sleep_without_crystal(void)
     CU_ASSERT_EQUAL(st_ticks(t, COMP_CLK32K, CLK_XTAL), 0);
 }
 
-static void test_radio_firmware(void)
+/* 3000 B at 3 MHz = 8 ms of flash read per radio power-up. */
+static const char *fw_text =
+    "module imp004m\ncrystal yes\nduration 2 h\nsleep deep\n"
+    "set model.boot.flash_read = 0 B\nset model.wifi.fwload.size = 3000 B\n"
+    "set model.wifi.fwload.clock = 3 MHz\nset model.wifi.powerup.time = 150 ms\n"
+    "set model.wifi.cal.time = 15 ms\nset model.wifi.cal.interval = 60 s\n"
+    "every 10 min:\n  wifi send 100 B\n";
+#define FW_LOAD (8 * TICKS_PER_S / 1000)
+
+/* Every radio power-up pays the power-up wait, the firmware download and
+ * one calibration burst: after each of the 12 boots with deep sleep, and
+ * at each of the 12 reconnects in stop mode (the radio is powered down at
+ * every disconnect), once on the imp002 too (no download: 0 B). */
+static void test_radio_powerup(void)
 {
-    /* 3000 B at 3 MHz = 8 ms of flash read per radio power-up: after every
-     * one of the 12 boots with deep sleep, once with stop mode (the ~8 uA
-     * standby keeps the firmware), never on the imp002 (0 B). */
-    static const char *text =
-        "module imp004m\ncrystal yes\nduration 2 h\nsleep deep\n"
-        "set model.boot.flash_read = 0 B\nset model.wifi.fwload.size = 3000 B\n"
-        "set model.wifi.fwload.clock = 3 MHz\nevery 10 min:\n  wifi send 100 B\n";
-    tick_t load = 8 * TICKS_PER_S / 1000;
-    trun *t = run_text(text, NULL);
+    tick_t up = 150 * TICKS_PER_S / 1000, cal = 15 * TICKS_PER_S / 1000;
+    trun *t = run_text(fw_text, NULL);
     CU_ASSERT_FATAL(t->ok);
     CU_ASSERT_EQUAL(t->b.boots, 12);
-    CU_ASSERT_EQUAL(st_ticks(t, COMP_FLASH, FLASH_READ), 12 * load);
-    t = run_text(text, "scenario.sleep=idle");
+    CU_ASSERT_EQUAL(st_ticks(t, COMP_FLASH, FLASH_READ), 12 * FW_LOAD);
+    CU_ASSERT_EQUAL(st_ticks(t, COMP_WIFI, WIFI_POWERUP), 12 * (up + FW_LOAD));
+    CU_ASSERT_EQUAL(st_ticks(t, COMP_WIFI, WIFI_CAL), 12 * cal);
+    t = run_text(fw_text, "scenario.sleep=idle");
     CU_ASSERT_FATAL(t->ok);
-    CU_ASSERT_EQUAL(st_ticks(t, COMP_FLASH, FLASH_READ), load);
+    CU_ASSERT_EQUAL(t->b.boots, 1);
+    CU_ASSERT_EQUAL(st_ticks(t, COMP_FLASH, FLASH_READ), 12 * FW_LOAD);
+    CU_ASSERT_EQUAL(st_ticks(t, COMP_WIFI, WIFI_POWERUP), 12 * (up + FW_LOAD));
+    CU_ASSERT_EQUAL(st_ticks(t, COMP_WIFI, WIFI_CAL), 12 * cal);
     CU_ASSERT(st_ticks(t, COMP_CPU, CPU_STOP) > 0);
+    CU_ASSERT_EQUAL(st_ticks(t, COMP_WIFI, WIFI_STANDBY), 0);
+    t = run_text(fw_text, "scenario.module=imp002");
+    CU_ASSERT_FATAL(t->ok);
+    CU_ASSERT_EQUAL(st_ticks(t, COMP_WIFI, WIFI_POWERUP), 12 * up);
+    CU_ASSERT_EQUAL(st_ticks(t, COMP_WIFI, WIFI_CAL), 12 * cal);
 }
 
+/* imp.net.latchwifipower(true) keeps the radio powered and warm between
+ * connections: one power-up in stop-mode-style waits, the radio in its
+ * latched standby, and no stop mode (WiFi is not off). */
+static void test_latched_radio(void)
+{
+    char text[1024];
+    snprintf(text, sizeof text, "latchwifipower on\n%s", fw_text);
+    trun *t = run_text(text, "scenario.sleep=idle");
+    CU_ASSERT_FATAL(t->ok);
+    CU_ASSERT_EQUAL(st_ticks(t, COMP_FLASH, FLASH_READ), FW_LOAD);
+    CU_ASSERT_EQUAL(st_ticks(t, COMP_WIFI, WIFI_CAL), 15 * TICKS_PER_S / 1000);
+    CU_ASSERT(st_ticks(t, COMP_WIFI, WIFI_STANDBY) > 0);
+    CU_ASSERT_EQUAL(st_ticks(t, COMP_CPU, CPU_STOP), 0);
+    CU_ASSERT(st_ticks(t, COMP_CPU, CPU_IDLE) > 0);
+}
+
+/* Deep sleep clears the latch. Latched once at power-on (every 4th wake
+ * runs at wake 0 only in three wakes), each wake sends, disconnects,
+ * waits 1 s and sends again: wake 0 powers the radio up once (it stays
+ * warm across the disconnect); wakes 1 and 2, after deep sleep, twice
+ * each: 5 downloads (6 without the latch, 3 if deep sleep kept it). */
+static void test_deep_sleep_clears_latch(void)
+{
+    const char *text =
+        "module imp004m\ncrystal yes\nduration 30 min\nsleep deep\n"
+        "set model.boot.flash_read = 0 B\nset model.wifi.fwload.size = 3000 B\n"
+        "set model.wifi.fwload.clock = 3 MHz\n"
+        "every 4th wake:\n  latchwifipower on\n"
+        "every 10 min:\n  wifi send 100 B\n  wifi disconnect\n  wait 1 s\n  wifi send 100 B\n";
+    trun *t = run_text(text, NULL);
+    CU_ASSERT_FATAL(t->ok);
+    CU_ASSERT_EQUAL(t->b.boots, 3);
+    CU_ASSERT_EQUAL(st_ticks(t, COMP_FLASH, FLASH_READ), 5 * FW_LOAD);
+}
+
+/* persist keeps state across deep sleep the module's way (flash erase +
+ * program on the imp004m, nv on the imp002); across stop/idle/shallow
+ * waits RAM survives and it costs nothing at all. */
 static void test_persistence(void)
 {
     const char *s = "module imp004m\ncrystal yes\nduration 1 h\nsleep deep\n"
@@ -325,6 +380,24 @@ static void test_persistence(void)
     CU_ASSERT_FATAL(t->ok);
     CU_ASSERT_EQUAL(st_ticks(t, COMP_FLASH, FLASH_PROGRAM), 0);
     CU_ASSERT(q004 > 0);
+    const char *mods[] = {"imp004m", "imp002"}, *sleeps[] = {"idle", "shallow"};
+    for (int m = 0; m < 2; m++)
+        for (int k = 0; k < 2; k++) {
+            char text[512], none[512], set[64];
+            snprintf(text, sizeof text, "module %s\ncrystal yes\nduration 1 h\nsleep %s\n"
+                     "every 10 min:\n  cpu 1 Mcycles\n  persist 200 B\n", mods[m], sleeps[k]);
+            snprintf(none, sizeof none, "module %s\ncrystal yes\nduration 1 h\nsleep %s\n"
+                     "every 10 min:\n  cpu 1 Mcycles\n", mods[m], sleeps[k]);
+            snprintf(set, sizeof set, "scenario.module=%s", mods[m]);
+            t = run_text(text, set);
+            CU_ASSERT_FATAL(t->ok);
+            CU_ASSERT_EQUAL(st_ticks(t, COMP_FLASH, FLASH_PROGRAM), 0);
+            CU_ASSERT_EQUAL(st_ticks(t, COMP_FLASH, FLASH_ERASE), 0);
+            double with = t->b.charge_C;
+            t = run_text(none, set);
+            CU_ASSERT_FATAL(t->ok);
+            CU_ASSERT_EQUAL(with, t->b.charge_C);
+        }
 }
 
 /* A restart during an outage (SUSPEND_ON_ERROR snooze) sets the boot
@@ -451,8 +524,10 @@ int main(void)
     CU_add_test(s, "mode: no crystal runs timers on RC", test_no_crystal_rc);
     CU_add_test(s, "mode: deep sleep restarts Squirrel", test_deep_sleep_restarts);
     CU_add_test(s, "mode: pin wake without crystal", test_pin_deep_sleep_without_crystal);
-    CU_add_test(s, "mode: persistence costs flash on imp004m", test_persistence);
-    CU_add_test(s, "mode: radio firmware reloaded after deep sleep only", test_radio_firmware);
+    CU_add_test(s, "mode: persist costs flash/nv across deep sleep only", test_persistence);
+    CU_add_test(s, "mode: every radio power-up pays wait, firmware, calibration", test_radio_powerup);
+    CU_add_test(s, "mode: a latched radio stays warm, no stop mode", test_latched_radio);
+    CU_add_test(s, "mode: deep sleep clears the latch", test_deep_sleep_clears_latch);
     CU_add_test(s, "outage: restart keeps the boot task's setup", test_outage_restart);
     CU_add_test(s, "poisson pin events: seeded", test_poisson_deterministic);
     CU_add_test(s, "errors: parser and capabilities", test_errors);

@@ -19,6 +19,7 @@ static const char *scn_text =
     "set model.clk32k.xtal.current = 0 A\nset model.clk32k.rc.current = 0 A\n"
     "set model.clk32k.off.current = 0 A\nset model.clk32k.rc.error = 0 %\n"
     "set model.wifi.standby.current = 0 A\nset model.wifi.deepsleep.current = 0 A\n"
+    "set model.wifi.off.current = 0 A\n"
     "set model.flash.standby.current = 0 A\nset model.flash.dpd.current = 0 A\n"
     "set model.flash.read.current = 0 A\nset model.regulator.on.current = 0 A\n"
     "set model.i2c.off.current = 0 A\nset model.spi.off.current = 0 A\n"
