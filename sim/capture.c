@@ -40,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "capture.h"
+#include "outfile.h"
 #include "units.h"
 
 #define CAP_BUF       (1u << 20)     /* bytes held; also the longest line */
@@ -814,6 +815,7 @@ int capture_read(const char *path, const capture_opts *o, capture_sink sink,
                    strerror(errno));
         return -1;
     }
+    outfile_note_input(path);
     int rc = capture_read_fp(fp, path, o, sink, ctx, info, d);
     fclose(fp);
     return rc;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "chart.h"
 #include "config.h"
+#include "outfile.h"
 #include "paths.h"
 
 const char *chart_term(const char *out)
@@ -40,6 +41,33 @@ static int chart_gnuplot(const char *script, const char *expr)
     return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
+/* Copy the drawn chart from the scratch file into out; 0, or -1 after
+ * printing why. */
+static int chart_copy(const char *from, const char *out)
+{
+    FILE *in = fopen(from, "rb");
+    outfile *o = in ? outfile_open(out) : NULL;
+    if (!o) {
+        if (in)
+            fclose(in);
+        else
+            fprintf(stderr, "impsim: error: cannot read %s: %s\n", from, strerror(errno));
+        return -1;
+    }
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        fwrite(buf, 1, n, outfile_fp(o));
+    int bad = ferror(in);
+    fclose(in);
+    if (bad) {
+        outfile_abort(o);
+        fprintf(stderr, "impsim: error: cannot read %s\n", from);
+        return -1;
+    }
+    return outfile_commit(o);
+}
+
 int chart_draw(const char *name, const char *vars, const char *out)
 {
     const char *term = chart_term(out);
@@ -52,7 +80,19 @@ int chart_draw(const char *name, const char *vars, const char *out)
     if (!expr)
         abort();
     snprintf(script, sizeof script, "%s/plots/%s.gp", impsim_datadir(), name);
-    snprintf(tmp, sizeof tmp, "%s.tmp%ld%s", out, (long)getpid(), term[0] == 'p' ? ".png" : ".svg");
+    /* gnuplot draws into a scratch file of its own; the chart then goes
+     * through outfile like every output (renamed into place, or written
+     * through to a device, FIFO or link; never over an input) */
+    const char *tdir = getenv("TMPDIR") && getenv("TMPDIR")[0] ? getenv("TMPDIR") : "/tmp";
+    snprintf(tmp, sizeof tmp, "%s/impsim-chart-XXXXXX%s", tdir, term[0] == 'p' ? ".png" : ".svg");
+    int fd = mkstemps(tmp, 4);
+    if (fd < 0) {
+        fprintf(stderr, "impsim: error: cannot make a scratch file in %s: %s\n", tdir,
+                strerror(errno));
+        free(expr);
+        return -1;
+    }
+    close(fd);
     n += strlen(impsim_datadir());
     if (!(expr = realloc(expr, n)))
         abort();
@@ -62,11 +102,12 @@ int chart_draw(const char *name, const char *vars, const char *out)
     int rc = strchr(out, '\'') ? -1 : chart_gnuplot(script, expr);
     if (rc == 0 && (stat(tmp, &st) || st.st_size == 0))
         rc = -1;
-    if (rc == 0 && rename(tmp, out))
-        rc = -1;
     if (rc) {
         unlink(tmp);
         fprintf(stderr, "impsim: error: gnuplot could not draw %s (plots/%s.gp)\n", out, name);
+    } else {
+        rc = chart_copy(tmp, out);
+        unlink(tmp);
     }
     free(expr);
     return rc;

@@ -347,7 +347,9 @@ int cmd_battery(int argc, char **argv)
             battery_load_parse(a.load, (diag_pos){ "--load", 0, 0 },
                                a.wifi_above, &a.co, &l, d);
     }
-    if (!diag_count(d)) {
+    const char *outs[] = {a.trace, "-"}, *labels[] = {"--trace", "the report"};
+    int clash = !diag_count(d) && a.trace && outfile_check(outs, labels, 2, NULL, 0);
+    if (!diag_count(d) && !clash) {
         battery_result r;
         rc = battery_simulate(&a, c, &l, &r);
         if (rc == 0 && strcmp(a.format, "json") == 0)

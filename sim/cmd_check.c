@@ -364,6 +364,18 @@ int cmd_check(int argc, char **argv)
             rc = 2;
     if (optind == argc && check_walk(&c, ".", 0))
         rc = 2;
+    if (!rc && junit && !update) {  /* the report must not replace a scenario or expect file */
+        const char **in = calloc((size_t)c.ns * 2 + 1, sizeof *in), *label = "--junit";
+        if (!in)
+            abort();
+        for (int i = 0; i < c.ns; i++) {
+            in[2 * i] = c.s[i].scn;
+            in[2 * i + 1] = c.s[i].exp;
+        }
+        if (outfile_check(&junit, &label, 1, in, 2 * c.ns))
+            rc = 2;
+        free(in);
+    }
     if (rc) {
         check_free(&c);
         return rc;

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "config.h"
 #include "diag.h"
+#include "outfile.h"
 #include "paths.h"
 #include "units.h"
 
@@ -147,6 +148,9 @@ int cmd_plot(int argc, char **argv)
     }
     if (strchr(out, '\''))
         return cli_usage_error("plot", "-o: the file name must not contain a single quote");
+    const char *label = "-o";
+    if (outfile_check(&out, &label, 1, data, ndata))
+        return DIAG_EXIT_INPUT;
     if (!title)
         title = data[0];
     char stems[PLOT_MAX_FILES][128];

@@ -142,7 +142,9 @@ int cmd_run(int argc, char **argv)
         } else {
             diag_print(d, stderr);  /* warnings */
             pl.event_by_event = o.no_ff;
-            rc = run_outputs(&pl, &o);
+            const char *outs[] = {o.output ? o.output : "-", o.trace};
+            const char *labels[] = {"--output", "--trace"};
+            rc = outfile_check(outs, labels, 2, &o.file, 1) ? 2 : run_outputs(&pl, &o);
             pipeline_free(&pl);
         }
         diag_print(d, stderr);

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "device.h"
 #include "engine.h"
+#include "pool.h"
 
 #ifndef IMPSIM_SANITIZED
 #define IMPSIM_SANITIZED 0
@@ -303,7 +304,7 @@ int engine_run(const plan *p, const engine_opts *opts, engine_result *r)
         return -1;
     }
     fflush(NULL);
-    pid_t pid = fork();
+    pid_t parent = getpid(), pid = fork();
     if (pid < 0) {
         perror("impsim: fork");
         close(fds[0]);
@@ -311,6 +312,7 @@ int engine_run(const plan *p, const engine_opts *opts, engine_result *r)
         return -1;
     }
     if (pid == 0) {
+        pool_child_init(parent);
         close(fds[0]);
         _exit(engine_child(p, o, fds[1]));
     }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lex.h"
+#include "outfile.h"
 
 #define LEX_MAX_FILE (16u << 20)
 
@@ -162,6 +163,7 @@ char *lex_read_file(const char *path, size_t *len, diag *d)
         diag_error(d, p, "cannot open: %s", strerror(errno));
         return NULL;
     }
+    outfile_note_input(path);
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
     if (!buf)

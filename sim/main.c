@@ -24,7 +24,7 @@ static const char usage[] =
     "\n"
     "Exit codes: 0 success, 1 a check or verdict failed, 2 bad input, 3 system error.\n"
     "Data (models, cells) from $IMPSIM_DATADIR or " IMPSIM_PKGDATADIR ".\n"
-    "Report bugs to: " PACKAGE_BUGREPORT "\n";
+    "Reporting bugs: see " PACKAGE_BUGREPORT ".\n";
 
 int main(int argc, char **argv)
 {

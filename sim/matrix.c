@@ -5,6 +5,7 @@
 #include <string.h>
 #include "lex.h"
 #include "matrix.h"
+#include "outfile.h"
 #include "units.h"
 
 static int matrix_quantity(const char *cmd, const char *opt, const char *arg, units_dim want,
@@ -98,6 +99,9 @@ int matrix_parse(int argc, char **argv, const char *usage, int accept, matrix_op
     o->file = argv[optind];
     if ((accept & MX_SWEEP) && !o->param)
         return cli_usage_error(argv[0], "expected --param NAME=LOW..HIGH");
+    const char *label = "--output";
+    if (o->output && outfile_check(&o->output, &label, 1, &o->file, 1))
+        return 2;
     return 0;
 }
 

@@ -1,9 +1,19 @@
-/* outfile.h — output files that are either complete or untouched.
+/* outfile.h — output files that are either complete or untouched, and
+ * never written over something that is not a plain file.
  *
- * Every file impsim writes goes through here: it is written to a temporary
- * file beside the destination and renamed into place only on success, so an
- * error or an interrupted run leaves the previous file intact. "-" means
- * standard output. */
+ * Every file impsim writes goes through here. A regular file (or a path
+ * that does not exist yet) is written to a temporary file beside the
+ * destination and renamed into place only on success, so an error or an
+ * interrupted run leaves the previous file intact; the temporary file is
+ * removed on SIGINT, SIGTERM, SIGHUP and SIGPIPE too. Anything else — a
+ * device (/dev/null), a FIFO, a symbolic link (/dev/stdout, a link into
+ * another directory) — is opened and written through, so the node itself is
+ * never replaced. "-" means standard output. Write errors (ENOSPC on a full
+ * disk or /dev/full) are reported with the path.
+ *
+ * Inputs are recorded as they are read (outfile_note_input), so a command
+ * can refuse, before it runs anything, an output that would overwrite one of
+ * its inputs or two outputs on one path (outfile_check). */
 #ifndef IMPSIM_OUTFILE_H
 #define IMPSIM_OUTFILE_H
 
@@ -11,20 +21,39 @@
 
 typedef struct outfile outfile;
 
-/* Open an output for path ("-" for stdout). Returns NULL and prints a
- * message naming path on failure. */
+/* Open an output for path ("-" for stdout). Returns NULL and prints
+ * "impsim: error: cannot write PATH: reason" on failure (exit code 3 for
+ * the caller). Opening a FIFO blocks until it has a reader. */
 outfile *outfile_open(const char *path);
 
 /* The stream to write to. Borrowed. */
 FILE *outfile_fp(outfile *o);
 
-/* Finish: flush, check for write errors, fsync and rename into place.
- * Returns 0 on success; on failure removes the temporary file, prints a
- * message and returns -1. Frees o either way. */
+/* Finish: flush and check for write errors; for a temporary file also fsync
+ * and rename it into place. Returns 0 on success; on failure removes the
+ * temporary file, prints "impsim: error: cannot write PATH: reason" and
+ * returns -1. Frees o either way. */
 int outfile_commit(outfile *o);
 
 /* Give up: remove the temporary file, leave the destination untouched.
- * Frees o. NULL is accepted. */
+ * (A written-through destination keeps what was written.) Frees o. NULL is
+ * accepted. */
 void outfile_abort(outfile *o);
+
+/* Record that path was read as an input (readers call this after opening a
+ * file: lex_read_file, the load-CSV reader, plot). The identity kept is the
+ * file's device and inode, so links and different spellings match. Files
+ * that cannot be stat()ed are ignored. */
+void outfile_note_input(const char *path);
+
+/* Check the outputs outs[0..n) (NULL entries skipped; "-" is standard
+ * output) before anything is run or written: none may be a recorded input
+ * or one of extra_in[0..nin) (inputs not read yet), and no two may be the
+ * same file. Only regular files, paths that do not exist yet and standard
+ * output are compared (two outputs on /dev/null are fine). labels[i] names
+ * outs[i] in the message (e.g. "--trace"). Returns 0, or prints
+ * "impsim: error: ..." and returns -1 (exit code 2 for the caller). */
+int outfile_check(const char *const *outs, const char *const *labels, int n,
+                  const char *const *extra_in, int nin);
 
 #endif

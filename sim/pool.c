@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "pool.h"
@@ -13,6 +15,13 @@ typedef struct {
     int fd, job;
     size_t got;
 } pool_slot;
+
+void pool_child_init(pid_t parent)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)    /* the parent died before prctl */
+        _exit(1);
+}
 
 int pool_cpus(void)
 {
@@ -26,13 +35,14 @@ static int pool_start(pool_slot *s, int job, size_t size, pool_fn fn, void *ctx)
     if (pipe(fds))
         return -1;
     fflush(NULL);
-    pid_t pid = fork();
+    pid_t parent = getpid(), pid = fork();
     if (pid < 0) {
         close(fds[0]);
         close(fds[1]);
         return -1;
     }
     if (pid == 0) {
+        pool_child_init(parent);
         close(fds[0]);
         char *out = calloc(1, size);
         if (!out)

@@ -5,6 +5,7 @@
 #define IMPSIM_POOL_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Job body, run in a child: fill out (size bytes, zeroed before). */
 typedef void (*pool_fn)(int job, void *ctx, void *out);
@@ -16,6 +17,12 @@ typedef void (*pool_fn)(int job, void *ctx, void *out);
  * Returns 0, or -1 when no child could be started (fork/pipe failure). */
 int pool_run(int njobs, int workers, size_t size, pool_fn fn, void *ctx,
              void *results, int *ok);
+
+/* Call first thing in every fork()ed simulation child (here and in
+ * engine.c): the child is killed when its parent dies, so an interrupted
+ * command (Ctrl-C, SIGTERM to impsim alone) leaves no simulation running
+ * on. Linux prctl(PR_SET_PDEATHSIG). */
+void pool_child_init(pid_t parent);
 
 /* The number of online CPUs (>= 1). */
 int pool_cpus(void);

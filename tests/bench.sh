@@ -9,13 +9,13 @@ for s in env-sensor-15min env-sensor-1min; do
   for m in imp004m imp002; do
     start=$(date +%s.%N)
     "$IMPSIM" run "$SRCDIR/scenarios/$s.scn" --module "$m" --duration 1y --stats \
-      --format csv -o /dev/null 2> bench.err || { cat bench.err; exit 1; }
+      --format csv -o bench.csv 2> bench.err || { cat bench.err; exit 1; }
     end=$(date +%s.%N)
     printf '%-18s %-8s 1 y simulated: wall %.3f s (whole command); %s\n' "$s" "$m" \
       "$(awk "BEGIN{print $end - $start}")" "$(sed 's/^impsim: //' bench.err)"
   done
 done
-rm -f bench.err
+rm -f bench.err bench.csv
 
 # battery fast-forward alone: a 15-minute pulse train to depletion
 start=$(date +%s.%N)
