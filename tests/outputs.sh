@@ -81,6 +81,18 @@ if [ -L "$T/link.txt" ] && [ -c /dev/full ]; then
   check "write error on standard output: exit 3" '[ $? -eq 3 ] && grep -q "standard output" "$T/err"'
 fi
 
+# charts go through the same path (gnuplot draws into a scratch file)
+if command -v gnuplot > /dev/null 2>&1; then
+  "$IMPSIM" run "$T/s.scn" --duration 1d --format csv -o "$T/b.csv" 2> /dev/null
+  cp "$T/b.csv" "$T/b.png"
+  "$IMPSIM" plot budget "$T/b.png" -o "$T/b.png" > /dev/null 2> "$T/err"
+  check "plot -o DATA: exit 2, intact" '[ $? -eq 2 ] && cmp -s "$T/b.csv" "$T/b.png"'
+  echo old > "$T/chart-target.png"; ln -s chart-target.png "$T/chart.png"
+  "$IMPSIM" plot budget "$T/b.csv" -o "$T/chart.png" > /dev/null 2> "$T/err"
+  check "plot -o LINK: still a link, the target is the chart" \
+    '[ $? -eq 0 ] && [ -L "$T/chart.png" ] && [ "$(head -c 4 "$T/chart-target.png" | tail -c 3)" = PNG ]'
+fi
+
 # interrupted: the temporary file is removed, no simulation runs on, and the
 # exit status is 128 + the signal number
 for sig in INT:2 TERM:15 HUP:1; do
