@@ -8,16 +8,9 @@
 # current (9.604 mA, the PPK2 and Monsoon case) and battery life.
 # Also: a headerless file is read only with --time-unit and --current-unit,
 # and the misreads are refused.
-set -u
-: "${IMPSIM:=./impsim}" "${SRCDIR:=.}"
-export IMPSIM_DATADIR="${IMPSIM_DATADIR:-$SRCDIR}"
+: "${SRCDIR:=.}"
+. "$SRCDIR/tests/tlib.sh"
 export LC_ALL=C
-T=$(mktemp -d) || exit 99
-trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok()   { pass=$((pass + 1)); echo "ok   - $1"; }
-bad()  { fail=$((fail + 1)); echo "FAIL - $1"; }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
 C=$SRCDIR/tests/captures
 
 # period_s average_current_A life_s of a load, one line
@@ -61,5 +54,4 @@ check "a unit option of the wrong dimension is refused" \
 check "battery --help documents the capture formats and unit options" \
   'grep -q "PPK2" "$T/h" && grep -q -- "--time-unit" "$T/h" && grep -q -- "--current-unit" "$T/h"'
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+tlib_done

@@ -2,15 +2,8 @@
 # cli.sh — end-to-end tests of the impsim command line: exit codes, output
 # formats, error positions, and that failed runs write nothing.
 # Needs IMPSIM (the binary), SRCDIR and IMPSIM_DATADIR (set by make check).
-set -u
-: "${IMPSIM:=./impsim}" "${SRCDIR:=.}"
-export IMPSIM_DATADIR="${IMPSIM_DATADIR:-$SRCDIR}"
-T=$(mktemp -d) || exit 99
-trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok()   { pass=$((pass + 1)); echo "ok   - $1"; }
-bad()  { fail=$((fail + 1)); echo "FAIL - $1"; }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+: "${SRCDIR:=.}"
+. "$SRCDIR/tests/tlib.sh"
 
 S=$SRCDIR/scenarios
 "$IMPSIM" --version > "$T/v" 2>&1; check "--version exits 0" '[ $? -eq 0 ] && grep -q "^impsim " "$T/v"'
@@ -143,5 +136,4 @@ fi
 "$IMPSIM" run "$S/door-sensor-wakepin.scn" --format json > "$T/b" 2>/dev/null
 check "deterministic output" 'cmp -s "$T/a" "$T/b"'
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+tlib_done

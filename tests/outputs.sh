@@ -7,15 +7,8 @@
 # Every output goes into a temporary directory (never to /dev/*: a /dev/full
 # write is made only through a link in that directory, after the test that
 # links are never replaced has passed).
-set -u
-: "${IMPSIM:=./impsim}" "${SRCDIR:=.}"
-export IMPSIM_DATADIR="${IMPSIM_DATADIR:-$SRCDIR}"
-T=$(mktemp -d) || exit 99
-trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok()   { pass=$((pass + 1)); echo "ok   - $1"; }
-bad()  { fail=$((fail + 1)); echo "FAIL - $1"; }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+: "${SRCDIR:=.}"
+. "$SRCDIR/tests/tlib.sh"
 S=$SRCDIR/scenarios
 
 cp "$S/env-sensor-15min.scn" "$T/s.scn"
@@ -114,5 +107,4 @@ for sig in INT:2 TERM:15 HUP:1; do
   check "SIG$sig: no simulation process left running" '! pgrep -f "$T/sig.csv" > /dev/null'
 done
 
-echo "outputs.sh: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+tlib_done
