@@ -35,6 +35,11 @@ typedef struct {
     int enabled[64];            /* per declared peripheral */
     int load_on[COMP_LOADS];    /* board loads switched on by the firmware */
     tick_t cal_acc, ka_acc;
+    /* ticks not yet in the ledger, per component: (state, activity) and
+     * how long (book() adds to the ledger only when they change); for
+     * every component but the radio, since when (book_states) */
+    int pend_s[COMP__COUNT], pend_a[COMP__COUNT];
+    tick_t pend_t[COMP__COUNT], since[COMP__COUNT];
     /* trace */
     double last[COMP__COUNT];
     int traced, last_radio, last_act, last_st[COMP__COUNT];
@@ -61,11 +66,50 @@ static tick_t mul_div(tick_t a, tick_t b, tick_t c)
     return (tick_t)((__int128)a * b / c);
 }
 
+static void book_flush_one(dev *v, int c)
+{
+    if (c != COMP_WIFI)
+        v->pend_t[c] = v->now - v->since[c];
+    if (v->pend_t[c])
+        ledger_add(v->L, (comp_id)c, v->pend_s[c], v->pend_a[c], v->pend_t[c]);
+    v->pend_t[c] = 0;
+    v->since[c] = v->now;
+}
+
+/* Put every pending tick into the ledger (at wakes and at the end: the
+ * ledger is then complete). */
+static void book_flush(dev *v)
+{
+    for (int c = 0; c < COMP__COUNT; c++)
+        book_flush_one(v, c);
+}
+
+/* Before time moves on: every component except the radio (book_wifi)
+ * whose state or activity changed since it was last seen gets its time
+ * in the old one booked. Cheap when nothing changed, which is most
+ * components at most state changes. */
+static void book_states(dev *v)
+{
+    for (int c = 0; c < COMP__COUNT; c++)
+        if (c != COMP_WIFI && (v->st[c] != v->pend_s[c] || v->act != v->pend_a[c])) {
+            book_flush_one(v, c);
+            v->pend_s[c] = v->st[c];
+            v->pend_a[c] = v->act;
+        }
+}
+
+/* dt ticks of component c in state s for the current activity; q gets
+ * charge x ticks (for the trace). Booked lazily: a component that stays in
+ * its state costs one addition per advance, the ledger sees it once. */
 static void book(dev *v, comp_id c, int s, tick_t dt, double *q)
 {
     if (dt <= 0)
         return;
-    ledger_add(v->L, c, s, v->act, dt);
+    if (v->pend_t[c] && (v->pend_s[c] != s || v->pend_a[c] != v->act))
+        book_flush_one(v, c);
+    v->pend_s[c] = s;
+    v->pend_a[c] = v->act;
+    v->pend_t[c] += dt;
     *q += v->p->cur[c][s] * (double)dt;
 }
 
@@ -115,22 +159,28 @@ static void advance_flat(dev *v, tick_t dt)
         if (dt == 0)
             return;
     }
-    double cur[COMP__COUNT];
-    for (int c = 0; c < COMP__COUNT; c++) {
-        double q = 0;
-        if (c == COMP_WIFI)
-            q = book_wifi(v, dt);
-        else
-            book(v, (comp_id)c, v->st[c], dt, &q);
-        cur[c] = q / (double)dt;
+    book_states(v);
+    double qw = book_wifi(v, dt);
+    if (v->h->trace) {
+        double cur[COMP__COUNT];
+        for (int c = 0; c < COMP__COUNT; c++)
+            cur[c] = c == COMP_WIFI ? qw / (double)dt : v->p->cur[c][v->st[c]];
+        trace_point(v, v->now, cur);
     }
-    trace_point(v, v->now, cur);
     v->now += dt;
     v->L->changes++;
+    if (v->h->stop && v->h->stop(v->h->ctx, v->now))
+        v->stopped = 1;
+}
+
+/* Wait dt: advance, then let SimGrid's clock follow. Only waits cross into
+ * SimGrid: another actor can see the device only while it waits, and a
+ * busy phase of a few state changes costs no simcall. */
+static void wait_ticks(dev *v, tick_t dt)
+{
+    advance(v, dt);
     if (v->h->advance)
         v->h->advance(v->h->ctx, v->now);
-    if (v->h->stop && v->h->stop(v->h->ctx))
-        v->stopped = 1;
 }
 
 /* A burst of `len` in radio state `ws` inside the time *dt left (cut
@@ -335,7 +385,7 @@ static void wifi_offline(dev *v)
         memcpy(kept, v->enabled, sizeof kept);
         memcpy(kept_loads, v->load_on, sizeof kept_loads);
         deep_states(v);
-        advance(v, v->p->snooze);
+        wait_ticks(v, v->p->snooze);
         v->ps = v->p->powersave;
         boot_os(v);
         memcpy(v->enabled, kept, sizeof kept);
@@ -411,7 +461,7 @@ static void idle_wait(dev *v, tick_t dt, int shallow)
     set_awake(v, cpu);
     if (v->p->has_flash)
         v->st[COMP_FLASH] = FLASH_DPD;
-    advance(v, dt);
+    wait_ticks(v, dt);
     tick_t lat = cpu == CPU_STOP ? v->p->wake_stop : v->p->wake_idle;
     int save = v->act;
     v->act = v->p->act_wake;
@@ -564,7 +614,7 @@ static void deep_sleep(dev *v, tick_t until)
     wifi_disconnect(v, v->p->act_disconnect);
     v->act = v->p->act_sleep;
     deep_states(v);
-    advance(v, until - v->now);
+    wait_ticks(v, until - v->now);
     if (!v->stopped)
         boot(v);
 }
@@ -725,6 +775,7 @@ static void dev_key(const dev *v, unsigned char *key)
     memcpy(&k, v, sizeof k);
     k.now = 0;
     k.wakes = 0;
+    memset(k.since, 0, sizeof k.since);     /* all = now: flushed */
     k.traced = k.last_radio = 0;
     memset(k.last, 0, sizeof k.last);
     memcpy(key, &k, sizeof k);
@@ -793,6 +844,7 @@ static tick_t dev_bound(const dev *v)
  * 0 to keep looking, -1 to stop looking. */
 static int dev_fast_forward(dev *v, repeat *r, unsigned char *key)
 {
+    book_flush(v);
     dev_key(v, key);
     tick_t now = v->now;
     if (!repeat_offer(r, key, now, v->wakes, dev_bound(v), v->L))
@@ -820,6 +872,8 @@ static int dev_fast_forward(dev *v, repeat *r, unsigned char *key)
     }
     ledger_repeat(v->L, r->at, k);
     v->now += shift;
+    for (int c = 0; c < COMP__COUNT; c++)
+        v->since[c] = v->now;
     v->wakes += k * dw;
     for (int i = 0; i < v->p->ntask; i++) {
         scn_tkind kind = v->p->task[i].kind;
@@ -885,7 +939,10 @@ int device_run(const plan *p, ledger *L, const device_hooks *h)
             L->wakes++;
         }
     }
+    book_flush(&v);
     L->duration = v.now;
+    if (h->advance)
+        h->advance(h->ctx, v.now);
     if (h->trace && v.traced)
         h->trace(h->ctx, v.now, v.last, v.last_radio, v.last_act, v.last_st);  /* end row: the run's end */
     if (h->repeat) {

@@ -9,8 +9,8 @@
 #include "plan.h"
 
 typedef struct {
-    /* Called after every advance with the new time: the engine lets SimGrid
-     * advance its clock to it. May be NULL. */
+    /* Called after every wait (and at the end of the run) with the new
+     * time: the engine lets SimGrid advance its clock to it. May be NULL. */
     void (*advance)(void *ctx, tick_t now);
     /* Called at each change point with the start time of a segment, the
      * mean current of every component over it (A), whether the radio is
@@ -19,9 +19,9 @@ typedef struct {
      * NULL. */
     void (*trace)(void *ctx, tick_t t, const double cur[COMP__COUNT], int radio, int act,
                   const int st[COMP__COUNT]);
-    /* Polled after every advance: non-zero ends the run there (a battery
-     * that is empty). May be NULL. */
-    int (*stop)(void *ctx);
+    /* Polled after every advance with the new time: non-zero ends the run
+     * there (a battery that is empty). May be NULL. */
+    int (*stop)(void *ctx, tick_t now);
     /* Fast-forward. Called when the device's complete state at the wake at
      * `now` equals its state at the wake `period` ticks earlier; the
      * repeat holds until `until` (the next absolute-time event: a fixed

@@ -40,14 +40,14 @@ static engine_child_ctx engine_ctx;
 
 static void engine_advance(void *ctx, tick_t now)
 {
-    engine_child_ctx *c = ctx;
-    c->now = now;
+    (void)ctx;
     sg_actor_sleep_until(ticks_to_s(now));
 }
 
-static int engine_stop(void *ctx)
+static int engine_stop(void *ctx, tick_t now)
 {
     engine_child_ctx *c = ctx;
+    c->now = now;
     return (c->bat && battery_ended(c->bat) != BATTERY_ALIVE) ||
            (c->period_end && c->now >= c->period_end);
 }

@@ -21,9 +21,11 @@ int ledger_activity(ledger *L, const char *name)
 
 void ledger_add(ledger *L, comp_id c, int state, int act, tick_t dt)
 {
-    tick_t *cell = &L->t[c][state][act];
-    if (ticks_add(*cell, dt, cell))
+    tick_t *cell = &L->t[c][state][act], x;
+    if (__builtin_add_overflow(*cell, dt, &x))     /* inline check: the hot path */
         L->overflow = 1;
+    else
+        *cell = x;
 }
 
 void ledger_repeat(ledger *L, const ledger *from, int64_t k)
