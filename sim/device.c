@@ -173,16 +173,6 @@ static void advance_flat(dev *v, tick_t dt)
         v->stopped = 1;
 }
 
-/* Wait dt: advance, then let SimGrid's clock follow. Only waits cross into
- * SimGrid: another actor can see the device only while it waits, and a
- * busy phase of a few state changes costs no simcall. */
-static void wait_ticks(dev *v, tick_t dt)
-{
-    advance(v, dt);
-    if (v->h->advance)
-        v->h->advance(v->h->ctx, v->now);
-}
-
 /* A burst of `len` in radio state `ws` inside the time *dt left (cut
  * short if *dt is shorter); the radio's time counters run on. */
 static void radio_burst(dev *v, int ws, tick_t len, tick_t *dt)
@@ -235,6 +225,16 @@ static void advance(dev *v, tick_t dt)
             radio_burst(v, WIFI_RX, p->ka_rx, &dt);
         }
     }
+}
+
+/* Wait dt: advance, then let SimGrid's clock follow. Only waits cross into
+ * SimGrid: another actor can see the device only while it waits, and a
+ * busy phase of a few state changes costs no simcall. */
+static void wait_ticks(dev *v, tick_t dt)
+{
+    advance(v, dt);
+    if (v->h->advance)
+        v->h->advance(v->h->ctx, v->now);
 }
 
 /* ---- component state helpers ---- */
@@ -776,8 +776,9 @@ static void dev_key(const dev *v, unsigned char *key)
     k.now = 0;
     k.wakes = 0;
     memset(k.since, 0, sizeof k.since);     /* all = now: flushed */
-    k.traced = k.last_radio = 0;
+    k.traced = k.last_radio = k.last_act = 0;
     memset(k.last, 0, sizeof k.last);
+    memset(k.last_st, 0, sizeof k.last_st);
     memcpy(key, &k, sizeof k);
     tick_t *x = (tick_t *)(void *)(key + sizeof k);
     for (int i = 0; i < v->p->ntask; i++, x += 3) {
