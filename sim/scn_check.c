@@ -146,9 +146,9 @@ static void check_pulse(const scn *s, const model *m, diag *d)
     int pin_tasks = 0;
     for (int i = 0; i < s->ntask; i++)
         pin_tasks |= s->task[i].kind == T_PIN_AT || s->task[i].kind == T_PIN_POISSON;
-    if (pin_tasks && !strcmp(pin, model_word(m, "caps.wake_pin")))
-        diag_warn(d, s->pulse_pos, "%s on %s is both the pulse-count pin and the wake pin: the "
-                  "'on pin' tasks need another wiring", pin, mod);
+    if (pin_tasks && s->sleep == SLEEP_DEEP && !strcmp(pin, model_word(m, "caps.wake_pin")))
+        diag_warn(d, s->pulse_pos, "%s on %s is both the pulse-count pin and the deep-sleep "
+                  "wake pin: the 'on pin' tasks need another wiring", pin, mod);
 }
 
 /* `part NAME on BUS`: an SPI flash chip on one of the module's SPI buses. */

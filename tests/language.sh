@@ -207,9 +207,9 @@ check "sleep deep with wifi-idle connected: a warning at wifi-idle, exit 0" '[ $
 printf 'module imp004m\nduration 1 d\nsleep idle\nbattery 1xCR123A\non pin at 1h, 5h as press:\n  cpu 1 Mcycles\n' > "$T/w2.scn"
 "$IMPSIM" run "$T/w2.scn" > /dev/null 2> "$T/err"
 check "a pin list that does not repeat, with a battery: a warning at the task" 'grep -q "w2.scn:5:1: warning: the pin events of .press. end at 5 h" "$T/err"'
-printf 'module imp002\nduration 1 d\nsleep idle\npulse meter\non pin poisson 3 /day:\n  count meter for 1 s\n' > "$T/w3.scn"
+printf 'module imp002\nduration 1 d\nsleep deep\npulse meter\non pin poisson 3 /day:\n  count meter for 1 s\n' > "$T/w3.scn"
 "$IMPSIM" run "$T/w3.scn" > /dev/null 2> "$T/err"
-check "the imp002 pulse pin is the wake pin: a warning" 'grep -q "w3.scn:4:7: warning: pin1 on imp002 is both the pulse-count pin and the wake pin" "$T/err"'
+check "the imp002 pulse pin is the deep-sleep wake pin: a warning" 'grep -q "w3.scn:4:7: warning: pin1 on imp002 is both the pulse-count pin and the deep-sleep wake pin" "$T/err"'
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
