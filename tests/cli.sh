@@ -40,6 +40,16 @@ check "a 3.2 ohm cell ends by wifi-min-voltage at the first calibration burst (3
 check "the same product on a 0.5 ohm cell runs for days" \
   'sed -n "s/.*\"life_s\": \([0-9.e+-]*\),.*/\1/p" "$T/lr.json" | awk "{ exit !(\$1 > 86400) }"'
 
+# held against reality: Nora (imp002, 2 x AA + boost) lasts ~60,000 WiFi wakes on
+# alkaline and ~80,000 on lithium cells (EI staff, forum t/3216), at any short period
+for c in alkaline:60000 lithium:80000; do
+  for e in 60 120 600; do
+    "$IMPSIM" run "$S/nora-${c%%:*}.scn" --set scenario.every=${e}s --format json > "$T/nora.json" 2>&1
+    check "Nora on ${c%%:*} cells every $e s: wakes to empty within 15 % of ${c#*:}" \
+      'sed -n "s/.*\"life_s\": \([0-9.e+-]*\),.*/\1/p" "$T/nora.json" | awk -v p=$e -v w=${c#*:} "{ n = \$1 / p; exit !(n > 0.85 * w && n < 1.15 * w) }"'
+  done
+done
+
 # errors: file:line:col, exit 2, nothing written
 printf 'module imp004m\nduration 1 d\nevery 15 parsecs:\n  cpu 1\n' > "$T/bad.scn"
 echo previous > "$T/out.json"; echo previous > "$T/tr.csv"
