@@ -285,11 +285,26 @@ void model_print(const model *m, FILE *fp)
     fprintf(fp, "# %s — %s\n# from %s\n", model_name(m),
             model_word(m, "module.title"), m->fig->path);
     fprintf(fp, "# %-30s %-16s %-10s %s\n", "key", "value", "provenance", "source");
+    fprintf(fp, "#   range: what --monte-carlo draws (mc.KEY, with its own provenance and\n"
+            "#   source for the bounds), or +-mc.spread for an estimate without one\n");
+    double spread = model_num(m, "mc.spread");
     for (int i = 0; i < m->fig->n; i++) {
         const fig_entry *e = &m->fig->v[i];
+        if (!strncmp(e->key, "mc.", 3) && strcmp(e->key, "mc.spread"))
+            continue;   /* printed under its figure */
         char val[80];
         snprintf(val, sizeof val, e->kind == FIG_STRING ? "\"%s\"" : "%s", e->text);
         fprintf(fp, "%-32s %-16s %-10s \"%s\"\n", e->key, val,
                 fig_prov_name(e->prov), e->source);
+        if (e->kind != FIG_NUMBER || !strncmp(e->key, "mc.", 3))
+            continue;
+        char mk[96];
+        snprintf(mk, sizeof mk, "mc.%s", e->key);
+        const fig_entry *r = figfile_get(m->fig, mk);
+        if (r)
+            fprintf(fp, "  range: %-39s %-10s \"%s\"\n", r->text, fig_prov_name(r->prov),
+                    r->source);
+        else if (e->prov == FIG_ESTIMATE && spread > 0 && e->value > 0)
+            fprintf(fp, "  range: +-%g %% (mc.spread)\n", 100 * spread);
     }
 }

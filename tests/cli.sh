@@ -50,6 +50,18 @@ for c in alkaline:60000 lithium:80000; do
   done
 done
 
+# every figure that moves a bundled verdict, and every radio power-up cost, has a
+# range with its provenance and source in the model (what --monte-carlo draws)
+"$IMPSIM" models imp004m > "$T/m004.txt" 2>&1
+for s in env-sensor-15min door-sensor-wakepin lost-ap soil-moisture; do
+  "$IMPSIM" decide "$S/$s.scn" --format json 2> /dev/null | grep -o '"figure": "[a-z0-9_.]*"' | sed 's/"figure": "//; s/"$//'
+done | sort -u > "$T/sens.txt"
+check "decide names sensitive figures for the bundled scenarios" '[ "$(wc -l < "$T/sens.txt")" -ge 8 ]'
+for k in $(cat "$T/sens.txt") wifi.powerup.time wifi.powerup.current wifi.fwload.size wifi.fwload.clock wifi.cal.current wifi.cal.time; do
+  check "imp004m figure $k has a sourced range" \
+    'grep -A1 "^$k " "$T/m004.txt" | tail -1 | grep -Eq "^  range: (uniform|choice) .* (datasheet|documented|forum|measured|estimate) +\"[^\"]{12,}\""'
+done
+
 # errors: file:line:col, exit 2, nothing written
 printf 'module imp004m\nduration 1 d\nevery 15 parsecs:\n  cpu 1\n' > "$T/bad.scn"
 echo previous > "$T/out.json"; echo previous > "$T/tr.csv"
