@@ -11,48 +11,92 @@
 static const char decide_usage[] =
     "Usage: impsim decide FILE.scn [--target TIME] [--min-ratio R] [OPTIONS]\n"
     "The verdict: on the imp004m, can this product drop deep sleep and the 32 kHz\n"
-    "crystal? Yes when the best variant without both (stop mode, shallow sleep, or\n"
-    "associated with power-save) meets the battery-life target (--target 12mo), or\n"
-    "reaches the given fraction of the deep-sleep variant's life (--min-ratio 0.9;\n"
-    "the default when no target is given). Prints the variants compared, the\n"
-    "margin, the parts saved, the break-even wake interval (below it, staying awake\n"
-    "in stop mode beats deep sleep; GSL Brent root finding over the scenario's wake\n"
-    "period) and the model figures the answer is most sensitive to (+25 % each).\n"
-    "The margin is how far the best variant is above (+) or below (-) the bar,\n"
-    "relative to it: life / target - 1, or ratio / min-ratio - 1.\n"
+    "crystal? It runs the variants of impsim compare and answers in one sentence\n"
+    "naming the variants and their battery lives.\n"
+    "\n"
+    "Criterion (the sentence states which is in force):\n"
+    "  --target TIME only: the best variant without deep sleep and crystal (stop\n"
+    "    mode, shallow sleep, associated with power-save) must last >= TIME. The\n"
+    "    sentence says which variants meet it and which imp004m design is best.\n"
+    "  --min-ratio R only (R = 0.9 when neither is given): it must last >= R x the\n"
+    "    life of the imp004m with crystal and timed deep sleep.\n"
+    "  both: both must hold.\n"
+    "  Without a battery in the scenario, inverse average currents stand for lives.\n"
+    "  A variant whose cell cannot deliver the WiFi peak has no life: it never\n"
+    "  meets a criterion.\n"
+    "The margin is how far the best variant without both is above (+) or below (-)\n"
+    "the bar, relative to it: life / target - 1, or ratio / min-ratio - 1 (the\n"
+    "smaller of the two with both). Also printed: the break-even wake interval\n"
+    "(below it, stop mode beats deep sleep; GSL Brent root finding over the\n"
+    "scenario's wake period) and the model figures the answer is most sensitive to\n"
+    "(+25 % each). With --monte-carlo, the uncertainty comes first: P10/P50/P90 of\n"
+    "each variant's life, where the nominal run sits among the samples, the\n"
+    "probability that each meets the target and that the verdict holds; the\n"
+    "figures after it are labelled nominal.\n"
     "\n"
     "  --target TIME             battery-life target, with unit (12mo, 2y, 400d)\n"
-    "  --min-ratio R             fraction of the deep-sleep variant's life (0.9)\n"
+    "  --min-ratio R             fraction of the deep-sleep variant's life (0.9 or 90 %)\n"
     "  --set KEY=VALUE           setting for every variant (as in impsim run)\n"
-    "  --variant 'NAME: K=V ...' add a variant to the table\n"
+    "  --variant 'NAME: K=V ...' add a variant to the table (not part of the verdict)\n"
     "  --format FMT              text (default) or json\n"
     "  -o, --output FILE         write to FILE\n"
     "  -j, --jobs N              parallel runs (default: all CPUs)\n"
-    "  --monte-carlo N           sample the uncertain figures N times: P10/P50/P90\n"
-    "                            battery life per variant and the probability that\n"
-    "                            the verdict holds\n"
+    "  --monte-carlo N           sample the uncertain figures N times (see above)\n"
     "  --seed S                  seed for --monte-carlo (default 1): same seed, same bytes\n"
     "\n"
-    "Exit: 0 deep sleep and the crystal can be dropped, 1 they cannot, 2 bad input.\n";
+    "Exit codes:\n"
+    "  0  YES: the best variant without deep sleep and crystal meets the criterion\n"
+    "  1  NO: it does not, but a deep-sleep variant does (keep deep sleep; the\n"
+    "     sentence says when the crystal can go anyway: deep sleep until the wake pin)\n"
+    "  4  NO VARIANT MEETS the target (or none can deliver the WiFi peak from the\n"
+    "     cell): the product is off target whatever it does; the sentence names the\n"
+    "     best design\n"
+    "  2  bad input (nothing written)    3  system error\n";
 
-static void decide_text(const matrix_opts *o, const decide_result *r, FILE *fp)
+/* "imp004m-deep no, imp004m-stop yes, ..." for the variants that ran. */
+static void decide_meets_list(const matrix_opts *o, const decide_result *r, FILE *fp)
+{
+    char t[32];
+    fprintf(fp, "  meets the %s target: ", units_format(o->target_s, DIM_TIME, t, sizeof t));
+    int n = 0;
+    for (int i = 0; i < o->vs.n; i++)
+        if (r->v.meets[i] == 1)
+            fprintf(fp, "%s%s", n++ ? ", " : "", o->vs.v[i].name);
+    fprintf(fp, "%s\n", n ? "" : "no variant");
+}
+
+static void decide_text(const matrix_opts *o, const decide_result *r, const mc_result *mc,
+                        FILE *fp)
 {
     const variant_result *deep = &r->res[r->deep], *best = &r->res[r->best];
     const variant *vd = &o->vs.v[r->deep], *vb = &o->vs.v[r->best];
-    char a[32], b[48];
+    char a[32], b[96];
     fprintf(fp, "impsim decide: %s\n", o->file);
     fprintf(fp, "Question: on the imp004m, can this product drop deep sleep and the 32 kHz crystal?\n");
-    int pin_ok = r->pin >= 0 && r->res[r->pin].ok;
-    fprintf(fp, "Answer:   %s\n\n", decide_answer(r));
+    fprintf(fp, "Criterion: %s", r->criterion);
+    if (o->target_s > 0)
+        fprintf(fp, " (target %s)", units_format(o->target_s, DIM_TIME, a, 32));
+    if (r->v.min_ratio > 0)
+        fprintf(fp, " (min-ratio %.0f %%)", 100 * r->v.min_ratio);
+    fprintf(fp, "\nAnswer:   %s\n", decide_answer(r));
+    if (mc) {
+        fprintf(fp, "          (nominal figures; the verdict holds in %.1f %% of %ld Monte Carlo "
+                "samples)\n\n", 100 * mc->p_holds, mc->n_verdict);
+        mc_print(o, mc, fp);
+    }
+    fprintf(fp, "\nNominal (every figure at its model value):\n");
     fprintf(fp, "  with deep sleep:    %-16s %s", vd->name, units_format(deep->avg_current_A, DIM_CURRENT, a, 32));
     if (deep->has_life)
-        fprintf(fp, ", battery life %s", units_format_life(deep->life_s, b, sizeof b));
+        fprintf(fp, ", battery life %s", variant_life_text(deep, 0, b, sizeof b));
     fprintf(fp, "\n  without both:       %-16s %s", vb->name, units_format(best->avg_current_A, DIM_CURRENT, a, 32));
     if (best->has_life)
-        fprintf(fp, ", battery life %s", units_format_life(best->life_s, b, sizeof b));
-    fprintf(fp, "\n  criterion:          %s\n", r->criterion);
+        fprintf(fp, ", battery life %s", variant_life_text(best, 0, b, sizeof b));
+    fputc('\n', fp);
+    if (r->v.best >= 0 && r->v.best != r->deep && r->v.best != r->best)
+        fprintf(fp, "  best imp004m design: %-14s %s\n", o->vs.v[r->v.best].name,
+                variant_life_text(&r->res[r->v.best], 0, b, sizeof b));
     if (o->target_s > 0)
-        fprintf(fp, "  target:             %s\n", units_format(o->target_s, DIM_TIME, a, 32));
+        decide_meets_list(o, r, fp);
     fprintf(fp, "  ratio to deep sleep %.1f %% %s; margin %+.1f %%\n", 100 * r->ratio,
             deep->has_life ? "of the battery life" : "(inverse average current)", 100 * r->margin);
     if (r->be_status == 0)
@@ -68,11 +112,6 @@ static void decide_text(const matrix_opts *o, const decide_result *r, FILE *fp)
     fprintf(fp, "  parts saved if dropped: the 32.768 kHz crystal and its two load capacitors\n"
             "    (OSC32_IN is grounded instead); firmware keeps its state in RAM (no Squirrel\n"
             "    restart, no SPI-flash writes to persist state)\n");
-    if (pin_ok && !r->can_drop)
-        fprintf(fp, "  note: the crystal alone can go: deep sleep until the wake pin needs none\n"
-                "    (%s: %s%s)\n", o->vs.v[r->pin].name,
-                units_format(r->res[r->pin].avg_current_A, DIM_CURRENT, a, 32),
-                r->res[r->pin].has_life ? ", battery life as shown below" : "");
     if (r->nsens) {
         fprintf(fp, "  most sensitive to (each figure +25 %% -> change of the ratio):\n");
         for (int i = 0; i < r->nsens && i < 5; i++)
@@ -87,13 +126,27 @@ static void decide_json(const matrix_opts *o, const decide_result *r, FILE *fp,
 {
     fputs("{\"scenario\": ", fp);
     report_json_str(fp, o->file);
+    fprintf(fp, ",\n \"answer\": \"%s\", \"sentence\": ", verdict_word(r->v.answer));
+    report_json_str(fp, r->sentence);
     fprintf(fp, ",\n \"can_drop\": %s, \"criterion\": \"%s\", \"ratio\": %.17g, \"margin\": %.17g",
             r->can_drop ? "true" : "false", r->criterion, r->ratio, r->margin);
     if (o->target_s > 0)
         fprintf(fp, ", \"target_s\": %.17g", o->target_s);
-    fprintf(fp, ",\n \"deep_variant\": \"%s\", \"best_variant\": \"%s\", \"crystal_alone_can_go\": %s",
-            o->vs.v[r->deep].name, o->vs.v[r->best].name,
-            r->pin >= 0 && r->res[r->pin].ok ? "true" : "false");
+    if (r->v.min_ratio > 0)
+        fprintf(fp, ", \"min_ratio\": %.17g", r->v.min_ratio);
+    fprintf(fp, ",\n \"deep_variant\": \"%s\", \"best_variant\": \"%s\", \"best_design\": \"%s\", "
+            "\"crystal_alone_can_go\": %s",
+            o->vs.v[r->deep].name, o->vs.v[r->best].name, o->vs.v[r->v.best].name,
+            r->v.crystal_can_go ? "true" : "false");
+    if (o->target_s > 0) {
+        fputs(",\n \"meets_target\": [", fp);
+        for (int i = 0, n = 0; i < o->vs.n; i++)
+            if (r->v.meets[i] == 1) {
+                fputs(n++ ? ", " : "", fp);
+                report_json_str(fp, o->vs.v[i].name);
+            }
+        fputs("]", fp);
+    }
     fprintf(fp, ",\n \"break_even\": {\"status\": \"%s\"",
             r->be_status == 0 ? "found" : r->be_status == 1 ? "deep-sleep-always-better"
             : r->be_status == 2 ? "awake-always-better" : "n/a");
@@ -105,14 +158,15 @@ static void decide_json(const matrix_opts *o, const decide_result *r, FILE *fp,
     for (int i = 0; i < r->nsens; i++)
         fprintf(fp, "%s{\"figure\": \"%s\", \"change_per_25pct\": %.17g}", i ? ", " : "",
                 r->sens[i].key, r->sens[i].delta);
-    fputs("],\n \"table\": ", fp);
+    fputs("]", fp);
     matrix_opts jo = *o;
     jo.fmt = REPORT_JSON;
-    matrix_table(&jo, r->res, fp);
     if (mc) {
-        fputs(", \"monte_carlo\": ", fp);
-        mc_print(&jo, mc, r->can_drop, fp);
+        fputs(",\n \"monte_carlo\": ", fp);
+        mc_print(&jo, mc, fp);
     }
+    fputs(",\n \"table\": ", fp);
+    matrix_table(&jo, r->res, fp);
     fputs("}\n", fp);
 }
 
@@ -132,20 +186,17 @@ int cmd_decide(int argc, char **argv)
         abort();
     rc = decide_run(&o, r);
     if (rc == 0 && o.mc)
-        rc = mc_run(&o, mc);
+        rc = mc_run(&o, NULL, r->res, mc);
     if (rc == 0) {
         outfile *f = outfile_open(o.output ? o.output : "-");
         rc = DIAG_EXIT_SYS;
         if (f) {
             FILE *fp = outfile_fp(f);
-            if (o.fmt == REPORT_JSON) {
+            if (o.fmt == REPORT_JSON)
                 decide_json(&o, r, fp, o.mc ? mc : NULL);
-            } else {
-                decide_text(&o, r, fp);
-                if (o.mc)
-                    mc_print(&o, mc, r->can_drop, fp);
-            }
-            rc = outfile_commit(f) ? DIAG_EXIT_SYS : r->can_drop ? 0 : 1;
+            else
+                decide_text(&o, r, o.mc ? mc : NULL, fp);
+            rc = outfile_commit(f) ? DIAG_EXIT_SYS : (int)r->v.answer;
         }
     }
     free(mc);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "diag.h"
 #include "matrix.h"
+#include "mc.h"
 #include "outfile.h"
 #include "units.h"
 
@@ -21,6 +22,11 @@ static const char sweep_usage[] =
     "                            (every=1min..24h, model.cpu.stop.current=10uA..60uA)\n"
     "  --steps N                 points, both ends included (default 20)\n"
     "  --log                     logarithmic spacing\n"
+    "  --monte-carlo N           at every point, also sample the uncertain figures N\n"
+    "                            times (the summary of impsim compare/decide): CSV\n"
+    "                            columns VARIANT_life_p10_s/_p50_s/_p90_s, JSON\n"
+    "                            \"monte_carlo\" per point, text the P50 in brackets\n"
+    "  --seed S                  seed for --monte-carlo (default 1)\n"
     "  --set, --variant, --format csv|json|text, -o, -j  as for compare\n";
 
 typedef struct {
@@ -94,14 +100,28 @@ static double sweep_cross(const matrix_opts *o, const variant_result *res, const
     return log_scale ? x[i] * pow(x[i + 1] / x[i], t) : x[i] + (x[i + 1] - x[i]) * t;
 }
 
+/* A Monte Carlo quantile as a CSV cell: empty when it is no life. */
+static void sweep_csv_q(FILE *fp, const mc_result *m, int v, double q)
+{
+    if (m->v[v].n_ok && m->v[v].has_life && q > 0 && q < m->horizon_s)
+        fprintf(fp, ",%.10g", q);
+    else
+        fputs(",", fp);
+}
+
 static void sweep_csv(const matrix_opts *o, const sweep_param *p, const double *x,
-                      const variant_result *res, const double *cross, FILE *fp)
+                      const variant_result *res, const double *cross, const mc_result *mc,
+                      FILE *fp)
 {
     int nv = o->vs.n;
     fprintf(fp, "%s_%s", p->key, units_si_name(p->dim)[0] ? units_si_name(p->dim) : "value");
     for (int v = 0; v < nv; v++)
         fprintf(fp, ",%s_life_s,%s_avg_current_A", o->vs.v[v].name, o->vs.v[v].name);
-    fputs(",break_even\n", fp);
+    fputs(",break_even", fp);
+    for (int v = 0; mc && v < nv; v++)
+        fprintf(fp, ",%s_life_p10_s,%s_life_p50_s,%s_life_p90_s", o->vs.v[v].name,
+                o->vs.v[v].name, o->vs.v[v].name);
+    fputc('\n', fp);
     for (int i = 0; i < o->steps; i++) {
         fprintf(fp, "%.10g", x[i]);
         for (int v = 0; v < nv; v++) {
@@ -117,12 +137,18 @@ static void sweep_csv(const matrix_opts *o, const sweep_param *p, const double *
             fprintf(fp, ",%.10g", cross[i]);
         else
             fputs(",", fp);
+        for (int v = 0; mc && v < nv; v++) {
+            sweep_csv_q(fp, &mc[i], v, mc[i].v[v].p10);
+            sweep_csv_q(fp, &mc[i], v, mc[i].v[v].p50);
+            sweep_csv_q(fp, &mc[i], v, mc[i].v[v].p90);
+        }
         fputc('\n', fp);
     }
 }
 
 static void sweep_json(const matrix_opts *o, const sweep_param *p, const double *x,
-                       const variant_result *res, const double *cross, FILE *fp)
+                       const variant_result *res, const double *cross, const mc_result *mc,
+                       FILE *fp)
 {
     int nv = o->vs.n;
     fputs("{\"scenario\": ", fp);
@@ -140,7 +166,14 @@ static void sweep_json(const matrix_opts *o, const sweep_param *p, const double 
             else
                 fprintf(fp, "{\"avg_current_A\": %.17g}", r->avg_current_A);
         }
-        fputs("}}", fp);
+        fputs("}", fp);
+        if (mc) {
+            matrix_opts jo = *o;
+            jo.fmt = REPORT_JSON;
+            fputs(", \"monte_carlo\": ", fp);
+            mc_print(&jo, &mc[i], fp);
+        }
+        fputs("}", fp);
     }
     fputs("\n ],\n \"break_even\": [", fp);
     int first = 1;
@@ -152,13 +185,31 @@ static void sweep_json(const matrix_opts *o, const sweep_param *p, const double 
     fputs("]}\n", fp);
 }
 
+/* A text cell: the life in days ("> 1.096e+04" when not depleted, "none"
+ * when the cell cannot deliver the WiFi peak), with the Monte Carlo P50. */
+static const char *sweep_text_life(const variant_result *r, const mc_result *m, int v,
+                                   char *buf, size_t n)
+{
+    int k = r->peak_fails ? snprintf(buf, n, "none")
+                          : snprintf(buf, n, "%s%.4g", r->depleted ? "" : "> ", r->life_s / 86400);
+    if (m && m->v[v].n_ok && k > 0 && (size_t)k < n) {
+        double q = m->v[v].p50;
+        if (q <= 0)
+            snprintf(buf + k, n - (size_t)k, " [none]");
+        else
+            snprintf(buf + k, n - (size_t)k, q >= m->horizon_s ? " [> %.4g]" : " [%.4g]", q / 86400);
+    }
+    return buf;
+}
+
 static void sweep_text(const matrix_opts *o, const sweep_param *p, const double *x,
-                       const variant_result *res, const double *cross, FILE *fp)
+                       const variant_result *res, const double *cross, const mc_result *mc,
+                       FILE *fp)
 {
     int nv = o->vs.n;
     char a[32];
-    fprintf(fp, "impsim sweep: %s over %s (battery life in days; '-' not possible)\n%-12s",
-            o->file, p->key, units_si_name(p->dim));
+    fprintf(fp, "impsim sweep: %s over %s (battery life in days; '-' not possible%s)\n%-12s",
+            o->file, p->key, mc ? "; [Monte Carlo P50]" : "", units_si_name(p->dim));
     for (int v = 0; v < nv; v++)
         fprintf(fp, " %16.16s", o->vs.v[v].name);
     fputc('\n', fp);
@@ -168,8 +219,10 @@ static void sweep_text(const matrix_opts *o, const sweep_param *p, const double 
             const variant_result *r = &res[(size_t)i * nv + v];
             if (!r->ok)
                 fprintf(fp, " %16s", "-");
+            else if (r->has_life && mc)
+                fprintf(fp, " %16s", sweep_text_life(r, &mc[i], v, a, sizeof a));
             else if (r->has_life)
-                fprintf(fp, " %16.4g", r->life_s / 86400);
+                fprintf(fp, " %16s", sweep_text_life(r, NULL, v, a, sizeof a));
             else
                 fprintf(fp, " %16s", units_format(r->avg_current_A, DIM_CURRENT, a, sizeof a));
         }
@@ -203,6 +256,13 @@ static int sweep_run(matrix_opts *o, const sweep_param *p)
         fprintf(stderr, "%s\n", res[0].err);
         rc = DIAG_EXIT_INPUT;
     }
+    mc_result *mc = NULL;
+    if (!rc && o->mc) {
+        if (!(mc = calloc((size_t)steps, sizeof *mc)))
+            abort();
+        for (int i = 0; i < steps && !rc; i++)
+            rc = mc_run(o, extra[i], res + (size_t)i * nv, &mc[i]);
+    }
     for (int i = 0; i < steps; i++) {
         int s0 = sweep_sign(o, res + (size_t)i * nv), s1 = i + 1 < steps ? sweep_sign(o, res + (size_t)(i + 1) * nv) : 0;
         cross[i] = s0 && s1 && s0 != s1 ? sweep_cross(o, res, x, i, o->log) : NAN;
@@ -212,17 +272,18 @@ static int sweep_run(matrix_opts *o, const sweep_param *p)
         rc = DIAG_EXIT_SYS;
         if (f) {
             if (o->fmt == REPORT_JSON)
-                sweep_json(o, p, x, res, cross, outfile_fp(f));
+                sweep_json(o, p, x, res, cross, mc, outfile_fp(f));
             else if (o->fmt == REPORT_TEXT)
-                sweep_text(o, p, x, res, cross, outfile_fp(f));
+                sweep_text(o, p, x, res, cross, mc, outfile_fp(f));
             else
-                sweep_csv(o, p, x, res, cross, outfile_fp(f));
+                sweep_csv(o, p, x, res, cross, mc, outfile_fp(f));
             rc = outfile_commit(f) ? DIAG_EXIT_SYS : 0;
         }
     }
     for (int i = 0; i < steps; i++)
         free(extra[i]);
     free(extra);
+    free(mc);
     free(x);
     free(cross);
     free(res);
@@ -233,7 +294,7 @@ int cmd_sweep(int argc, char **argv)
 {
     matrix_opts o;
     sweep_param p;
-    int rc = matrix_parse(argc, argv, sweep_usage, MX_SWEEP, &o);
+    int rc = matrix_parse(argc, argv, sweep_usage, MX_SWEEP | MX_MC, &o);
     int explicit_text = 0;
     for (int i = 1; i < argc; i++)
         explicit_text |= !strcmp(argv[i], "text") && i > 1 && !strcmp(argv[i - 1], "--format");

@@ -62,35 +62,6 @@ int decide_steady_current(const char *path, char *const *sets, int nsets, const 
     return rc;
 }
 
-/* ---- verdict ---- */
-
-int decide_verdict_of(const matrix_opts *o, const variant_result *row, double *ratio,
-                      double *margin, const char **criterion)
-{
-    int d = variant_best(&o->vs, row, VAR_DEEP), a = variant_best(&o->vs, row, VAR_AWAKE);
-    if (d < 0 || a < 0)
-        return -1;
-    const variant_result *deep = &row[d], *best = &row[a];
-    *ratio = variant_merit(best) / variant_merit(deep);
-    int by_target = o->target_s > 0 && best->has_life;
-    double min_ratio = o->min_ratio > 0 ? o->min_ratio : (by_target ? 0 : 0.9);
-    int ok_t = by_target && best->life_s >= o->target_s;
-    int ok_r = min_ratio > 0 && *ratio >= min_ratio;
-    if (by_target && (!min_ratio || ok_t || !ok_r)) {
-        *criterion = "battery life >= target";
-        *margin = best->life_s / o->target_s - 1;
-    } else {
-        *criterion = "battery life >= min-ratio x the deep-sleep variant's";
-        *margin = *ratio / min_ratio - 1;
-    }
-    return ok_t || ok_r;
-}
-
-static void decide_verdict(const matrix_opts *o, decide_result *r)
-{
-    r->can_drop = decide_verdict_of(o, r->res, &r->ratio, &r->margin, &r->criterion) == 1;
-}
-
 /* ---- break-even ---- */
 
 typedef struct {
@@ -295,9 +266,10 @@ int decide_run(const matrix_opts *o, decide_result *r)
     memset(r, 0, sizeof *r);
     if (variant_run_all(o->file, o->sets.v, o->sets.n, NULL, &o->vs, o->jobs, r->res))
         return 3;
-    r->deep = variant_best(&o->vs, r->res, VAR_DEEP);
-    r->best = variant_best(&o->vs, r->res, VAR_AWAKE);
-    r->pin = variant_best(&o->vs, r->res, VAR_DEEP_PIN);
+    verdict_of(o, r->res, &r->v);
+    r->deep = r->v.deep;
+    r->best = r->v.awake;
+    r->pin = r->v.pin;
     if (r->deep < 0 || r->best < 0) {
         fprintf(stderr, "%s\n", r->res[r->deep < 0 ? 1 : 3].err);
         return 2;
@@ -307,7 +279,11 @@ int decide_run(const matrix_opts *o, decide_result *r)
                 "to %s\n", o->file);
         return 2;
     }
-    decide_verdict(o, r);
+    r->can_drop = r->v.answer == VERDICT_YES;
+    r->ratio = r->v.ratio;
+    r->margin = r->v.margin;
+    r->criterion = r->v.criterion;
+    verdict_sentence(o, r->res, &r->v, r->sentence, sizeof r->sentence);
     diag *d = diag_new();
     pipeline pl;
     tick_t per;
@@ -330,9 +306,5 @@ int decide_run(const matrix_opts *o, decide_result *r)
 
 const char *decide_answer(const decide_result *r)
 {
-    int pin_ok = r->pin >= 0 && r->res[r->pin].ok;
-    return r->can_drop ? "YES - drop deep sleep and the crystal"
-           : pin_ok    ? "NO - keep deep sleep (but the crystal can go: deep sleep until the "
-                         "wake pin needs none)"
-                       : "NO - keep deep sleep and the crystal";
+    return r->sentence;
 }

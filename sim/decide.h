@@ -5,6 +5,7 @@
 #define IMPSIM_DECIDE_H
 
 #include "matrix.h"
+#include "verdict.h"
 
 #define DECIDE_MAX_SENS 8
 
@@ -15,11 +16,13 @@ typedef struct {
 
 typedef struct {
     variant_result res[VARIANT_MAX];
-    int deep, best, pin;            /* indices; -1 when not possible */
-    int can_drop;
-    double ratio;                   /* best / deep (life, else inverse current) */
-    double margin;                  /* relative: ratio/min_ratio - 1, or life/target - 1 */
-    const char *criterion;          /* static text */
+    verdict v;                      /* the answer (verdict_of on res) */
+    char sentence[512];             /* verdict_sentence */
+    int deep, best, pin;            /* v.deep, v.awake, v.pin: indices; -1 when not possible */
+    int can_drop;                   /* v.answer == VERDICT_YES */
+    double ratio;                   /* v.ratio: awake / deep (life, else inverse current) */
+    double margin;                  /* v.margin */
+    const char *criterion;          /* v.criterion: static text */
     /* break-even */
     int be_status;                  /* 0 found, 1 deep always better, 2 awake always better, -1 n/a */
     double be_period_s, be_lo_s, be_hi_s, period_s;
@@ -36,22 +39,18 @@ typedef struct {
 int decide_steady_current(const char *path, char *const *sets, int nsets, const variant *v,
                           double period_s, double *amps, diag *d);
 
-/* The verdict for one row of variant results (o->vs.n entries): 1 can
- * drop, 0 cannot, -1 when the deep-sleep or every awake variant failed.
- * Stores the merit ratio, the margin and the criterion's text. */
-int decide_verdict_of(const matrix_opts *o, const variant_result *row, double *ratio,
-                      double *margin, const char **criterion);
-
 /* The break-even wake interval between variants r->deep and r->best of
  * o->vs around the scenario's period r->period_s (> 0): fills r->be_*. */
 void decide_break_even(const matrix_opts *o, decide_result *r);
 
-/* The one-sentence answer for r (static text), as `decide` prints it
- * after "Answer:" and the HTML report puts first. */
+/* The one-sentence answer for r (verdict_sentence, held in r), as `decide`
+ * prints it after "Answer:" and the HTML report puts first. Borrowed: lives
+ * as long as r. */
 const char *decide_answer(const decide_result *r);
 
-/* Run everything `decide` reports. Returns 0, or 2 (bad input: error
- * printed) or 3 (system failure). */
+/* Run everything `decide` reports: the variants, the verdict (verdict_of)
+ * and its sentence, the break-even interval and the sensitivity. Returns 0,
+ * or 2 (bad input: error printed) or 3 (system failure). */
 int decide_run(const matrix_opts *o, decide_result *r);
 
 #endif

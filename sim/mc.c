@@ -6,7 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "decide.h"
+#include "units.h"
 #include "lex.h"
 #include "mc.h"
 #include "pipeline.h"
@@ -33,6 +33,7 @@ typedef struct {
 
 typedef struct {
     const matrix_opts *o;
+    const char *extra;              /* a sweep point's setting, or NULL */
     mc_spec spec[VARIANT_MAX];      /* per variant (its module's figures) */
     unsigned long scn_seed;
 } mc_ctx;
@@ -158,6 +159,8 @@ static void mc_job(int j, void *ctx, void *out)
     int n = 0;
     for (int i = 0; i < o->sets.n && n < 200; i++)
         all[n++] = o->sets.v[i];
+    if (c->extra)
+        all[n++] = (char *)c->extra;
     for (int k = 0; k <= sp->n && n < 511; k++)
         all[n++] = extra[k];
     /* run in this child, not through another pool */
@@ -168,21 +171,39 @@ static void mc_job(int j, void *ctx, void *out)
     gsl_rng_free(rng);
 }
 
-static void mc_stats_of(const variant_result *res, long n, int nv, int vi, mc_stats *st)
+static double mc_figure(const variant_result *r)
 {
+    return !r->has_life ? r->avg_current_A : r->peak_fails ? 0 : r->life_s;
+}
+
+static void mc_stats_of(const matrix_opts *o, const variant_result *res, long n, int vi,
+                        const variant_result *nominal, mc_stats *st)
+{
+    int nv = o->vs.n;
     double *x = calloc((size_t)n + 1, sizeof *x);
     if (!x)
         abort();
-    long k = 0;
+    long k = 0, meets = 0;
     st->has_life = 1;
     for (long i = 0; i < n; i++) {
         const variant_result *r = &res[i * nv + vi];
         if (!r->ok)
             continue;
         st->has_life &= r->has_life;
-        x[k++] = r->has_life ? r->life_s : r->avg_current_A;
+        st->n_not_depleted += r->has_life && !r->depleted && !r->peak_fails;
+        st->n_peak_fails += r->has_life && r->peak_fails;
+        meets += o->target_s > 0 && r->has_life && !r->peak_fails && r->life_s >= o->target_s;
+        x[k++] = mc_figure(r);
+    }
+    st->nominal_rank = -1;
+    if (k && nominal && nominal[vi].ok) {
+        long below = 0;
+        for (long i = 0; i < k; i++)
+            below += x[i] <= mc_figure(&nominal[vi]);
+        st->nominal_rank = (double)below / (double)k;
     }
     st->n_ok = k;
+    st->p_meets = k ? (double)meets / (double)k : 0;
     if (k) {
         gsl_sort(x, 1, (size_t)k);
         st->p10 = gsl_stats_quantile_from_sorted_data(x, 1, (size_t)k, 0.1);
@@ -192,17 +213,20 @@ static void mc_stats_of(const variant_result *res, long n, int nv, int vi, mc_st
     free(x);
 }
 
-int mc_run(const matrix_opts *o, mc_result *r)
+int mc_run(const matrix_opts *o, const char *extra, const variant_result *nominal,
+           mc_result *r)
 {
-    return mc_run_samples(o, r, NULL);
+    return mc_run_samples(o, extra, nominal, r, NULL);
 }
 
-int mc_run_samples(const matrix_opts *o, mc_result *r, variant_result **samples)
+int mc_run_samples(const matrix_opts *o, const char *extra, const variant_result *nominal,
+                   mc_result *r, variant_result **samples)
 {
     mc_ctx *c = calloc(1, sizeof *c);
     if (!c)
         abort();
     c->o = o;
+    c->extra = extra;
     diag *d = diag_new();
     int rc = 0;
     for (int v = 0; v < o->vs.n && !rc; v++)
@@ -221,6 +245,9 @@ int mc_run_samples(const matrix_opts *o, mc_result *r, variant_result **samples)
     diag_free(d);
     memset(r, 0, sizeof *r);
     r->n = o->mc;
+    r->horizon_s = PIPELINE_HORIZON_S;
+    verdict nv0;
+    r->nominal = nominal ? verdict_of(o, nominal, &nv0) : VERDICT_NA;
     int nv = o->vs.n;
     variant_result *res = calloc((size_t)(r->n * nv), sizeof *res);
     int *ok = calloc((size_t)(r->n * nv), sizeof *ok);
@@ -229,18 +256,19 @@ int mc_run_samples(const matrix_opts *o, mc_result *r, variant_result **samples)
     if (pool_run((int)(r->n * nv), o->jobs, sizeof *res, mc_job, c, res, ok))
         rc = 3;
     for (int v = 0; v < nv && !rc; v++)
-        mc_stats_of(res, r->n, nv, v, &r->v[v]);
-    long yes = 0;
+        mc_stats_of(o, res, r->n, v, nominal, &r->v[v]);
+    long yes = 0, holds = 0;
     for (long i = 0; i < r->n && !rc; i++) {
-        double ratio, margin;
-        const char *crit;
-        int vd = decide_verdict_of(o, &res[i * nv], &ratio, &margin, &crit);
-        if (vd >= 0) {
+        verdict vs;
+        verdict_answer a = verdict_of(o, &res[i * nv], &vs);
+        if (a != VERDICT_NA) {
             r->n_verdict++;
-            yes += vd;
+            yes += a == VERDICT_YES;
+            holds += a == r->nominal;
         }
     }
     r->p_can_drop = r->n_verdict ? (double)yes / (double)r->n_verdict : 0;
+    r->p_holds = r->n_verdict ? (double)holds / (double)r->n_verdict : 0;
     if (samples && !rc) {
         *samples = res;
         res = NULL;
@@ -251,37 +279,93 @@ int mc_run_samples(const matrix_opts *o, mc_result *r, variant_result **samples)
     return rc;
 }
 
-void mc_print(const matrix_opts *o, const mc_result *r, int verdict, FILE *fp)
+char *mc_quantile_text(const mc_result *r, int v, double q, char *buf, int len)
+{
+    const mc_stats *s = &r->v[v];
+    if (!s->n_ok) {
+        snprintf(buf, (size_t)len, "-");
+    } else if (!s->has_life) {
+        units_format(q, DIM_CURRENT, buf, len);
+    } else if (q <= 0) {
+        snprintf(buf, (size_t)len, "none");
+    } else if (q >= r->horizon_s) {
+        char t[32];
+        snprintf(buf, (size_t)len, "> %s", units_format(r->horizon_s, DIM_TIME, t, sizeof t));
+    } else {
+        units_format(q, DIM_TIME, buf, len);
+    }
+    return buf;
+}
+
+/* A quantile in JSON: the life in s, or null when it is no life (the
+ * horizon: "more than"; 0: the cell cannot deliver the WiFi peak). */
+static void mc_json_q(FILE *fp, const mc_result *r, const mc_stats *s, double q)
+{
+    if (s->has_life && (q <= 0 || q >= r->horizon_s))
+        fputs("null", fp);
+    else
+        fprintf(fp, "%.17g", q);
+}
+
+void mc_print(const matrix_opts *o, const mc_result *r, FILE *fp)
 {
     char a[32], b[32], c[32];
+    int verdict = r->nominal != VERDICT_NA;
     if (o->fmt == REPORT_JSON) {
-        fprintf(fp, "{\"samples\": %ld, \"seed\": %lu, \"variants\": [", r->n, o->seed);
-        for (int v = 0; v < o->vs.n; v++)
-            fprintf(fp, "%s{\"name\": \"%s\", \"ok\": %ld, \"%s\": [%.17g, %.17g, %.17g]}",
-                    v ? ", " : "", o->vs.v[v].name, r->v[v].n_ok,
-                    r->v[v].has_life ? "life_s_p10_p50_p90" : "avg_current_A_p10_p50_p90",
-                    r->v[v].p10, r->v[v].p50, r->v[v].p90);
-        fprintf(fp, "], \"p_can_drop\": %.17g, \"p_verdict_holds\": %.17g}", r->p_can_drop,
-                verdict ? r->p_can_drop : 1 - r->p_can_drop);
+        fprintf(fp, "{\"samples\": %ld, \"seed\": %lu, \"horizon_s\": %.17g, \"variants\": [",
+                r->n, o->seed, r->horizon_s);
+        for (int v = 0; v < o->vs.n; v++) {
+            const mc_stats *s = &r->v[v];
+            fputs(v ? ",\n  {\"name\": " : "\n  {\"name\": ", fp);
+            report_json_str(fp, o->vs.v[v].name);
+            fprintf(fp, ", \"ok\": %ld, \"%s\": [", s->n_ok,
+                    s->has_life ? "life_s_p10_p50_p90" : "avg_current_A_p10_p50_p90");
+            mc_json_q(fp, r, s, s->p10);
+            fputs(", ", fp);
+            mc_json_q(fp, r, s, s->p50);
+            fputs(", ", fp);
+            mc_json_q(fp, r, s, s->p90);
+            fputs("]", fp);
+            if (s->has_life)
+                fprintf(fp, ", \"not_depleted\": %ld, \"peak_fails\": %ld", s->n_not_depleted,
+                        s->n_peak_fails);
+            if (o->target_s > 0)
+                fprintf(fp, ", \"p_meets_target\": %.17g", s->p_meets);
+            if (s->nominal_rank >= 0)
+                fprintf(fp, ", \"nominal_rank\": %.17g", s->nominal_rank);
+            fputs("}", fp);
+        }
+        fputs("\n ]", fp);
+        if (verdict)
+            fprintf(fp, ", \"verdict_nominal\": \"%s\", \"p_can_drop\": %.17g, "
+                    "\"p_verdict_holds\": %.17g, \"samples_with_verdict\": %ld",
+                    verdict_word(r->nominal), r->p_can_drop, r->p_holds, r->n_verdict);
+        fputs("}", fp);
         return;
     }
-    fprintf(fp, "\nMonte Carlo: %ld samples, seed %lu (estimate figures, mc.* distributions,\n"
-            "stochastic events)\n%-18s %14s %14s %14s\n", r->n, o->seed, "variant", "P10", "P50", "P90");
+    fprintf(fp, "Uncertainty (Monte Carlo: %ld samples, seed %lu; estimate figures, mc.*\n"
+            "distributions, stochastic events)\n", r->n, o->seed);
+    if (o->target_s > 0)
+        fprintf(fp, "  %-18s %12s %12s %12s %8s %12s\n", "variant", "P10", "P50", "P90",
+                "nominal", "P(>= target)");
+    else
+        fprintf(fp, "  %-18s %12s %12s %12s %8s\n", "variant", "P10", "P50", "P90", "nominal");
     for (int v = 0; v < o->vs.n; v++) {
         const mc_stats *s = &r->v[v];
-        if (!s->n_ok) {
-            fprintf(fp, "%-18s %14s %14s %14s\n", o->vs.v[v].name, "-", "-", "-");
-            continue;
-        }
-        if (s->has_life)
-            fprintf(fp, "%-18s %12.4g d %12.4g d %12.4g d\n", o->vs.v[v].name, s->p10 / 86400,
-                    s->p50 / 86400, s->p90 / 86400);
-        else
-            fprintf(fp, "%-18s %14s %14s %14s\n", o->vs.v[v].name,
-                    units_format(s->p10, DIM_CURRENT, a, 32), units_format(s->p50, DIM_CURRENT, b, 32),
-                    units_format(s->p90, DIM_CURRENT, c, 32));
+        fprintf(fp, "  %-18s %12s %12s %12s", o->vs.v[v].name,
+                mc_quantile_text(r, v, s->p10, a, 32), mc_quantile_text(r, v, s->p50, b, 32),
+                mc_quantile_text(r, v, s->p90, c, 32));
+        char rank[16] = "-";
+        if (s->nominal_rank >= 0)
+            snprintf(rank, sizeof rank, "P%.0f", 100 * s->nominal_rank);
+        fprintf(fp, " %8s", rank);
+        if (o->target_s > 0 && s->n_ok && s->has_life)
+            fprintf(fp, " %10.1f %%", 100 * s->p_meets);
+        fputc('\n', fp);
     }
-    fprintf(fp, "probability that deep sleep and the crystal can be dropped: %.1f %%\n"
-            "probability that the verdict holds: %.1f %%\n", 100 * r->p_can_drop,
-            100 * (verdict ? r->p_can_drop : 1 - r->p_can_drop));
+    fputs("  (nominal: the percentile of the samples at which the nominal run sits)\n", fp);
+    if (verdict)
+        fprintf(fp, "  probability that the verdict (%s) holds: %.1f %% of %ld samples;\n"
+                "  that deep sleep and the crystal can be dropped: %.1f %%\n",
+                verdict_word(r->nominal), 100 * r->p_holds, r->n_verdict, 100 * r->p_can_drop);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "pipeline.h"
 #include "pool.h"
+#include "units.h"
 #include "variant.h"
 
 static void variant_put(variant_set *vs, const char *name, variant_role role,
@@ -130,6 +131,7 @@ void variant_run_inline(const char *path, char *const *sets, int nsets, const va
     r->life_s = b->battery.life_s;
     r->delivered_C = b->battery.delivered_C;
     r->ended_by = b->battery.ended_by;
+    r->depleted = r->has_life && strcmp(r->ended_by, "not-depleted") != 0;
     free(b);
     free(all);
     diag_free(d);
@@ -179,6 +181,8 @@ int variant_run_all(const char *path, char *const *sets, int nsets, const char *
 
 double variant_merit(const variant_result *r)
 {
+    if (r->has_life && r->peak_fails)
+        return 0;
     if (r->has_life)
         return r->life_s;
     return r->avg_current_A > 0 ? 1.0 / r->avg_current_A : 0;
@@ -192,4 +196,22 @@ int variant_best(const variant_set *vs, const variant_result *res, variant_role 
             (best < 0 || variant_merit(&res[i]) > variant_merit(&res[best])))
             best = i;
     return best;
+}
+
+char *variant_life_text(const variant_result *r, int brief, char *buf, int len)
+{
+    char t[48];
+    if (!r->ok)
+        snprintf(buf, (size_t)len, "-");
+    else if (!r->has_life)
+        units_format(r->avg_current_A, DIM_CURRENT, buf, len);
+    else if (r->peak_fails)
+        snprintf(buf, (size_t)len, "none (the cell cannot deliver the WiFi peak)");
+    else if (!r->depleted)
+        snprintf(buf, (size_t)len, "more than %s", units_format(r->life_s, DIM_TIME, t, sizeof t));
+    else if (brief)
+        units_format(r->life_s, DIM_TIME, buf, len);
+    else
+        units_format_life(r->life_s, buf, len);
+    return buf;
 }

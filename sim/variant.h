@@ -31,8 +31,12 @@ typedef struct {
     char module[32];
     double avg_current_A, charge_day_C;
     int has_life;
-    double life_s, delivered_C;
+    double life_s, delivered_C;     /* life_s: end of life, or the horizon when !depleted */
     const char *ended_by;           /* static */
+    int depleted;                   /* has_life: 1 life_s is an end of life, 0 the battery
+                                     * outlasted the horizon ("more than life_s") */
+    int peak_fails;                 /* has_life: the cell cannot deliver the WiFi peak even
+                                     * full (battery_peak_check); life_s is then no life */
 } variant_result;
 
 typedef struct {
@@ -75,7 +79,15 @@ int variant_run_rows(const char *path, char *const *sets, int nsets, char *const
 int variant_best(const variant_set *vs, const variant_result *res, variant_role r);
 
 /* The figure variants are ranked by: life when both have one, else the
- * inverse of the average current (so "more is better" either way). */
+ * inverse of the average current (so "more is better" either way); 0 for a
+ * variant whose cell cannot deliver its WiFi peak (it cannot run at all). */
 double variant_merit(const variant_result *r);
+
+/* A variant's life for a sentence or a table cell: "1.348 y (492.3 d)"
+ * ("1.348 y" when brief),
+ * "more than 30 y" (not depleted within the horizon), "none (the cell
+ * cannot deliver the WiFi peak)", or its average current without a
+ * battery. Returns buf. */
+char *variant_life_text(const variant_result *r, int brief, char *buf, int len);
 
 #endif

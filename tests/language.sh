@@ -11,12 +11,7 @@ export IMPSIM_DATADIR="${IMPSIM_DATADIR:-$SRCDIR}"
 export LC_ALL=C
 case $IMPSIM in /*) ;; *) IMPSIM=$(pwd)/$IMPSIM ;; esac
 case $IMPSIM_DATADIR in /*) ;; *) IMPSIM_DATADIR=$(pwd)/$IMPSIM_DATADIR ;; esac
-T=$(mktemp -d) || exit 99
-trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok()   { pass=$((pass + 1)); echo "ok   - $1"; }
-bad()  { fail=$((fail + 1)); echo "FAIL - $1"; }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+. "$SRCDIR/tests/tlib.sh"
 # field 4 (time_s) of a CSV row "SECTION,NAME[,STATE]"
 csvt() { grep "^$2," "$1" | head -1 | cut -d, -f4; }
 # |a - b| <= tol

@@ -113,6 +113,139 @@ static void test_verdict(void)
     matrix_free(&o);
 }
 
+/* ---- the verdict on rows of hand-made results (no simulation) ---- */
+
+#define YEAR_S (365.25 * 86400)
+
+/* Built-in order: imp002, imp004m-deep, imp004m-deep-pin, imp004m-stop,
+ * imp004m-shallow, imp004m-ps. Lives in years; <= 0: the variant did not
+ * run. peak: index whose cell cannot deliver the WiFi peak, or -1. */
+static void row_of(variant_result *row, const double *years, int peak)
+{
+    memset(row, 0, 6 * sizeof *row);
+    for (int i = 0; i < 6; i++) {
+        row[i].ok = years[i] > 0;
+        row[i].has_life = 1;
+        row[i].depleted = 1;
+        row[i].life_s = years[i] * YEAR_S;
+        row[i].avg_current_A = years[i] > 0 ? 1e-4 / years[i] : 0;
+        row[i].ended_by = "capacity";
+    }
+    if (peak >= 0)
+        row[peak].peak_fails = 1;
+}
+
+static verdict_answer verdict_for(const char *target, const double *years, int peak,
+                                  char *sentence, size_t n, verdict *v)
+{
+    matrix_opts o;
+    char *argv[] = {"decide", "x.scn", "--target", (char *)target, NULL};
+    CU_ASSERT_FATAL(matrix_parse(target ? 4 : 2, argv, "", MX_DECIDE, &o) == 0);
+    variant_result row[6];
+    row_of(row, years, peak);
+    verdict_answer a = verdict_of(&o, row, v);
+    verdict_sentence(&o, row, v, sentence, n);
+    matrix_free(&o);
+    return a;
+}
+
+/* The issue's cases: a target no variant meets, with stop mode 32 % longer
+ * than deep sleep (was "NO - keep deep sleep and the crystal"); deep sleep
+ * missing the target too (was "NO - keep deep sleep" without saying so). */
+static void test_verdict_target(void)
+{
+    char s[512];
+    verdict v;
+    const double none_stop_best[6] = {1.0, 1.076, -1, 1.42, 0.05, 0.02};
+    CU_ASSERT_EQUAL(verdict_for("2y", none_stop_best, -1, s, sizeof s, &v), VERDICT_NONE);
+    CU_ASSERT_EQUAL(v.best, 3);
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "NO VARIANT MEETS 2 y - the best is imp004m-stop at 1.42 y"));
+    CU_ASSERT_PTR_NULL(strstr(s, "keep deep sleep"));
+    const double none_deep_best[6] = {1.0, 1.6, -1, 1.4, 0.05, 0.02};
+    CU_ASSERT_EQUAL(verdict_for("2y", none_deep_best, -1, s, sizeof s, &v), VERDICT_NONE);
+    CU_ASSERT_EQUAL(v.best, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "the best is imp004m-deep at 1.6 y"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "would make it worse"));
+    const double keep[6] = {1.0, 2.5, -1, 1.8, 0.05, 0.02};
+    CU_ASSERT_EQUAL(verdict_for("2y", keep, -1, s, sizeof s, &v), VERDICT_NO);
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "NO - keep deep sleep and the crystal: imp004m-deep meets "
+                                     "the 2 y target with 2.5 y"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "imp004m-stop, lasts only 1.8 y"));
+    CU_ASSERT_EQUAL(v.meets[1], 1);
+    CU_ASSERT_EQUAL(v.meets[3], 0);
+    CU_ASSERT_EQUAL(v.meets[2], -1);
+    const double yes[6] = {1.0, 2.5, -1, 2.1, 0.05, 0.02};
+    CU_ASSERT_EQUAL(verdict_for("2y", yes, -1, s, sizeof s, &v), VERDICT_YES);
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "YES - drop deep sleep and the crystal: imp004m-stop meets "
+                                     "the 2 y target with 2.1 y"));
+    TUTIL_REL_EQ(v.margin, 2.1 / 2 - 1, 1e-12);
+    /* the wake-pin variant meets it: keep deep sleep, drop the crystal */
+    const double pin[6] = {1.0, 2.5, 2.6, 1.8, 0.05, 0.02};
+    CU_ASSERT_EQUAL(verdict_for("2y", pin, -1, s, sizeof s, &v), VERDICT_NO);
+    CU_ASSERT(v.crystal_can_go);
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "but the crystal can go: imp004m-deep-pin meets"));
+    /* no cell can power the WiFi: no variant works, whatever the lives say */
+    const double dead[6] = {1.0, 1e-7, -1, 1e-7, 1e-7, 1e-7};
+    matrix_opts o;
+    char *argv[] = {"decide", "x.scn", NULL};
+    CU_ASSERT_FATAL(matrix_parse(2, argv, "", MX_DECIDE, &o) == 0);
+    variant_result row[6];
+    row_of(row, dead, -1);
+    for (int i = 1; i < 6; i++)
+        row[i].peak_fails = 1;
+    CU_ASSERT_EQUAL(verdict_of(&o, row, &v), VERDICT_NONE);
+    verdict_sentence(&o, row, &v, s, sizeof s);
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "NO VARIANT WORKS"));
+    matrix_free(&o);
+}
+
+static void test_verdict_ratio(void)
+{
+    char s[512];
+    verdict v;
+    const double close[6] = {1.0, 1.3, -1, 1.25, 0.05, 0.02};     /* 96 % of deep sleep */
+    CU_ASSERT_EQUAL(verdict_for(NULL, close, -1, s, sizeof s, &v), VERDICT_YES);
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "96.2 % of imp004m-deep's 1.3 y (bar: 90 %)"));
+    const double far[6] = {1.0, 10, -1, 4, 0.05, 0.02};
+    CU_ASSERT_EQUAL(verdict_for(NULL, far, -1, s, sizeof s, &v), VERDICT_NO);
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "only 40.0 %"));
+    /* the awake variant's cell fails at the WiFi peak: it never wins */
+    const double peak[6] = {1.0, 1.3, -1, 5, 0.05, 0.02};
+    CU_ASSERT_EQUAL(verdict_for(NULL, peak, 3, s, sizeof s, &v), VERDICT_NO);
+}
+
+/* Never recommend the design that does worse on the criterion: over random
+ * rows, YES means the awake variant meets it; NO means a deep-sleep variant
+ * meets the target and the awake one does not; NONE means nothing meets it
+ * and the named best has the longest life of the imp004m designs. */
+static void test_verdict_never_worse(void)
+{
+    unsigned long x = 12345;
+    for (int k = 0; k < 2000; k++) {
+        double y[6];
+        for (int i = 0; i < 6; i++) {
+            x = x * 6364136223846793005UL + 1442695040888963407UL;
+            y[i] = 0.1 + (double)(x >> 33) / (double)(1UL << 31) * 4;
+        }
+        if (k % 3 == 0)
+            y[2] = -1;
+        char s[512];
+        verdict v;
+        verdict_answer a = verdict_for("2y", y, -1, s, sizeof s, &v);
+        double top = 0;
+        for (int i = 1; i < 6; i++)
+            top = y[i] > top ? y[i] : top;
+        if (a == VERDICT_YES)
+            CU_ASSERT(y[3] >= 2 || y[4] >= 2 || y[5] >= 2);
+        if (a == VERDICT_NO)
+            CU_ASSERT((y[1] >= 2 || y[2] >= 2) && y[3] < 2 && y[4] < 2 && y[5] < 2);
+        if (a == VERDICT_NONE) {
+            CU_ASSERT(top < 2);
+            CU_ASSERT_DOUBLE_EQUAL(v.best >= 0 ? y[v.best] : 0, top, 1e-12);
+        }
+    }
+}
+
 int main(void)
 {
     if (CU_initialize_registry() != CUE_SUCCESS)
@@ -121,5 +254,8 @@ int main(void)
     CU_add_test(s, "steady current per period, by hand", test_steady_current);
     CU_add_test(s, "break-even wake interval, by hand", test_break_even);
     CU_add_test(s, "verdict and sensitivity", test_verdict);
+    CU_add_test(s, "verdict against a target", test_verdict_target);
+    CU_add_test(s, "verdict against the min-ratio", test_verdict_ratio);
+    CU_add_test(s, "verdict never recommends the worse design", test_verdict_never_worse);
     return tutil_run_all();
 }
