@@ -136,7 +136,7 @@ void verdict_sentence(const matrix_opts *o, const variant_result *row, const ver
         snprintf(buf, n, "NO VARIANT WORKS - the cell cannot deliver the WiFi peak in any "
                  "imp004m variant (see the warning)");
     else if (v->by_target)
-        snprintf(buf, n, "NO VARIANT MEETS %s - the best is %s at %s (%s: %s); %s", t, bn, b,
+        snprintf(buf, n, "NO imp004m VARIANT MEETS %s - the best is %s at %s (%s: %s); %s", t, bn, b,
                  v->best == v->awake ? dn : an, v->best == v->awake ? d : a, drop);
     else
         snprintf(buf, n, "NO - keep deep sleep and the crystal: %s %s %s, only %.1f %% of %s's %s "
