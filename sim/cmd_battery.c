@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "num.h"
 #include "battery.h"
 #include "battery_profile.h"
 #include "outfile.h"
@@ -211,7 +212,7 @@ static int battery_overrides(const battery_args *a, fig_entry *e, diag *d)
 static void battery_trace_row(void *ctx, double t, double v, double soc,
                               double i)
 {
-    fprintf(ctx, "%.9g,%.6g,%.6g,%.6g\n", t, v, soc, i);
+    fprintf(ctx, "%s,%s,%s,%s\n", NUM_C(t), NUM_C(v), NUM_C(soc), NUM_C(i));
 }
 
 static void battery_json_str(FILE *fp, const char *s)
@@ -241,28 +242,28 @@ static void battery_print_json(const battery_args *a, const battery_cell *c,
            battery_cell_model(c), battery_cell_vmodel(c));
     printf("  \"load\": ");
     battery_json_str(stdout, a->load);
-    printf(",\n  \"period_s\": %.9g,\n  \"average_current_A\": %.9g,\n",
-           battery_load_period(l), battery_load_average(l));
+    printf(",\n  \"period_s\": %s,\n  \"average_current_A\": %s,\n",
+           NUM_J(battery_load_period(l)), NUM_J(battery_load_average(l)));
     if (l->from_capture) {
         char desc[256];
         printf("  \"capture\": ");
         battery_json_str(stdout, capture_describe(&l->capture, desc,
                                                   sizeof desc));
-        printf(",\n  \"capture_samples\": %lld,\n  \"capture_peak_A\": %.9g,\n"
-               "  \"segments\": %d,\n  \"merge_tolerance\": %.6g,\n",
-               l->capture.rows, l->capture.peak_A, l->n, l->tol);
+        printf(",\n  \"capture_samples\": %lld,\n  \"capture_peak_A\": %s,\n"
+               "  \"segments\": %d,\n  \"merge_tolerance\": %s,\n",
+               l->capture.rows, NUM_J(l->capture.peak_A), l->n, NUM_J(l->tol));
     }
     printf("  \"regulator\": \"%s\",\n", a->reg.kind == BATTERY_REG_LINEAR
            ? "linear" : "switching");
-    printf("  \"life_s\": %.9g,\n  \"life_days\": %.6g,\n", r->life_s,
-           r->life_s / 86400.0);
+    printf("  \"life_s\": %s,\n  \"life_days\": %s,\n", NUM_J(r->life_s),
+           NUM_J(r->life_s / 86400.0));
     printf("  \"ended_by\": \"%s\",\n", battery_end_word(r->ended_by));
-    printf("  \"delivered_C\": %.9g,\n  \"delivered_mAh\": %.6g,\n",
-           r->delivered_C, r->delivered_C / 3.6);
-    printf("  \"capacity_C\": %.9g,\n  \"soc_end\": %.6g,\n",
-           battery_cell_capacity_C(c), r->soc);
-    printf("  \"voltage_end_V\": %.6g,\n  \"horizon_s\": %.9g\n}\n",
-           r->voltage_V, a->horizon);
+    printf("  \"delivered_C\": %s,\n  \"delivered_mAh\": %s,\n",
+           NUM_J(r->delivered_C), NUM_J(r->delivered_C / 3.6));
+    printf("  \"capacity_C\": %s,\n  \"soc_end\": %s,\n",
+           NUM_J(battery_cell_capacity_C(c)), NUM_J(r->soc));
+    printf("  \"voltage_end_V\": %s,\n  \"horizon_s\": %s\n}\n",
+           NUM_J(r->voltage_V), NUM_J(a->horizon));
 }
 
 static void battery_print_text(const battery_args *a, const battery_cell *c,

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "decide.h"
+#include "num.h"
 #include "diag.h"
 #include "mc.h"
 #include "outfile.h"
@@ -128,12 +129,12 @@ static void decide_json(const matrix_opts *o, const decide_result *r, FILE *fp,
     report_json_str(fp, o->file);
     fprintf(fp, ",\n \"answer\": \"%s\", \"sentence\": ", verdict_word(r->v.answer));
     report_json_str(fp, r->sentence);
-    fprintf(fp, ",\n \"can_drop\": %s, \"criterion\": \"%s\", \"ratio\": %.17g, \"margin\": %.17g",
-            r->can_drop ? "true" : "false", r->criterion, r->ratio, r->margin);
+    fprintf(fp, ",\n \"can_drop\": %s, \"criterion\": \"%s\", \"ratio\": %s, \"margin\": %s",
+            r->can_drop ? "true" : "false", r->criterion, NUM_J(r->ratio), NUM_J(r->margin));
     if (o->target_s > 0)
-        fprintf(fp, ", \"target_s\": %.17g", o->target_s);
+        fprintf(fp, ", \"target_s\": %s", NUM_J(o->target_s));
     if (r->v.min_ratio > 0)
-        fprintf(fp, ", \"min_ratio\": %.17g", r->v.min_ratio);
+        fprintf(fp, ", \"min_ratio\": %s", NUM_J(r->v.min_ratio));
     fprintf(fp, ",\n \"deep_variant\": \"%s\", \"best_variant\": \"%s\", \"best_design\": \"%s\", "
             "\"crystal_alone_can_go\": %s",
             o->vs.v[r->deep].name, o->vs.v[r->best].name, o->vs.v[r->v.best].name,
@@ -151,13 +152,13 @@ static void decide_json(const matrix_opts *o, const decide_result *r, FILE *fp,
             r->be_status == 0 ? "found" : r->be_status == 1 ? "deep-sleep-always-better"
             : r->be_status == 2 ? "awake-always-better" : "n/a");
     if (r->be_status == 0)
-        fprintf(fp, ", \"period_s\": %.17g", r->be_period_s);
-    fprintf(fp, ", \"scenario_period_s\": %.17g}", r->period_s);
+        fprintf(fp, ", \"period_s\": %s", NUM_J(r->be_period_s));
+    fprintf(fp, ", \"scenario_period_s\": %s}", NUM_J(r->period_s));
     fputs(",\n \"parts_saved\": [\"32.768 kHz crystal\", \"2 crystal load capacitors\"]", fp);
     fputs(",\n \"sensitivity\": [", fp);
     for (int i = 0; i < r->nsens; i++)
-        fprintf(fp, "%s{\"figure\": \"%s\", \"change_per_25pct\": %.17g}", i ? ", " : "",
-                r->sens[i].key, r->sens[i].delta);
+        fprintf(fp, "%s{\"figure\": \"%s\", \"change_per_25pct\": %s}", i ? ", " : "",
+                r->sens[i].key, NUM_J(r->sens[i].delta));
     fputs("]", fp);
     matrix_opts jo = *o;
     jo.fmt = REPORT_JSON;

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "num.h"
 #include "diag.h"
 #include "matrix.h"
 #include "mc.h"
@@ -123,18 +124,18 @@ static void sweep_csv(const matrix_opts *o, const sweep_param *p, const double *
                 o->vs.v[v].name, o->vs.v[v].name);
     fputc('\n', fp);
     for (int i = 0; i < o->steps; i++) {
-        fprintf(fp, "%.10g", x[i]);
+        fprintf(fp, "%s", NUM_C(x[i]));
         for (int v = 0; v < nv; v++) {
             const variant_result *r = &res[(size_t)i * nv + v];
             if (r->ok && r->has_life)
-                fprintf(fp, ",%.10g,%.10g", r->life_s, r->avg_current_A);
+                fprintf(fp, ",%s,%s", NUM_C(r->life_s), NUM_C(r->avg_current_A));
             else if (r->ok)
-                fprintf(fp, ",,%.10g", r->avg_current_A);
+                fprintf(fp, ",,%s", NUM_C(r->avg_current_A));
             else
                 fputs(",,", fp);
         }
         if (!isnan(cross[i]))
-            fprintf(fp, ",%.10g", cross[i]);
+            fprintf(fp, ",%s", NUM_C(cross[i]));
         else
             fputs(",", fp);
         for (int v = 0; mc && v < nv; v++) {
@@ -155,16 +156,16 @@ static void sweep_json(const matrix_opts *o, const sweep_param *p, const double 
     report_json_str(fp, o->file);
     fprintf(fp, ", \"param\": \"%s\", \"unit\": \"%s\",\n \"points\": [", p->key, units_si_name(p->dim));
     for (int i = 0; i < o->steps; i++) {
-        fprintf(fp, "%s\n  {\"value\": %.17g, \"variants\": {", i ? "," : "", x[i]);
+        fprintf(fp, "%s\n  {\"value\": %s, \"variants\": {", i ? "," : "", NUM_J(x[i]));
         for (int v = 0; v < nv; v++) {
             const variant_result *r = &res[(size_t)i * nv + v];
             fprintf(fp, "%s\"%s\": ", v ? ", " : "", o->vs.v[v].name);
             if (!r->ok)
                 fputs("null", fp);
             else if (r->has_life)
-                fprintf(fp, "{\"life_s\": %.17g, \"avg_current_A\": %.17g}", r->life_s, r->avg_current_A);
+                fprintf(fp, "{\"life_s\": %s, \"avg_current_A\": %s}", NUM_J(r->life_s), NUM_J(r->avg_current_A));
             else
-                fprintf(fp, "{\"avg_current_A\": %.17g}", r->avg_current_A);
+                fprintf(fp, "{\"avg_current_A\": %s}", NUM_J(r->avg_current_A));
         }
         fputs("}", fp);
         if (mc) {
@@ -179,7 +180,7 @@ static void sweep_json(const matrix_opts *o, const sweep_param *p, const double 
     int first = 1;
     for (int i = 0; i < o->steps; i++)
         if (!isnan(cross[i])) {
-            fprintf(fp, "%s%.17g", first ? "" : ", ", cross[i]);
+            fprintf(fp, "%s%s", first ? "" : ", ", NUM_J(cross[i]));
             first = 0;
         }
     fputs("]}\n", fp);

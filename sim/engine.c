@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "num.h"
 #include "config.h"
 #include "device.h"
 #include "engine.h"
@@ -133,10 +134,10 @@ static void engine_segment(void *ctx, tick_t t, const double cur[COMP__COUNT], i
     FILE *fp = c->o->trace;
     if (!fp)
         return;
-    fprintf(fp, "%.15g,%.9g", ticks_to_s(t), total);
+    fprintf(fp, "%s,%s", NUM_C(ticks_to_s(t)), NUM_C(total));
     for (int k = 0; k < COMP__COUNT; k++)
         if (plan_comp_name(&c->p, (comp_id)k))
-            fprintf(fp, ",%.9g", cur[k]);
+            fprintf(fp, ",%s", NUM_C(cur[k]));
     char phase[96];
     engine_phase(&c->p, act, st, phase, sizeof phase);
     fprintf(fp, ",%s\n", phase);

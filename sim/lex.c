@@ -236,7 +236,8 @@ int lex_quantity(const lex_line *ln, int *i, diag_pos pos, units_dim want,
         ln->t[*i + 1].kind == TOK_WORD) {
         double tmp;
         units_dim td;
-        if (units_parse(t->text, ln->t[*i + 1].text, &tmp, &td) == 0) {
+        int r = units_parse(t->text, ln->t[*i + 1].text, &tmp, &td);
+        if (r == 0 || r == -3) {
             unit = ln->t[*i + 1].text;
             used = 2;
         }
@@ -254,6 +255,12 @@ int lex_quantity(const lex_line *ln, int *i, diag_pos pos, units_dim want,
     int rc = units_parse(t->text, unit, si, dim);
     if (rc == -1) {
         diag_error(d, pos, "found '%s', expected a finite number", t->text);
+        return -1;
+    }
+    if (rc == -3 && (want == DIM__COUNT || *dim == want)) {
+        char r[96];
+        diag_error(d, pos, "found '%s%s%s', expected %s", t->text, unit ? " " : "",
+                   unit ? unit : "", units_range_text(*dim, r, sizeof r));
         return -1;
     }
     if (rc == -2) {

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "num.h"
 #include "lex.h"
 #include "matrix.h"
 #include "outfile.h"
@@ -169,13 +170,13 @@ static void table_json(const matrix_opts *o, const variant_result *res, FILE *fp
             fputs("}", fp);
             continue;
         }
-        fprintf(fp, ", \"module\": \"%s\", \"avg_current_A\": %.17g, \"charge_per_day_C\": %.17g",
-                r->module, r->avg_current_A, r->charge_day_C);
+        fprintf(fp, ", \"module\": \"%s\", \"avg_current_A\": %s, \"charge_per_day_C\": %s",
+                r->module, NUM_J(r->avg_current_A), NUM_J(r->charge_day_C));
         if (r->has_life)
-            fprintf(fp, ", \"life_s\": %.17g, \"ended_by\": \"%s\"", r->life_s, r->ended_by);
+            fprintf(fp, ", \"life_s\": %s, \"ended_by\": \"%s\"", NUM_J(r->life_s), r->ended_by);
         double ch = matrix_change(r, &res[0]);
         if (!isnan(ch))
-            fprintf(fp, ", \"change_vs_baseline\": %.17g", ch);
+            fprintf(fp, ", \"change_vs_baseline\": %s", NUM_J(ch));
         fputs("}", fp);
     }
     fputs("\n]}\n", fp);
@@ -189,15 +190,15 @@ static void table_csv(const matrix_opts *o, const variant_result *res, FILE *fp)
         double ch = matrix_change(r, &res[0]);
         fprintf(fp, "%s,%s,%d,", o->vs.v[i].name, r->module, r->ok);
         if (r->ok)
-            fprintf(fp, "%.17g,%.17g,", r->avg_current_A, r->charge_day_C);
+            fprintf(fp, "%s,%s,", NUM_C(r->avg_current_A), NUM_C(r->charge_day_C));
         else
             fputs(",,", fp);
         if (r->ok && r->has_life)
-            fprintf(fp, "%.17g,%s,", r->life_s, r->ended_by);
+            fprintf(fp, "%s,%s,", NUM_C(r->life_s), r->ended_by);
         else
             fputs(",,", fp);
         if (!isnan(ch))
-            fprintf(fp, "%.17g", ch);
+            fprintf(fp, "%s", NUM_C(ch));
         fputs(",\"", fp);
         for (const char *p = r->ok ? "" : r->err; *p; p++)
             fputs(*p == '"' ? "\"\"" : (char[]){*p, 0}, fp);

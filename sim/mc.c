@@ -9,6 +9,7 @@
 #include "units.h"
 #include "lex.h"
 #include "mc.h"
+#include "num.h"
 #include "pipeline.h"
 #include "pool.h"
 
@@ -304,7 +305,7 @@ static void mc_json_q(FILE *fp, const mc_result *r, const mc_stats *s, double q)
     if (s->has_life && (q <= 0 || q >= r->horizon_s))
         fputs("null", fp);
     else
-        fprintf(fp, "%.17g", q);
+        fprintf(fp, "%s", NUM_J(q));
 }
 
 void mc_print(const matrix_opts *o, const mc_result *r, FILE *fp)
@@ -312,8 +313,8 @@ void mc_print(const matrix_opts *o, const mc_result *r, FILE *fp)
     char a[32], b[32], c[32];
     int verdict = r->nominal != VERDICT_NA;
     if (o->fmt == REPORT_JSON) {
-        fprintf(fp, "{\"samples\": %ld, \"seed\": %lu, \"horizon_s\": %.17g, \"variants\": [",
-                r->n, o->seed, r->horizon_s);
+        fprintf(fp, "{\"samples\": %ld, \"seed\": %lu, \"horizon_s\": %s, \"variants\": [",
+                r->n, o->seed, NUM_J(r->horizon_s));
         for (int v = 0; v < o->vs.n; v++) {
             const mc_stats *s = &r->v[v];
             fputs(v ? ",\n  {\"name\": " : "\n  {\"name\": ", fp);
@@ -330,16 +331,16 @@ void mc_print(const matrix_opts *o, const mc_result *r, FILE *fp)
                 fprintf(fp, ", \"not_depleted\": %ld, \"peak_fails\": %ld", s->n_not_depleted,
                         s->n_peak_fails);
             if (o->target_s > 0)
-                fprintf(fp, ", \"p_meets_target\": %.17g", s->p_meets);
+                fprintf(fp, ", \"p_meets_target\": %s", NUM_J(s->p_meets));
             if (s->nominal_rank >= 0)
-                fprintf(fp, ", \"nominal_rank\": %.17g", s->nominal_rank);
+                fprintf(fp, ", \"nominal_rank\": %s", NUM_J(s->nominal_rank));
             fputs("}", fp);
         }
         fputs("\n ]", fp);
         if (verdict)
-            fprintf(fp, ", \"verdict_nominal\": \"%s\", \"p_can_drop\": %.17g, "
-                    "\"p_verdict_holds\": %.17g, \"samples_with_verdict\": %ld",
-                    verdict_word(r->nominal), r->p_can_drop, r->p_holds, r->n_verdict);
+            fprintf(fp, ", \"verdict_nominal\": \"%s\", \"p_can_drop\": %s, "
+                    "\"p_verdict_holds\": %s, \"samples_with_verdict\": %ld",
+                    verdict_word(r->nominal), NUM_J(r->p_can_drop), NUM_J(r->p_holds), r->n_verdict);
         fputs("}", fp);
         return;
     }

@@ -330,6 +330,13 @@ static void plan_module(pctx *c)
     p->supply = s->supply > 0 ? s->supply : model_num(m, "module.supply");
     p->has_stop = model_bool(m, "caps.stop");
     p->has_flash = model_bool(m, "caps.spiflash");
+    p->has_sampler = model_bool(m, "caps.sampler");
+    p->has_dac = model_bool(m, "caps.dac");
+    /* a part the module does not have draws nothing (and is not reported:
+     * plan_comp_name) */
+    for (int k = 0; k < COMP__COUNT; k++)
+        if (!plan_comp_name(p, (comp_id)k) && k < COMP_LOAD0)
+            memset(p->cur[k], 0, sizeof p->cur[k]);
     p->crystal = strcmp(model_word(m, "caps.crystal"), "optional") || s->crystal != 0;
     for (int k = COMP_PERIPH_FIRST; k <= COMP_PERIPH_LAST; k++) {
         char key[48];
@@ -476,6 +483,9 @@ tick_t plan_hyperperiod(const plan *p)
 const char *plan_comp_name(const plan *p, comp_id c)
 {
     int k = (int)c - COMP_LOAD0;
+    if ((c == COMP_FLASH && !p->has_flash) || (c == COMP_SAMPLER && !p->has_sampler) ||
+        (c == COMP_DAC && !p->has_dac))
+        return NULL;    /* the module has no such part */
     if (k < 0)
         return comp_name(c);
     return k < p->nload ? p->load_name[k] : NULL;

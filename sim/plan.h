@@ -45,6 +45,7 @@ typedef struct {
     int latch;                      /* imp.net.latchwifipower(true) at every Squirrel start */
     uint64_t seed;
     int has_stop, has_flash, crystal;
+    int has_sampler, has_dac;       /* caps.sampler, caps.dac */
     int keeps_clocks[COMP__COUNT];
     int nperiph;
     comp_id periph_comp[64];

@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include "budget.h"
+#include "num.h"
 
 typedef enum { REPORT_TEXT, REPORT_JSON, REPORT_CSV } report_fmt;
 

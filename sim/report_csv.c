@@ -12,25 +12,25 @@ static double share(double part, double total)
 void report_csv(const budget *b, FILE *fp)
 {
     fputs("section,name,state,time_s,current_A,charge_C,share\n", fp);
-    fprintf(fp, "total,%s,,%.17g,%.17g,%.17g,1\n", b->module, b->duration_s,
-            b->avg_current_A, b->charge_C);
+    fprintf(fp, "total,%s,,%s,%s,%s,1\n", b->module, NUM_C(b->duration_s),
+            NUM_C(b->avg_current_A), NUM_C(b->charge_C));
     for (int c = 0; c < COMP__COUNT; c++) {
         const budget_comp *bc = &b->comp[c];
         if (!bc->fitted)
             continue;
-        fprintf(fp, "component,%s,,%.17g,%.17g,%.17g,%.17g\n", bc->name, b->duration_s,
-                bc->avg_current_A, bc->charge_C, share(bc->charge_C, b->charge_C));
+        fprintf(fp, "component,%s,,%s,%s,%s,%s\n", bc->name, NUM_C(b->duration_s),
+                NUM_C(bc->avg_current_A), NUM_C(bc->charge_C), NUM_C(share(bc->charge_C, b->charge_C)));
         for (int s = 0; s < bc->nst; s++)
             if (bc->st[s].ticks)
-                fprintf(fp, "state,%s,%s,%.17g,%.17g,%.17g,%.17g\n", bc->name,
-                        bc->st[s].name, bc->st[s].time_s, bc->st[s].current_A,
-                        bc->st[s].charge_C, share(bc->st[s].charge_C, b->charge_C));
+                fprintf(fp, "state,%s,%s,%s,%s,%s,%s\n", bc->name,
+                        bc->st[s].name, NUM_C(bc->st[s].time_s), NUM_C(bc->st[s].current_A),
+                        NUM_C(bc->st[s].charge_C), NUM_C(share(bc->st[s].charge_C, b->charge_C)));
     }
     for (int a = 0; a < b->nact; a++)
-        fprintf(fp, "activity,%s,,%.17g,,%.17g,%.17g\n", b->act[a].name, b->act[a].time_s,
-                b->act[a].charge_C, share(b->act[a].charge_C, b->charge_C));
+        fprintf(fp, "activity,%s,,%s,,%s,%s\n", b->act[a].name, NUM_C(b->act[a].time_s),
+                NUM_C(b->act[a].charge_C), NUM_C(share(b->act[a].charge_C, b->charge_C)));
     if (b->battery.present)
-        fprintf(fp, "battery,%s,%s,%.17g,,%.17g,%.17g\n", b->battery.cell, b->battery.ended_by,
-                b->battery.life_s, b->battery.delivered_C,
-                share(b->battery.delivered_C, b->battery.capacity_C));
+        fprintf(fp, "battery,%s,%s,%s,,%s,%s\n", b->battery.cell, b->battery.ended_by,
+                NUM_C(b->battery.life_s), NUM_C(b->battery.delivered_C),
+                NUM_C(share(b->battery.delivered_C, b->battery.capacity_C)));
 }

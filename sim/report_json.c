@@ -7,8 +7,8 @@ static void json_comp(const budget_comp *c, FILE *fp)
 {
     fputs("{\"name\": ", fp);
     report_json_str(fp, c->name);
-    fprintf(fp, ", \"charge_C\": %.17g, \"avg_current_A\": %.17g, \"states\": [",
-            c->charge_C, c->avg_current_A);
+    fprintf(fp, ", \"charge_C\": %s, \"avg_current_A\": %s, \"states\": [",
+            NUM_J(c->charge_C), NUM_J(c->avg_current_A));
     int first = 1;
     for (int s = 0; s < c->nst; s++) {
         const budget_state *st = &c->st[s];
@@ -16,8 +16,8 @@ static void json_comp(const budget_comp *c, FILE *fp)
             continue;
         fprintf(fp, "%s\n      {\"name\": ", first ? "" : ",");
         report_json_str(fp, st->name);
-        fprintf(fp, ", \"time_s\": %.17g, \"current_A\": %.17g, \"charge_C\": %.17g}",
-                st->time_s, st->current_A, st->charge_C);
+        fprintf(fp, ", \"time_s\": %s, \"current_A\": %s, \"charge_C\": %s}",
+                NUM_J(st->time_s), NUM_J(st->current_A), NUM_J(st->charge_C));
         first = 0;
     }
     fputs("]}", fp);
@@ -31,10 +31,10 @@ void report_json(const budget *b, FILE *fp)
     report_json_str(fp, b->title);
     fputs(",\n  \"module\": ", fp);
     report_json_str(fp, b->module);
-    fprintf(fp, ",\n  \"duration_s\": %.17g,\n  \"supply_V\": %.17g,\n  \"charge_C\": %.17g,\n"
-            "  \"energy_J\": %.17g,\n  \"avg_current_A\": %.17g,\n  \"wakes\": %llu,\n"
+    fprintf(fp, ",\n  \"duration_s\": %s,\n  \"supply_V\": %s,\n  \"charge_C\": %s,\n"
+            "  \"energy_J\": %s,\n  \"avg_current_A\": %s,\n  \"wakes\": %llu,\n"
             "  \"boots\": %llu,\n  \"components\": [",
-            b->duration_s, b->supply_V, b->charge_C, b->energy_J, b->avg_current_A,
+            NUM_J(b->duration_s), NUM_J(b->supply_V), NUM_J(b->charge_C), NUM_J(b->energy_J), NUM_J(b->avg_current_A),
             (unsigned long long)b->wakes, (unsigned long long)b->boots);
     for (int c = 0, n = 0; c < COMP__COUNT; c++) {
         if (!b->comp[c].fitted)
@@ -46,8 +46,8 @@ void report_json(const budget *b, FILE *fp)
     for (int a = 0; a < b->nact; a++) {
         fputs(a ? ",\n    {\"name\": " : "\n    {\"name\": ", fp);
         report_json_str(fp, b->act[a].name);
-        fprintf(fp, ", \"time_s\": %.17g, \"charge_C\": %.17g}", b->act[a].time_s,
-                b->act[a].charge_C);
+        fprintf(fp, ", \"time_s\": %s, \"charge_C\": %s}", NUM_J(b->act[a].time_s),
+                NUM_J(b->act[a].charge_C));
     }
     fputs("\n  ]", fp);
     const budget_battery *bb = &b->battery;
@@ -56,9 +56,9 @@ void report_json(const budget *b, FILE *fp)
         report_json_str(fp, bb->cell);
         fputs(", \"model\": ", fp);
         report_json_str(fp, bb->model);
-        fprintf(fp, ", \"capacity_C\": %.17g, \"life_s\": %.17g, \"life_days\": %.17g, "
-                "\"ended_by\": \"%s\", \"delivered_C\": %.17g, \"method\": \"%s\"}",
-                bb->capacity_C, bb->life_s, bb->life_s / 86400, bb->ended_by, bb->delivered_C,
+        fprintf(fp, ", \"capacity_C\": %s, \"life_s\": %s, \"life_days\": %s, "
+                "\"ended_by\": \"%s\", \"delivered_C\": %s, \"method\": \"%s\"}",
+                NUM_J(bb->capacity_C), NUM_J(bb->life_s), NUM_J(bb->life_s / 86400), bb->ended_by, NUM_J(bb->delivered_C),
                 bb->method);
     }
     fputs("\n}\n", fp);

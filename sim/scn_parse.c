@@ -167,14 +167,17 @@ static int st_set(pstate *p)
     char *hash = memchr(val, '#', vlen);
     if (hash)
         vlen = (size_t)(hash - val);
-    size_t klen = strlen(key);
-    char *kv = malloc(klen + vlen + 2);
+    /* "KEY=" then the value at its own column (blanks before it), so an
+     * error in the value is located where it is in the file */
+    size_t klen = strlen(key), pad = (size_t)(p->ln->t[3].col - 1);
+    char *kv = malloc(klen + pad + vlen + 2);
     if (!kv)
         abort();
     memcpy(kv, key, klen);
     kv[klen] = '=';
-    memcpy(kv + klen + 1, val, vlen);
-    kv[klen + 1 + vlen] = '\0';
+    memset(kv + klen + 1, ' ', pad);
+    memcpy(kv + klen + 1 + pad, val, vlen);
+    kv[klen + 1 + pad + vlen] = '\0';
     int rc = scn_set_fig(p->s, kv, at(p, 1), p->d);
     free(kv);
     return rc;

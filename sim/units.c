@@ -90,17 +90,55 @@ int units_parse(const char *num, const char *unit, double *si, units_dim *dim)
     if (!unit || !*unit) {
         *si = v;
         *dim = DIM_NONE;
-        return 0;
+        return units_in_range(v, DIM_NONE) ? 0 : -3;
     }
     for (size_t i = 0; i < sizeof unit_table / sizeof unit_table[0]; i++)
         if (strcmp(unit, unit_table[i].name) == 0) {
-            *si = v * unit_table[i].scale;
+            /* a sub-unit prefix divides by its exact power of ten, so
+             * "30 uA" is the double nearest 3e-5, as "3e-5 A" is */
+            double s = unit_table[i].scale, inv = s < 1 ? nearbyint(1 / s) : 0;
+            *si = inv > 0 && fabs(1 / s - inv) < 1e-9 * inv ? v / inv : v * s;
             if (!isfinite(*si))
                 return -1;
             *dim = unit_table[i].dim;
-            return 0;
+            return units_in_range(*si, *dim) ? 0 : -3;
         }
     return -2;
+}
+
+/* The physical range of each dimension: the largest magnitude a figure,
+ * setting or scenario quantity may have. Generous bounds (no battery
+ * product draws 100 A or waits 300 years) that keep every product and sum
+ * impsim forms finite: 100 A for 1e10 s is 1e12 C. */
+static const double units_max[DIM__COUNT] = {
+    [DIM_NONE] = 1e19,      /* counts, seeds (64-bit), exponents */
+    [DIM_CURRENT] = 100,    /* A */
+    [DIM_TIME] = 1e10,      /* s, about 317 years */
+    [DIM_FREQ] = 1e11,      /* Hz */
+    [DIM_VOLTAGE] = 1000,   /* V */
+    [DIM_CHARGE] = 1e9,     /* C, about 280 kAh */
+    [DIM_ENERGY] = 1e12,    /* J */
+    [DIM_POWER] = 1e6,      /* W */
+    [DIM_BYTES] = 1e15,     /* B */
+    [DIM_CYCLES] = 1e18,
+    [DIM_BITRATE] = 1e12,   /* bit/s */
+    [DIM_RATIO] = 1000,     /* 100000 % */
+    [DIM_RATE] = 1e12,      /* /s */
+    [DIM_RESIST] = 1e12,    /* ohm */
+    [DIM_PER_YEAR] = 100,   /* 10000 %/y */
+};
+
+int units_in_range(double si, units_dim dim)
+{
+    return isfinite(si) && fabs(si) <= units_max[dim];
+}
+
+char *units_range_text(units_dim dim, char *buf, int len)
+{
+    char b[48];
+    units_format(units_max[dim], dim, b, sizeof b);
+    snprintf(buf, (size_t)len, "%s of at most %s in magnitude", units_dim_word(dim), b);
+    return buf;
 }
 
 static const char *const si_names[DIM__COUNT] = {

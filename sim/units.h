@@ -29,8 +29,17 @@ typedef enum {
 /* Parse the number text `num` and the unit text `unit` (may be NULL or ""
  * for a plain number). On success stores the SI value and dimension and
  * returns 0; returns -1 when the number is malformed or not finite, -2 when
- * the unit is unknown. Neither string is retained. */
+ * the unit is unknown, -3 when the value is outside the dimension's
+ * physical range (units_in_range; *si and *dim are set). Neither string is retained. */
 int units_parse(const char *num, const char *unit, double *si, units_dim *dim);
+
+/* 1 when si (SI, for dim) is finite and inside dim's physical range (e.g.
+ * at most 100 A, 1e10 s; see units.c), else 0. units_parse refuses values
+ * outside it with -3. */
+int units_in_range(double si, units_dim dim);
+
+/* "a current of at most 100 A in magnitude", for messages. Returns buf. */
+char *units_range_text(units_dim dim, char *buf, int len);
 
 /* Split "15min" or "8uA" into its number and unit parts: returns the length
  * of the leading number (0 if none). */
