@@ -35,7 +35,8 @@ static int pipeline_bus_flash(pipeline *pl, diag *d)
             n++;
         else
             rc = -1;
-    memcpy(over + n, s->sets, (size_t)s->nsets * sizeof *over);  /* borrowed: not cleared */
+    if (s->nsets)   /* borrowed: not cleared */
+        memcpy(over + n, s->sets, (size_t)s->nsets * sizeof *over);
     model_free(pl->m);
     pl->m = rc ? NULL : model_load(s->module, (const char *const *)s->parts, s->part_pos,
                                    s->nparts, over, n + s->nsets, d);
