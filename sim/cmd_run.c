@@ -18,9 +18,12 @@ static const char run_usage[] =
     "\n"
     "  --module NAME        run on this module (imp002, imp004m, imp003, or a .model file)\n"
     "  --duration TIME      simulated time, with unit (e.g. 30d, 1y)\n"
-    "  --set KEY=VALUE      override: scenario.KEY (sleep, crystal, wifi-idle, powersave,\n"
-    "                       supply, seed, ...), model.KEY (any model figure, with unit,\n"
-    "                       e.g. model.wifi.standby.current=10uA) or battery.KEY; repeatable\n"
+    "  --set KEY=VALUE      override: scenario.KEY (any top-level statement: sleep,\n"
+    "                       crystal, wifi-idle, supply, seed, regulator, load, ...),\n"
+    "                       scenario.NAME.FIELD (a named task's period, a pin rate, a\n"
+    "                       chance, regulator.wifi-min, ...: scenarios/README.md),\n"
+    "                       model.KEY (any model figure, with unit, e.g.\n"
+    "                       model.wifi.standby.current=10uA) or battery.KEY; repeatable\n"
     "  --format FMT         text (default), json or csv\n"
     "  -o, --output FILE    write the report to FILE (default: standard output)\n"
     "  --trace FILE.csv     write the current-vs-time profile (change points only):\n"
@@ -108,6 +111,16 @@ static int run_outputs(pipeline *pl, const run_opts *o)
         fprintf(stderr, "impsim: %llu events in %.3f s of wall time: %.0f events/s; "
                 "simulated %.0f s\n", (unsigned long long)r->L.changes, r->wall_s,
                 r->wall_s > 0 ? (double)r->L.changes / r->wall_s : 0.0, r->sg_clock);
+    if (!failed && r->L.skipped && r->L.skipped_task > 0 && r->L.skipped_task <= pl->s->ntask) {
+        const scn_task *t = &pl->s->task[r->L.skipped_task - 1];
+        diag *w = diag_new();
+        diag_warn(w, t->pos, "%llu timed run%s fell due while the device was still busy and "
+                  "%s skipped (the first of '%s'): a task longer than its period, or "
+                  "work or connection retries in the way", (unsigned long long)r->L.skipped,
+                  r->L.skipped == 1 ? "" : "s", r->L.skipped == 1 ? "was" : "were", t->name);
+        diag_print(w, stderr);
+        diag_free(w);
+    }
     engine_result_free(r);
     free(r);
     if (failed)

@@ -699,6 +699,11 @@ static void run_due(dev *v)
             run_task(v, t);
             /* next run after now; runs missed while the task overran are skipped */
             tick_t k = (v->now - v->due[i]) / t->period + 1, x;
+            if (k > 1) {    /* reported as a warning at the task (cmd_run) */
+                v->L->skipped += (uint64_t)(k - 1);
+                if (!v->L->skipped_task)
+                    v->L->skipped_task = i + 1;
+            }
             if (ticks_mul(k, t->period, &x) || ticks_add(v->due[i], x, &v->due[i]))
                 v->due[i] = TICK_MAX;
             v->due[i] = every_in_window(v, t, v->due[i]);

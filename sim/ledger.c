@@ -40,6 +40,7 @@ void ledger_repeat(ledger *L, const ledger *from, int64_t k)
     L->changes += (uint64_t)k * (L->changes - from->changes);
     L->wakes += (uint64_t)k * (L->wakes - from->wakes);
     L->boots += (uint64_t)k * (L->boots - from->boots);
+    L->skipped += (uint64_t)k * (L->skipped - from->skipped);
 }
 
 tick_t ledger_state_ticks(const ledger *L, comp_id c, int s)

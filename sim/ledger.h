@@ -22,6 +22,9 @@ typedef struct {
     uint64_t changes;       /* state-change events the engine processed */
     uint64_t wakes;         /* wakes from a wait (timer or pin) */
     uint64_t boots;         /* Squirrel starts (power-on + deep-sleep wakes) */
+    uint64_t skipped;       /* runs of `every` tasks that fell due while the device was
+                             * still busy (overran) and were skipped */
+    int skipped_task;       /* 1 + index of the first task with a skipped run, 0: none */
     int overflow;           /* set if any addition would have overflowed */
 } ledger;
 

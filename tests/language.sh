@@ -206,5 +206,11 @@ printf 'module imp002\nduration 1 d\nsleep deep\npulse meter\non pin poisson 3 /
 "$IMPSIM" run "$T/w3.scn" > /dev/null 2> "$T/err"
 check "the imp002 pulse pin is the deep-sleep wake pin: a warning" 'grep -q "w3.scn:4:7: warning: pin1 on imp002 is both the pulse-count pin and the deep-sleep wake pin" "$T/err"'
 
+# a task that overruns at run time (each send connects first: longer than
+# its 2 s period) is a warning at the task, with the count of skipped runs
+printf 'module imp004m\nduration 1 h\nsleep idle\nevery 2 s as up:\n  wifi send 10 B\n' > "$T/w4.scn"
+"$IMPSIM" run "$T/w4.scn" > /dev/null 2> "$T/err"
+check "runs skipped at run time: a warning at the task, exit 0" '[ $? -eq 0 ] && grep -q "w4.scn:4:1: warning: [0-9]* timed runs fell due while the device was still busy and were skipped (the first of .up.)" "$T/err"'
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
