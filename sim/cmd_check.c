@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "expect.h"
 #include "outfile.h"
+#include "workload.h"
 #include "pipeline.h"
 #include "pool.h"
 #include "report.h"
@@ -26,6 +27,8 @@ static const char check_usage[] =
     "                   file is created) and say what changed\n"
     "  --junit FILE     also write a JUnit XML report\n"
     "  -j, --jobs N     parallel runs (default: the number of CPUs)\n"
+    "  --max-events N   allow runs of more than 2e8 simulated events each (estimated\n"
+    "                   before they start; above the bound a run is refused)\n"
     "  --help           this text\n"
     "\n"
     "Exit: 0 all passed, 1 any failed, 2 bad arguments.\n";
@@ -319,7 +322,8 @@ static int check_parse(int argc, char **argv, int *update, const char **junit, i
 {
     static const struct option lo[] = {
         {"update", no_argument, 0, 'u'}, {"junit", required_argument, 0, 'J'},
-        {"jobs", required_argument, 0, 'j'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"jobs", required_argument, 0, 'j'}, {"max-events", required_argument, 0, 'E'},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int ch;
     opterr = 0;
     optind = 1;
@@ -332,6 +336,11 @@ static int check_parse(int argc, char **argv, int *update, const char **junit, i
             *jobs = (int)strtol(optarg, &end, 10);
             if (*end || *jobs < 1 || *jobs > 256)
                 return cli_usage_error("check", "--jobs: found '%s', expected 1 to 256", optarg);
+            break;
+        case 'E':
+            if (workload_option(optarg))
+                return cli_usage_error("check", "--max-events: found '%s', expected a number of "
+                                       "events >= 1 (e.g. 5e9)", optarg);
             break;
         case 'h': fputs(check_usage, stdout); return -1;
         case ':': return cli_usage_error("check", "option '%s' needs a value", argv[optind - 1]);

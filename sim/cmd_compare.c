@@ -22,6 +22,8 @@ static const char compare_usage[] =
     "  --format FMT              text (default), json or csv\n"
     "  -o, --output FILE         write to FILE\n"
     "  -j, --jobs N              parallel runs (default: all CPUs)\n"
+    "  --max-events N            allow runs of more than 2e8 simulated events each\n"
+    "                            (estimated before they start; above it, refused)\n"
     "  --monte-carlo N           also sample the uncertain figures N times, printed\n"
     "                            first: P10/P50/P90 battery life per variant, where the\n"
     "                            nominal run sits among the samples, P(meets --target)\n"

@@ -42,6 +42,8 @@ static const char decide_usage[] =
     "  --format FMT              text (default) or json\n"
     "  -o, --output FILE         write to FILE\n"
     "  -j, --jobs N              parallel runs (default: all CPUs)\n"
+    "  --max-events N            allow runs of more than 2e8 simulated events each\n"
+    "                            (estimated before they start; above it, refused)\n"
     "  --monte-carlo N           sample the uncertain figures N times (see above)\n"
     "  --seed S                  seed for --monte-carlo (default 1): same seed, same bytes\n"
     "\n"

@@ -7,6 +7,7 @@
 #include "outfile.h"
 #include "pipeline.h"
 #include "report.h"
+#include "workload.h"
 
 static const char run_usage[] =
     "Usage: impsim run FILE.scn [OPTIONS]\n"
@@ -32,6 +33,7 @@ static const char run_usage[] =
     "                       when the device's state repeats; the budget is the same to\n"
     "                       the tick either way\n"
     "  --stats              print simulation statistics (events, wall time) to stderr\n"
+    WORKLOAD_HELP
     "  --help               this text\n"
     "\n"
     "Files are written completely or not at all. Exit: 0 ok, 2 bad input, 3 system error.\n";
@@ -62,7 +64,7 @@ static int run_parse(int argc, char **argv, run_opts *o)
         {"module", required_argument, 0, 'm'}, {"duration", required_argument, 0, 'd'},
         {"set", required_argument, 0, 's'}, {"format", required_argument, 0, 'f'},
         {"output", required_argument, 0, 'o'}, {"trace", required_argument, 0, 't'},
-        {"stats", no_argument, 0, 'S'}, {"no-fast-forward", no_argument, 0, 'F'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"stats", no_argument, 0, 'S'}, {"no-fast-forward", no_argument, 0, 'F'}, {"max-events", required_argument, 0, 'M'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c;
     opterr = 0;
     optind = 1;
@@ -79,6 +81,11 @@ static int run_parse(int argc, char **argv, run_opts *o)
         case 't': o->trace = optarg; break;
         case 'S': o->stats = 1; break;
         case 'F': o->no_ff = 1; break;
+        case 'M':
+            if (workload_option(optarg))
+                return cli_usage_error("run", "--max-events: found '%s', expected a number of "
+                                       "events >= 1 (e.g. 5e9)", optarg);
+            break;
         case 'h': fputs(run_usage, stdout); return -1;
         case ':': return cli_usage_error("run", "option '%s' needs a value", argv[optind - 1]);
         default: return cli_usage_error("run", "unknown option '%s'", argv[optind - 1]);
@@ -125,8 +132,11 @@ static int run_outputs(pipeline *pl, const run_opts *o)
     free(r);
     if (failed)
         goto done;
-    if (pipeline_life(pl, !o->no_ff, b))
+    int life = pipeline_life(pl, !o->no_ff, b);
+    if (life) {
+        rc = life == -2 ? 2 : 3;
         goto done;
+    }
     if (!(out = outfile_open(o->output ? o->output : "-")))
         goto done;
     if (report_write(b, o->fmt, outfile_fp(out)))
@@ -157,7 +167,14 @@ int cmd_run(int argc, char **argv)
             pl.event_by_event = o.no_ff;
             const char *outs[] = {o.output ? o.output : "-", o.trace};
             const char *labels[] = {"--output", "--trace"};
-            rc = outfile_check(outs, labels, 2, &o.file, 1) ? 2 : run_outputs(&pl, &o);
+            rc = outfile_check(outs, labels, 2, &o.file, 1) ? 2 : 0;
+            /* a trace or --no-fast-forward simulates every event */
+            if (!rc && (o.trace || o.no_ff) &&
+                workload_check(&pl.p, ticks_to_s(pl.p.duration), 0, o.file,
+                               "the run (event by event: --trace or --no-fast-forward)", d))
+                rc = 2;
+            if (!rc)
+                rc = run_outputs(&pl, &o);
             pipeline_free(&pl);
         }
         diag_print(d, stderr);

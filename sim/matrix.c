@@ -7,6 +7,7 @@
 #include "lex.h"
 #include "matrix.h"
 #include "outfile.h"
+#include "workload.h"
 #include "units.h"
 
 static int matrix_quantity(const char *cmd, const char *opt, const char *arg, units_dim want,
@@ -39,6 +40,9 @@ static int matrix_opt(const char *cmd, int c, const char *arg, int accept, matri
     long v;
     switch (c) {
     case 's': cli_list_push(&o->sets, (char *)arg); return 0;
+    case 'E':
+        return workload_option(arg) ? cli_usage_error(cmd, "--max-events: found '%s', expected "
+                                                      "a number of events >= 1 (e.g. 5e9)", arg) : 0;
     case 'V': return variant_add_user(&o->vs, arg) ? 2 : 0;
     case 'f':
         return report_fmt_parse(arg, &o->fmt) ?
@@ -74,7 +78,7 @@ int matrix_parse(int argc, char **argv, const char *usage, int accept, matrix_op
         {"min-ratio", required_argument, 0, 'r'}, {"param", required_argument, 0, 'p'},
         {"steps", required_argument, 0, 'n'}, {"log", no_argument, 0, 'l'},
         {"monte-carlo", required_argument, 0, 'm'}, {"seed", required_argument, 0, 'S'},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"max-events", required_argument, 0, 'E'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->steps = 20;
     o->seed = 1;

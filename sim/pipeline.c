@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "pipeline.h"
+#include "workload.h"
 #include "scn_check.h"
 #include "scn_param.h"
 
@@ -86,7 +87,9 @@ static int pipeline_finish(pipeline *pl, char *const *sets, int nsets, diag *d)
     if (plan_build(&pl->p, s, pl->m, d))
         return -1;
     pl->planned = 1;
-    return 0;
+    /* the run (fast-forwarded where it repeats): refused before it starts
+     * when it would take hours */
+    return workload_check(&pl->p, ticks_to_s(pl->p.duration), 1, s->path, "the run", d);
 }
 
 int pipeline_load_text(pipeline *pl, const char *name, const char *text,
@@ -162,6 +165,20 @@ int pipeline_life(pipeline *pl, int fast_forward, budget *b)
         reg.i_q = s->reg_iq;
     if (s->reg_wifi_min >= 0)
         reg.wifi_min_v = s->reg_wifi_min;
+    /* event by event to depletion (no fast-forward, or a schedule that
+     * never repeats): refused when it would take hours; the life is
+     * estimated from the run's average current */
+    if (!fast_forward || !plan_hyperperiod(&pl->p)) {
+        double life = b->avg_current_A > 0 ? battery_cell_capacity_C(cell) / b->avg_current_A
+                                           : PIPELINE_HORIZON_S;
+        diag *d = diag_new();
+        int refused = workload_check(&pl->p, life < PIPELINE_HORIZON_S ? life : PIPELINE_HORIZON_S,
+                                     0, s->path, "the battery life (event by event to depletion)", d);
+        diag_print(d, stderr);
+        diag_free(d);
+        if (refused)
+            return -2;
+    }
     battery_result res;
     int ff = 0;
     int rc = life_run(pl, cell, &reg, fast_forward, &res, &ff);

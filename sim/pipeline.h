@@ -24,7 +24,8 @@ typedef struct {
 /* Load scenario `path`, apply settings sets[0..nsets) (each
  * "scenario.K=V", "model.K=V" or "battery.K=V", in order, after the file's
  * own statements), load the module model with the scenario's parts and
- * model overrides, check the scenario against it and build the plan.
+ * model overrides, check the scenario against it and build the plan, and
+ * refuse a run that would take more work than the bound (workload.h).
  * Returns 0, or -1 with errors in d (pl is then empty). */
 int pipeline_load(pipeline *pl, const char *path, char *const *sets, int nsets, diag *d);
 
@@ -49,7 +50,9 @@ int pipeline_run(pipeline *pl, FILE *trace, budget *b, engine_result *r);
  * simulated event by event until the battery is empty or
  * PIPELINE_HORIZON_S. The cell was loaded (and checked) by pipeline_load.
  * Returns 0 (also when the scenario names no battery: b->battery.present
- * stays 0), or -1 after printing why the engine failed. */
+ * stays 0), -2 after printing why when an event-by-event life would take
+ * more work than the bound (workload.h: bad input, exit code 2), or -1
+ * after printing why the engine failed. */
 int pipeline_life(pipeline *pl, int fast_forward, budget *b);
 
 void pipeline_free(pipeline *pl);
