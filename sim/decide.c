@@ -53,7 +53,8 @@ int decide_steady_current(const char *path, char *const *sets, int nsets, const 
     int rc = -1;
     if (!h || ticks_mul(h, 2, &h2) || ticks_mul(h, 3, &h3)) {
         diag_pos top = {path, 1, 1};
-        diag_error(d, top, "the schedule is not periodic (wake-pin tasks): no steady current");
+        diag_error(d, top, "the schedule is not periodic (Poisson or non-repeating pin events, "
+                   "chance blocks): no steady current");
     } else if (decide_charge(&pl, h2, &q2) == 0 && decide_charge(&pl, h3, &q3) == 0) {
         *amps = (q3 - q2) / ticks_to_s(h);
         rc = 0;
@@ -298,7 +299,7 @@ int decide_run(const matrix_opts *o, decide_result *r)
         decide_break_even(o, r);
     else
         snprintf(r->be_note, sizeof r->be_note, r->period_s > 0
-                 ? "the schedule is not periodic (wake-pin tasks or outages)"
+                 ? "the schedule is not periodic (Poisson or non-repeating pin events, chance blocks or outages)"
                  : "the scenario has no timed wake (wake pin only)");
     decide_sensitivity(o, r);
     return 0;

@@ -275,6 +275,30 @@ static void plan_overrun(pctx *c, const scn_task *t, const plan_task *pt)
     }
 }
 
+/* `on pin at 08:00, 12:30 every 1 d`: times of day become times after the
+ * start of the run (which is `start` seconds after Monday 00:00), in
+ * ascending order: (time of day - start's time of day) mod 1 d. */
+static void plan_clock_times(pctx *c, const scn_task *t, plan_task *pt)
+{
+    const tick_t day = (tick_t)86400 * TICKS_PER_S;
+    tick_t start = (tick_t)(c->s->start % 86400) * TICKS_PER_S;
+    if (!(pt->at_own = calloc((size_t)t->nat, sizeof *pt->at_own)))
+        abort();
+    for (int k = 0; k < t->nat; k++) {
+        tick_t v = ((t->at[k] - start) % day + day) % day;
+        int j = k;
+        for (; j > 0 && pt->at_own[j - 1] > v; j--)
+            pt->at_own[j] = pt->at_own[j - 1];
+        pt->at_own[j] = v;
+    }
+    pt->at = pt->at_own;
+    if (t->repeat % day) {
+        diag_error(c->d, t->pos, "times of day repeat every whole day; found a repeat of "
+                   "%.6g s, expected a multiple of 1 d", ticks_to_s(t->repeat));
+        c->bad = 1;
+    }
+}
+
 static void plan_tasks(pctx *c)
 {
     plan *p = c->p;
@@ -302,6 +326,8 @@ static void plan_tasks(pctx *c)
         if (!pt->step)
             abort();
         pt->repeat = t->repeat;
+        if (t->at_clock)
+            plan_clock_times(c, t, pt);
         pt->win = t->win;
         /* a block's `as NAME` charges its body; otherwise the enclosing one's */
         int end[SCN_MAX_DEPTH], act[SCN_MAX_DEPTH], depth = 0;
@@ -438,8 +464,10 @@ int plan_build(plan *p, const scn *s, const model *m, diag *d)
 
 void plan_free(plan *p)
 {
-    for (int i = 0; i < p->ntask; i++)
+    for (int i = 0; i < p->ntask; i++) {
         free(p->task[i].step);
+        free(p->task[i].at_own);
+    }
     free(p->task);
     p->task = NULL;
     p->ntask = 0;

@@ -27,7 +27,8 @@ typedef struct {
     int act;
     tick_t period, offset;
     int64_t nth;
-    const tick_t *at;   /* borrowed from the scenario */
+    const tick_t *at;   /* borrowed from the scenario, or at_own */
+    tick_t *at_own;     /* owned: times of day (HH:MM) made times after the start */
     int nat;
     double rate;
     tick_t repeat;      /* T_PIN_AT: the list's repeat period, 0 = once */

@@ -69,6 +69,8 @@ typedef struct {
     int nat;
     double rate;            /* T_PIN_POISSON, events per s */
     tick_t repeat;          /* T_PIN_AT: the list repeats with this period (0: once) */
+    int at_clock;           /* T_PIN_AT: `at` holds times of day (HH:MM), not times
+                             * after the start; then `repeat` is whole days */
     scn_window win;         /* T_EVERY, T_PIN_*: runs only inside this window */
     scn_action *a;          /* owned */
     int na;

@@ -674,11 +674,20 @@ static int hdr_pin(pstate *p, scn_task *t)
         return err(p, i, "'at' TIMES or 'poisson' RATE");
     t->kind = T_PIN_AT;
     i++;
+    /* times after the start (8h) or, all of them, times of day (08:00) */
+    t->at_clock = i + 1 < p->ln->n && lex_is_punct(p->ln, i + 1, ':') &&
+                  p->ln->t[i].kind == TOK_NUMBER;
     for (;;) {
         tick_t v;
         int start = i;
-        if (get_time(p, &i, &v, 1))
+        if (t->at_clock) {
+            int32_t tod;
+            if (get_clock(p, &i, &tod))
+                return -1;
+            v = (tick_t)tod * TICKS_PER_S;
+        } else if (get_time(p, &i, &v, 1)) {
             return -1;
+        }
         if (t->nat && v <= t->at[t->nat - 1])
             return err(p, start, "pin times in increasing order");
         t->at = xrealloc(t->at, (size_t)(t->nat + 1) * sizeof *t->at);
@@ -691,8 +700,12 @@ static int hdr_pin(pstate *p, scn_task *t)
         int start = ++i;
         if (get_time(p, &i, &t->repeat, 0))
             return -1;
+        if (t->at_clock && t->repeat % ((tick_t)86400 * TICKS_PER_S))
+            return err(p, start, "whole days (every 1 d) after times of day");
         if (t->at[t->nat - 1] >= t->repeat)
             return err(p, start, "a repeat period longer than the last pin time");
+    } else if (t->at_clock) {
+        return err(p, i, "'every 1 d' (or whole days) after times of day");
     }
     return hdr_as(p, i, t);
 }

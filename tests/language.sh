@@ -127,6 +127,13 @@ check "a Poisson rate confined to a window: 54 s +- 4 sd" 'near "$(csvt "$T/pw.c
 run pw --set scenario.press.rate=30/h
 check "--set scenario.NAME.rate halves it: 27 s +- 4 sd" 'near "$(csvt "$T/pw.csv" activity,press)" 27 2.08'
 
+# times of day in a pin list: start Wed 13:00, 7 days, 08:00 and 12:30 on
+# weekdays: Thu, Fri, Mon, Tue twice each, and the next Wed before 13:00
+# twice (that Wed's 13:00 ends the run; the first Wed's are past) = 10 events
+printf 'module imp004m\nduration 7 d\nsleep idle\nstart wed 13:00\non pin at 08:00, 12:30 every 1 d during weekdays as x:\n  cpu 96 Mcycles\n' > "$T/ck.scn"
+run ck
+check "on pin at 08:00, 12:30 every 1 d during weekdays: 10 events in a week from Wed 13:00" 'near "$(csvt "$T/ck.csv" activity,x)" 10 1e-9'
+
 # the fast-forward (state repeated at a wake) with a window, a daily pin list
 # and an every-Nth-run counter gives the event-by-event ledger to the tick
 cat > "$T/ffw.scn" <<'S'
