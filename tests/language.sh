@@ -127,6 +127,15 @@ check "a Poisson rate confined to a window: 54 s +- 4 sd" 'near "$(csvt "$T/pw.c
 run pw --set scenario.press.rate=30/h
 check "--set scenario.NAME.rate halves it: 27 s +- 4 sd" 'near "$(csvt "$T/pw.csv" activity,press)" 27 2.08'
 
+# a window over midnight belongs to the day it starts: Sat 22:00-Sun 06:00
+# and Sun 22:00-Mon 06:00 (not Fri night, not Sat morning): 8 hourly runs
+# each, 2 weekends in 14 days from Mon 00:00 = 32; Poisson 10 /h on Saturday
+# nights only: 16 h x 10 = 160 events +- 4 sd (51)
+printf 'module imp004m\nduration 14 d\nsleep idle\nevery 1 h during 22:00-06:00 weekends as night:\n  cpu 96 Mcycles\non pin poisson 10 /h during 22:00-06:00 sat as p:\n  cpu 96 Mcycles\n' > "$T/on.scn"
+run on
+check "every 1 h during 22:00-06:00 weekends: 32 runs" 'near "$(csvt "$T/on.csv" activity,night)" 32 1e-9'
+check "Poisson 10 /h during 22:00-06:00 sat: 160 +- 51 events" 'near "$(csvt "$T/on.csv" activity,p)" 160 51'
+
 # times of day in a pin list: start Wed 13:00, 7 days, 08:00 and 12:30 on
 # weekdays: Thu, Fri, Mon, Tue twice each, and the next Wed before 13:00
 # twice (that Wed's 13:00 ends the run; the first Wed's are past) = 10 events
