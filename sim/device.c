@@ -460,7 +460,7 @@ static void idle_wait(dev *v, tick_t dt, int shallow)
     int cpu = shallow ? CPU_IDLE : idle_cpu_state(v);
     set_awake(v, cpu);
     if (v->p->has_flash)
-        v->st[COMP_FLASH] = FLASH_DPD;
+        v->st[COMP_FLASH] = v->p->flash_rest;
     wait_ticks(v, dt);
     tick_t lat = cpu == CPU_STOP ? v->p->wake_stop : v->p->wake_idle;
     int save = v->act;
@@ -600,7 +600,7 @@ static void deep_states(dev *v)
     v->st[COMP_CPU] = CPU_DEEPSLEEP;
     v->st[COMP_WIFI] = WIFI_DEEPSLEEP;
     v->st[COMP_CLK32K] = v->p->crystal ? CLK_XTAL : CLK_OFF;
-    v->st[COMP_FLASH] = v->p->has_flash ? FLASH_DPD : FLASH_NONE;
+    v->st[COMP_FLASH] = v->p->flash_rest;
     for (int c = COMP_PERIPH_FIRST; c <= COMP_PERIPH_LAST; c++)
         v->st[c] = PERIPH_OFF;
     /* pins are tri-stated: only loads wired to the supply stay on */
@@ -913,7 +913,7 @@ int device_run(const plan *p, ledger *L, const device_hooks *h)
         abort();
     gsl_rng_set(v.rng, p->seed);
     gsl_rng_set(v.chance_rng, p->seed ^ UINT64_C(0x9e3779b97f4a7c15));
-    v.st[COMP_FLASH] = p->has_flash ? FLASH_DPD : FLASH_NONE;
+    v.st[COMP_FLASH] = p->flash_rest;
     v.st[COMP_WIFI] = WIFI_OFF;
     schedule_init(&v);
     repeat r;

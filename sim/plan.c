@@ -403,6 +403,14 @@ static void plan_module(pctx *c)
     p->ka_tx = sec(c, kb / rate_or_fail(c, "wifi.tx.rate", kp), kp);
     p->ka_rx = sec(c, kb / rate_or_fail(c, "wifi.rx.rate", kp), kp);
     p->flash_dpd_exit = p->has_flash ? mkey(c, "flash.dpd.exit") : 0;
+    p->flash_rest = p->has_flash ? FLASH_DPD : FLASH_NONE;
+    if (p->has_flash && figfile_get(m->fig, "flash.rest")) {
+        const char *w = model_word(m, "flash.rest");
+        mcheck(c, !strcmp(w, "dpd") || !strcmp(w, "standby"), "flash.rest",
+               "expected dpd or standby");
+        if (!strcmp(w, "standby"))
+            p->flash_rest = FLASH_STANDBY;
+    }
     p->retry = mkey(c, "wifi.retry.time");
     p->snooze = mkey(c, "wifi.snooze.time");
     p->ap_down = s->ap_down;

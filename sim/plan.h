@@ -59,6 +59,7 @@ typedef struct {
     tick_t scan, join, dhcp, tls, rtt, ps_latency, disconnect;
     tick_t dtim, beacon, cal, cal_interval, ka_interval, ka_tx, ka_rx;
     tick_t flash_dpd_exit;
+    int flash_rest;                 /* FLASH_DPD or FLASH_STANDBY while impOS waits */
     tick_t retry, snooze;           /* SUSPEND_ON_ERROR */
     const tick_t *ap_down;          /* borrowed: (start, length) pairs */
     int nap;

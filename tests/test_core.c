@@ -400,6 +400,21 @@ static void test_persistence(void)
         }
 }
 
+/* impOS puts the imp004m's SPI flash in deep power-down while it waits,
+ * not the imp003's, which idles in standby (impOS 37.32, t/3392). */
+static void test_flash_rest(void)
+{
+    const char *text = "module imp004m\ncrystal yes\nduration 1 h\nsleep idle\n"
+                       "every 10 min:\n  flash read 1 KB\n";
+    trun *t = run_text(text, NULL);
+    CU_ASSERT_FATAL(t->ok);
+    CU_ASSERT(st_ticks(t, COMP_FLASH, FLASH_DPD) > 50 * 60 * TICKS_PER_S);
+    t = run_text(text, "scenario.module=imp003");
+    CU_ASSERT_FATAL(t->ok);
+    CU_ASSERT_EQUAL(st_ticks(t, COMP_FLASH, FLASH_DPD), 0);
+    CU_ASSERT(st_ticks(t, COMP_FLASH, FLASH_STANDBY) > 50 * 60 * TICKS_PER_S);
+}
+
 /* A restart during an outage (SUSPEND_ON_ERROR snooze) sets the boot
  * task's peripherals up again: the UART keeps stop mode away after it. */
 static void test_outage_restart(void)
@@ -528,6 +543,7 @@ int main(void)
     CU_add_test(s, "mode: every radio power-up pays wait, firmware, calibration", test_radio_powerup);
     CU_add_test(s, "mode: a latched radio stays warm, no stop mode", test_latched_radio);
     CU_add_test(s, "mode: deep sleep clears the latch", test_deep_sleep_clears_latch);
+    CU_add_test(s, "mode: flash at rest: DPD on imp004m, standby on imp003", test_flash_rest);
     CU_add_test(s, "outage: restart keeps the boot task's setup", test_outage_restart);
     CU_add_test(s, "poisson pin events: seeded", test_poisson_deterministic);
     CU_add_test(s, "errors: parser and capabilities", test_errors);
