@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "pool.h"
+#include "progress.h"
 
 typedef struct {
     pid_t pid;
@@ -102,7 +103,10 @@ int pool_run(int njobs, int workers, size_t size, pool_fn fn, void *ctx,
     if (!slot || !pf || !idx)
         abort();
     char *res = results;
-    int next = 0, running = 0, rc = 0;
+    int next = 0, running = 0, rc = 0, done = 0;
+    char what[48];
+    snprintf(what, sizeof what, "%d simulations", njobs);
+    progress_start(what);
     memset(res, 0, (size_t)njobs * size);
     memset(ok, 0, (size_t)njobs * sizeof *ok);
     while (next < njobs || running) {
@@ -136,9 +140,11 @@ int pool_run(int njobs, int workers, size_t size, pool_fn fn, void *ctx,
             if (pool_drain(s, res + (size_t)s->job * size, size)) {
                 pool_finish(s, size, res + (size_t)s->job * size, ok);
                 running--;
+                progress_update((double)++done / njobs, NULL);
             }
         }
     }
+    progress_end();
     free(slot);
     free(pf);
     free(idx);

@@ -153,6 +153,18 @@ if command -v gnuplot > /dev/null 2>&1; then
   check "plot of the wrong kind of CSV exits 2 and writes nothing" '[ $? -eq 2 ] && [ ! -e "$T/x.png" ] && grep -q "trace.csv:1:1: error: found .time_s,current_A" "$T/err"'
 fi
 
+# progress: on a terminal only (script(1) gives the run a pty), cleared at the end
+IMPSIM_PROGRESS_AFTER=0 "$IMPSIM" run "$S/env-sensor-1min.scn" --duration 60d --no-fast-forward \
+  -o "$T/pr.txt" 2> "$T/pr.err"
+check "no progress when stderr is not a terminal" '[ $? -eq 0 ] && [ ! -s "$T/pr.err" ]'
+if command -v script > /dev/null 2>&1; then
+  IMPSIM_PROGRESS_AFTER=0 script -qc "'$IMPSIM' run '$S/env-sensor-1min.scn' --duration 60d \
+    --no-fast-forward -o '$T/pr2.txt'" /dev/null > "$T/pr.tty" 2>&1
+  check "progress on a terminal, then the line cleared" \
+    'grep -q "impsim: simulating .* d simulated" "$T/pr.tty" && cmp -s "$T/pr.txt" "$T/pr2.txt" &&
+     [ "$(tail -c 4 "$T/pr.tty" | od -An -c | tr -d " ")" = "\\r033[K" ]'
+fi
+
 # same inputs, same bytes
 "$IMPSIM" run "$S/door-sensor-wakepin.scn" --format json > "$T/a" 2>/dev/null
 "$IMPSIM" run "$S/door-sensor-wakepin.scn" --format json > "$T/b" 2>/dev/null
