@@ -8,6 +8,7 @@
 #include "decide.h"
 #include "pipeline.h"
 #include "pool.h"
+#include "progress.h"
 #include "scn_param.h"
 
 /* ---- steady average current at a wake period ---- */
@@ -28,18 +29,6 @@ static int decide_load(const char *path, char *const *sets, int nsets, const var
     return pipeline_load(pl, path, all, n, d);
 }
 
-static int decide_charge(pipeline *pl, tick_t dur, double *q)
-{
-    pl->p.duration = dur;
-    budget *b = malloc(sizeof *b);
-    if (!b)
-        abort();
-    int rc = pipeline_run(pl, NULL, b, NULL);
-    *q = b->charge_C;
-    free(b);
-    return rc;
-}
-
 int decide_steady_current(const char *path, char *const *sets, int nsets, const variant *v,
                           double period_s, double *amps, diag *d)
 {
@@ -48,19 +37,15 @@ int decide_steady_current(const char *path, char *const *sets, int nsets, const 
     pipeline pl;
     if (decide_load(path, sets, nsets, v, period_s > 0 ? every : NULL, NULL, &pl, d))
         return -1;
-    tick_t h = plan_hyperperiod(&pl.p), h2, h3;
-    double q2, q3;
-    int rc = -1;
-    if (!h || ticks_mul(h, 2, &h2) || ticks_mul(h, 3, &h3)) {
+    double per;
+    int rc = pipeline_steady(&pl, amps, &per);
+    if (rc > 0) {
         diag_pos top = {path, 1, 1};
         diag_error(d, top, "the schedule is not periodic (Poisson or non-repeating pin events, "
                    "chance blocks): no steady current");
-    } else if (decide_charge(&pl, h2, &q2) == 0 && decide_charge(&pl, h3, &q3) == 0) {
-        *amps = (q3 - q2) / ticks_to_s(h);
-        rc = 0;
     }
     pipeline_free(&pl);
-    return rc;
+    return rc ? -1 : 0;
 }
 
 /* ---- break-even ---- */
@@ -70,18 +55,51 @@ typedef struct {
     const variant *deep, *awake;
 } be_ctx;
 
-/* deep - awake steady current at period exp(x): positive when the awake
- * variant draws less (below the break-even interval). */
+typedef struct {
+    int ok;
+    double amps;
+} be_out;
+
+typedef struct {
+    const be_ctx *c;
+    const double *xs;
+} be_job_ctx;
+
+/* Job 2i: the deep variant at period exp(xs[i]); 2i+1: the awake one. */
+static void be_job(int j, void *ctx, void *out)
+{
+    const be_job_ctx *jc = ctx;
+    be_out *r = out;
+    diag *d = diag_new();
+    r->ok = decide_steady_current(jc->c->o->file, jc->c->o->sets.v, jc->c->o->sets.n,
+                                  j % 2 ? jc->c->awake : jc->c->deep, exp(jc->xs[j / 2]),
+                                  &r->amps, d) == 0;
+    diag_free(d);
+}
+
+/* deep - awake steady current at periods exp(xs[0..n)) into fs: positive
+ * when the awake variant draws less (below the break-even interval); NAN
+ * where a point cannot be simulated (it is left out). Every simulation is
+ * independent: they run in parallel on every core (-j). */
+static void be_eval(const be_ctx *c, const double *xs, int n, double *fs)
+{
+    be_out *out = calloc((size_t)(2 * n), sizeof *out);
+    int *ok = calloc((size_t)(2 * n), sizeof *ok);
+    if (!out || !ok)
+        abort();
+    be_job_ctx jc = {c, xs};
+    int rc = pool_run(2 * n, c->o->jobs, sizeof *out, be_job, &jc, out, ok);
+    for (int i = 0; i < n; i++)
+        fs[i] = !rc && ok[2 * i] && ok[2 * i + 1] && out[2 * i].ok && out[2 * i + 1].ok
+                ? out[2 * i].amps - out[2 * i + 1].amps : NAN;
+    free(out);
+    free(ok);
+}
+
 static double be_fn(double x, void *p)
 {
-    be_ctx *c = p;
-    double a, b;
-    diag *d = diag_new();
-    double f = NAN;     /* a point that cannot be simulated is left out */
-    if (decide_steady_current(c->o->file, c->o->sets.v, c->o->sets.n, c->deep, exp(x), &a, d) == 0 &&
-        decide_steady_current(c->o->file, c->o->sets.v, c->o->sets.n, c->awake, exp(x), &b, d) == 0)
-        f = a - b;
-    diag_free(d);
+    double f;
+    be_eval(p, &x, 1, &f);
     return f;
 }
 
@@ -98,11 +116,11 @@ void decide_break_even(const matrix_opts *o, decide_result *r)
     enum { GRID = 24 };
     double xs[GRID + 1], fs[GRID + 1];
     int good = 0;
-    for (int i = 0; i <= GRID; i++) {
+    for (int i = 0; i <= GRID; i++)
         xs[i] = lo + (hi - lo) * i / GRID;
-        fs[i] = be_fn(xs[i], &c);
+    be_eval(&c, xs, GRID + 1, fs);
+    for (int i = 0; i <= GRID; i++)
         good += !isnan(fs[i]);
-    }
     if (good < 2) {
         snprintf(r->be_note, sizeof r->be_note, "could not be computed");
         return;
@@ -136,6 +154,8 @@ void decide_break_even(const matrix_opts *o, decide_result *r)
 }
 
 /* ---- sensitivity ---- */
+
+static int decide_all(const matrix_opts *o, decide_result *r);
 
 typedef struct {
     const matrix_opts *o;
@@ -263,6 +283,14 @@ static void decide_sensitivity(const matrix_opts *o, decide_result *r)
 }
 
 int decide_run(const matrix_opts *o, decide_result *r)
+{
+    progress_start("deciding");     /* the pools inside report into it */
+    int rc = decide_all(o, r);
+    progress_end();
+    return rc;
+}
+
+static int decide_all(const matrix_opts *o, decide_result *r)
 {
     memset(r, 0, sizeof *r);
     if (variant_run_all(o->file, o->sets.v, o->sets.n, NULL, &o->vs, o->jobs, r->res))

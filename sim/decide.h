@@ -34,7 +34,8 @@ typedef struct {
 
 /* Steady average current (A) of scenario `path` with settings sets +
  * variant v, the first `every` task's period set to period_s (<= 0: as
- * written): the charge of one hyperperiod after two (Q(3H) - Q(2H)) / H.
+ * written): the charge of one repeated period of the device's state over
+ * its length (pipeline_steady).
  * Returns 0, or -1 after recording an error in d. */
 int decide_steady_current(const char *path, char *const *sets, int nsets, const variant *v,
                           double period_s, double *amps, diag *d);

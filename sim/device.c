@@ -863,7 +863,7 @@ static int dev_fast_forward(dev *v, repeat *r, unsigned char *key)
     int64_t k = (v->p->duration - 1 - now) / period;   /* end strictly before the run's end */
     if (r->bound != TICK_MAX && (r->bound - now) / period < k)
         k = (r->bound - now) / period;
-    int64_t allow = v->h->repeat(v->h->ctx, now, period, r->bound);
+    int64_t allow = v->h->repeat(v->h->ctx, now, period, r->bound, r->at);
     if (allow < k)
         k = allow;
     if (k <= 0) {       /* look again only past the next boundary */
@@ -920,7 +920,7 @@ int device_run(const plan *p, ledger *L, const device_hooks *h)
     int ff = h->repeat != NULL;
     unsigned char *key = NULL;
     if (ff) {
-        repeat_init(&r, dev_key_size(&v));
+        repeat_init(&r, dev_key_size(&v), plan_hyperperiod(p));
         if (!(key = malloc(r.size)))
             abort();
     }

@@ -25,12 +25,14 @@ typedef struct {
     /* Fast-forward. Called when the device's complete state at the wake at
      * `now` equals its state at the wake `period` ticks earlier; the
      * repeat holds until `until` (the next absolute-time event: a fixed
-     * wake-pin time, an outage starting or ending; TICK_MAX: for ever).
+     * wake-pin time, an outage starting or ending; TICK_MAX: for ever);
+     * `at` is the ledger at the earlier wake (the run's ledger is complete
+     * at this call: their difference is one period's ticks, exactly).
      * Returns how many more periods the device may skip (it skips at most
      * as many as end before the run's end and `until`); 0 skips none (and
      * the device looks again only when `until` is finite). NULL: never
      * look (event by event, --no-fast-forward). */
-    int64_t (*repeat)(void *ctx, tick_t now, tick_t period, tick_t until);
+    int64_t (*repeat)(void *ctx, tick_t now, tick_t period, tick_t until, const ledger *at);
     void *ctx;
     /* Non-zero: a change of activity or of a component's state is a change
      * point too, even at the same currents (the --trace CSV names the phase

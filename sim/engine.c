@@ -13,6 +13,7 @@
 #include "config.h"
 #include "device.h"
 #include "engine.h"
+#include "progress.h"
 #include "pool.h"
 
 #ifndef IMPSIM_SANITIZED
@@ -27,6 +28,8 @@ typedef struct {
     battery *bat;
     int rc;
     tick_t now;
+    int halt;                       /* steady state found: end the run */
+    unsigned long waits;            /* for the progress line */
     /* the open segment */
     int open, radio;
     tick_t t0;
@@ -41,15 +44,20 @@ static engine_child_ctx engine_ctx;
 
 static void engine_advance(void *ctx, tick_t now)
 {
-    (void)ctx;
+    engine_child_ctx *c = ctx;
     sg_actor_sleep_until(ticks_to_s(now));
+    if (!(++c->waits & 1023)) {
+        char d[48];
+        snprintf(d, sizeof d, "%.3g d simulated", ticks_to_s(now) / 86400);
+        progress_update((double)now / (double)c->p.duration, d);
+    }
 }
 
 static int engine_stop(void *ctx, tick_t now)
 {
     engine_child_ctx *c = ctx;
     c->now = now;
-    return (c->bat && battery_ended(c->bat) != BATTERY_ALIVE) ||
+    return c->halt || (c->bat && battery_ended(c->bat) != BATTERY_ALIVE) ||
            (c->period_end && c->now >= c->period_end);
 }
 
@@ -84,9 +92,17 @@ static void engine_close(engine_child_ctx *c, tick_t t)
  * battery skip freely; with one, when the repeat holds for ever, record
  * the next period's segments (cut at now) and stop at its end
  * (engine_stop); with a trace, never skip. */
-static int64_t engine_repeat(void *ctx, tick_t now, tick_t period, tick_t until)
+static int64_t engine_repeat(void *ctx, tick_t now, tick_t period, tick_t until,
+                             const ledger *at)
 {
     engine_child_ctx *c = ctx;
+    if (c->o->steady && until == TICK_MAX) {    /* the steady state: one period's ledger */
+        ledger_diff(&c->r->one, &c->r->L, at);
+        c->r->one.duration = period;
+        c->r->period = period;
+        c->halt = 1;
+        return 0;
+    }
     if (c->o->trace || (c->bat && until != TICK_MAX))
         return 0;
     c->r->period = period;
@@ -257,12 +273,14 @@ static int engine_child(const plan *p, const engine_opts *o, int fd)
     c->r = &r;
     if (o->cell)
         c->bat = battery_new(o->cell, &o->reg);
+    progress_start("simulating");
     engine_simulate(c);
     if (c->rc == -2)
         return 1;
     engine_close(c, r.L.duration);
     if (c->bat)
         engine_battery_result(c);
+    progress_end();
     if (o->trace && fflush(o->trace))
         return 1;
     int bad = engine_send(fd, &r, sizeof r);

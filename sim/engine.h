@@ -30,6 +30,7 @@ typedef struct {
     const battery_cell *cell;       /* drain this battery; stop when empty */
     battery_regulator reg;          /* with cell */
     int fast_forward;               /* skip repeated periods (see above) */
+    int steady;                     /* stop at the first repeat: result.one */
 } engine_opts;
 
 typedef struct {
@@ -38,6 +39,7 @@ typedef struct {
     double wall_s;      /* wall time of the simulation itself */
     battery_result batt;            /* with opts.cell */
     tick_t period;                  /* the repeat found (ticks), 0 if none */
+    ledger one;                     /* with opts.steady: one period's ticks, duration = period */
     int fast_forwarded;             /* periods were skipped (or the battery's repeated) */
 } engine_result;
 

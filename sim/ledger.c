@@ -43,6 +43,20 @@ void ledger_repeat(ledger *L, const ledger *from, int64_t k)
     L->skipped += (uint64_t)k * (L->skipped - from->skipped);
 }
 
+void ledger_diff(ledger *out, const ledger *L, const ledger *from)
+{
+    if (out != L)
+        *out = *L;
+    for (int c = 0; c < COMP__COUNT; c++)
+        for (int s = 0; s < COMP_MAX_STATES; s++)
+            for (int a = 0; a < out->nact; a++)
+                out->t[c][s][a] -= from->t[c][s][a];
+    out->changes -= from->changes;
+    out->wakes -= from->wakes;
+    out->boots -= from->boots;
+    out->duration -= from->duration;
+}
+
 tick_t ledger_state_ticks(const ledger *L, comp_id c, int s)
 {
     tick_t sum = 0;

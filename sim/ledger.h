@@ -46,6 +46,11 @@ void ledger_add(ledger *L, comp_id c, int state, int act, tick_t dt);
  * cell larger than L's. */
 void ledger_repeat(ledger *L, const ledger *from, int64_t k);
 
+/* out = L - from, cell by cell and for the counters (one period's ticks
+ * when from is L at the period's start); out's activity table is L's and
+ * its duration L's minus from's. */
+void ledger_diff(ledger *out, const ledger *L, const ledger *from);
+
 /* Ticks of component c in state s summed over activities. */
 tick_t ledger_state_ticks(const ledger *L, comp_id c, int s);
 

@@ -132,6 +132,32 @@ int pipeline_run(pipeline *pl, FILE *trace, budget *b, engine_result *r)
     return 0;
 }
 
+int pipeline_steady(pipeline *pl, double *amps, double *period_s)
+{
+    tick_t h = plan_hyperperiod(&pl->p), lim;
+    if (!h || ticks_mul(h, 8, &lim))
+        return 1;
+    engine_opts o = {.duration = lim, .fast_forward = 1, .steady = 1};
+    engine_result *r = malloc(sizeof *r);
+    budget *b = malloc(sizeof *b);
+    if (!r || !b)
+        abort();
+    int rc = engine_run(&pl->p, &o, r) ? -1 : r->period ? 0 : 1;
+    if (rc == 0) {
+        const char *names[COMP__COUNT];
+        for (int c = 0; c < COMP__COUNT; c++)
+            names[c] = plan_comp_name(&pl->p, (comp_id)c);
+        budget_make(b, &r->one, (const double (*)[COMP_MAX_STATES])pl->p.cur, names,
+                    pl->p.supply, pl->s->path, model_name(pl->m), pl->s->title);
+        *amps = b->avg_current_A;
+        *period_s = ticks_to_s(r->period);
+        engine_result_free(r);
+    }
+    free(r);
+    free(b);
+    return rc;
+}
+
 /* Run the battery to depletion or the horizon; *ff set when the engine
  * fast-forwarded. */
 static int life_run(pipeline *pl, const battery_cell *cell, const battery_regulator *reg,

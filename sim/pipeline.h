@@ -40,6 +40,14 @@ int pipeline_load_text(pipeline *pl, const char *name, const char *text,
  * printing why. */
 int pipeline_run(pipeline *pl, FILE *trace, budget *b, engine_result *r);
 
+/* The steady average current (A): the charge of one repeated period of
+ * the device's state (found as for the fast-forward, exact integer ticks)
+ * over its length, into *amps; *period_s gets the period. The run stops
+ * at the first repeat. Returns 0, 1 when the state did not repeat within
+ * eight hyperperiods (or the schedule has none), or -1 after printing why
+ * the engine failed. */
+int pipeline_steady(pipeline *pl, double *amps, double *period_s);
+
 #define PIPELINE_HORIZON_S (30 * 365.25 * 86400.0)
 
 /* Battery life for the scenario's `battery` (with its battery.* settings):

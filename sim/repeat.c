@@ -3,10 +3,11 @@
 #include <string.h>
 #include "repeat.h"
 
-void repeat_init(repeat *r, size_t size)
+void repeat_init(repeat *r, size_t size, tick_t hint)
 {
     memset(r, 0, sizeof *r);
     r->size = size;
+    r->hint = hint;
     r->key = malloc(size ? size : 1);
     r->at = malloc(sizeof *r->at);
     if (!r->key || !r->at)
@@ -23,6 +24,7 @@ void repeat_free(repeat *r)
 void repeat_reset(repeat *r)
 {
     r->have = 0;
+    r->moves = 0;
 }
 
 static void repeat_checkpoint(repeat *r, const void *key, tick_t now, int64_t wakes,
@@ -48,8 +50,15 @@ int repeat_offer(repeat *r, const void *key, tick_t now, int64_t wakes, tick_t b
     r->lam++;
     if (!memcmp(key, r->key, r->size))
         return 1;
-    if (r->lam == r->power) {
-        r->power *= 2;
+    int move = r->lam == r->power;
+    if (r->hint && r->moves) {      /* give this checkpoint one hint's time */
+        move = now - r->t > r->hint;
+        if (move)
+            r->hint = 0;            /* it failed: plain Brent from here */
+    }
+    if (move) {
+        r->power = 2 * r->lam;
+        r->moves++;
         repeat_checkpoint(r, key, now, wakes, bound, L);
     }
     return 0;

@@ -10,8 +10,12 @@
  * of the ledger), compares every new key with it, and moves the checkpoint
  * forward at 1, 2, 4, 8, ... wakes, so memory is one key and one ledger
  * whatever the period, and a period of P wakes after a prefix of M wakes
- * is found within about 2 max(M, P) + P wakes. Nothing here knows what the
- * key means: the device builds it (device.c, dev_key). */
+ * is found within about 2 max(M, P) + P wakes. With a hint H (the
+ * schedule's hyperperiod, a whole number of periods once the state has
+ * settled) each checkpoint after the first wake is kept for H, so a repeat
+ * that holds from the first wake is found after one H; when that fails the
+ * detector goes on as plain Brent. Nothing here knows what the key means:
+ * the device builds it (device.c, dev_key). */
 #ifndef IMPSIM_REPEAT_H
 #define IMPSIM_REPEAT_H
 
@@ -26,11 +30,13 @@ typedef struct {
     int64_t wakes;          /* wake count at the checkpoint */
     tick_t bound;           /* first absolute-time boundary at or after t */
     long power, lam;
-    int have;
+    int have, moves;
+    tick_t hint;            /* 0: plain Brent */
 } repeat;
 
-/* A detector for keys of `size` bytes (allocates; aborts on out of memory). */
-void repeat_init(repeat *r, size_t size);
+/* A detector for keys of `size` bytes; hint: the expected period in ticks
+ * (0: none). Allocates; aborts on out of memory. */
+void repeat_init(repeat *r, size_t size, tick_t hint);
 void repeat_free(repeat *r);
 
 /* Forget the checkpoint (after a jump, or when a boundary was crossed). */

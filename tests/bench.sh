@@ -1,29 +1,83 @@
 #!/bin/sh
-# bench.sh — `make bench`: simulated events per second and the wall time of
-# one simulated year of env-sensor-15min.scn and of the same product at a
-# 1-minute period (env-sensor-1min.scn), on each module. Rerun at will.
+# bench.sh — `make bench`: the speed targets of issue 13, each the median of
+# several runs measured in this one run (wall and CPU seconds, peak resident
+# memory), beside the naive SimGrid model (bench/naive_peer.c: one
+# sg_actor_sleep_for per state change) on the same simulated year; then
+# the measured-capture reader. Rerun at will; the machine should be quiet.
 set -eu
-: "${IMPSIM:=./impsim}" "${SRCDIR:=.}"
+: "${IMPSIM:=./impsim}" "${SRCDIR:=.}" "${NAIVE_PEER:=./bench/naive_peer}" "${RUNS:=3}"
 export IMPSIM_DATADIR="${IMPSIM_DATADIR:-$SRCDIR}"
-for s in env-sensor-15min env-sensor-1min; do
-  for m in imp004m imp002; do
-    start=$(date +%s.%N)
-    "$IMPSIM" run "$SRCDIR/scenarios/$s.scn" --module "$m" --duration 1y --stats \
-      --format csv -o bench.csv 2> bench.err || { cat bench.err; exit 1; }
-    end=$(date +%s.%N)
-    printf '%-18s %-8s 1 y simulated: wall %.3f s (whole command); %s\n' "$s" "$m" \
-      "$(awk "BEGIN{print $end - $start}")" "$(sed 's/^impsim: //' bench.err)"
-  done
-done
-rm -f bench.err bench.csv
+B=$(mktemp -d "${TMPDIR:-/tmp}/impsim-bench.XXXXXX")
+trap 'rm -rf "$B"' EXIT
+S="$SRCDIR/scenarios"
 
-# battery fast-forward alone: a 15-minute pulse train to depletion
-start=$(date +%s.%N)
-"$IMPSIM" battery --cell 1xAA-LiSOCl2 --load pulse:80mA,1.5s,15min,5uA --format json > bench.out 2>&1 || { cat bench.out; exit 1; }
-end=$(date +%s.%N)
-printf 'battery fast-forward 1xAA-LiSOCl2, 15-min pulses to depletion: wall %s s; %s\n' \
-  "$(awk "BEGIN{print $end - $start}")" "$(grep -o '"life_s": [0-9.e+]*' bench.out)"
-rm -f bench.out
+# bench_time N CMD...: run CMD N times; sets WALL, CPU (user + sys) to the
+# medians (s) and RSS to the largest peak resident set (MB)
+bench_time() {
+  n=$1; shift
+  : > "$B/runs"
+  i=0
+  while [ $i -lt "$n" ]; do
+    rc=0
+    /usr/bin/time -f '%e %U %S %M' -o "$B/time" "$@" > "$B/out" 2> "$B/err" || rc=$?
+    [ $rc -le 1 ] || { cat "$B/err"; exit 1; }   # decide answers no with 1
+    cat "$B/time" >> "$B/runs"
+    i=$((i + 1))
+  done
+  mid=$(( (n + 1) / 2 ))
+  WALL=$(awk '{print $1}' "$B/runs" | sort -g | sed -n "${mid}p")
+  CPU=$(awk '{print $2 + $3}' "$B/runs" | sort -g | sed -n "${mid}p")
+  RSS=$(awk '$4 > m {m = $4} END {printf "%.1f", m / 1024}' "$B/runs")
+}
+
+# report NAME TARGET_S: one line for the last bench_time
+report() {
+  awk -v name="$1" -v t="$2" -v w="$WALL" -v c="$CPU" -v m="$RSS" -v nv="$NAIVE_WALL" -v r="$RUNS_USED" '
+    BEGIN { printf "%-44s median wall %8.3f s  cpu %8.3f s  (target <= %g s: %s; naive/this %.1fx)  peak %5.1f MB  [%d runs]\n",
+              name, w, c, t, ((w <= t) ? "met" : "MISSED"), nv / w, m, r }'
+}
+
+# the naive peer walks one minute of env-sensor-1min's own current profile
+# (impsim --trace, after power-on) for a year
+"$IMPSIM" run "$S/env-sensor-1min.scn" --duration 3min --trace "$B/period.csv" -o "$B/r.txt"
+cat > "$B/platform.xml" <<'XML'
+<?xml version='1.0'?>
+<!DOCTYPE platform SYSTEM "https://simgrid.org/simgrid.dtd">
+<platform version="4.1"><zone id="impsim" routing="None"><host id="device" speed="1f"/></zone></platform>
+XML
+RUNS_USED=$RUNS
+bench_time "$RUNS" "$NAIVE_PEER" "$B/platform.xml" "$B/period.csv" 60 60 31557600
+NAIVE_WALL=$WALL
+echo "naive SimGrid peer, env-sensor-1min 1 y ($(cut -d, -f1 "$B/out" | cut -d' ' -f1) state changes): median wall $WALL s, cpu $CPU s"
+
+grep -v '^battery\|^regulator' "$S/env-sensor-1min.scn" > "$B/es1.scn"
+grep -v '^battery\|^regulator' "$S/thermostat-display.scn" > "$B/thermo.scn"
+bench_time "$RUNS" "$IMPSIM" run "$B/es1.scn" --duration 1y -o "$B/r.txt"
+report "run env-sensor-1min 1 y (fast-forward)" 0.05
+W1=$WALL
+bench_time "$RUNS" "$IMPSIM" run "$B/es1.scn" --duration 10y -o "$B/r.txt"
+report "run env-sensor-1min 10 y (fast-forward)" "$W1"
+bench_time "$RUNS" "$IMPSIM" run "$B/es1.scn" --duration 1y --no-fast-forward -o "$B/r.txt"
+report "run env-sensor-1min 1 y --no-fast-forward" 1
+awk -v nv="$NAIVE_WALL" -v w="$WALL" 'BEGIN { printf "  event by event vs the naive peer: %.1fx faster (target >= 10x: %s)\n", nv / w, (nv / w >= 10) ? "met" : "MISSED" }'
+bench_time "$RUNS" "$IMPSIM" run "$B/es1.scn" --duration 30d --no-fast-forward -o "$B/r.txt"
+report "  same, 30 d (memory flat in duration?)" 1
+bench_time "$RUNS" "$IMPSIM" run "$B/thermo.scn" --duration 1y --no-fast-forward -o "$B/r.txt"
+report "run thermostat-display 1 y --no-fast-forward" 2
+for f in "$S"/*.scn; do
+  bench_time "$RUNS" "$IMPSIM" decide "$f" -o "$B/r.txt"
+  report "decide $(basename "$f")" 2
+done
+RUNS_USED=1
+bench_time 1 "$IMPSIM" decide "$SRCDIR/bench/water-meter.scn" -o "$B/r.txt"
+report "decide bench/water-meter.scn (10 s, H 150 h)" 2
+bench_time 1 "$IMPSIM" decide "$S/env-sensor-15min.scn" --monte-carlo 200 -o "$B/r.txt"
+report "decide env-sensor-15min --monte-carlo 200" 10
+bench_time 1 "$IMPSIM" sweep "$S/env-sensor-15min.scn" --param every=1min..24h --steps 100 --log -o "$B/r.csv"
+report "sweep env-sensor-15min, 100 steps" 3
+RUNS_USED=$RUNS
+bench_time "$RUNS" "$IMPSIM" check "$S"
+report "check scenarios" 3
 
 # a measured capture: 100 s at 100 kS/s in the Nordic PPK2 export format
 # (10 M rows, ~240 MB: a noisy 5 uA floor and a 15 ms, 80 mA burst every
