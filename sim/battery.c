@@ -126,6 +126,22 @@ double battery_voltage(const battery *b, double i_mod)
     return v0 - r * i;
 }
 
+double battery_wifi_peak_A(const battery *b)
+{
+    return b->wifi_peak;
+}
+
+int battery_peak_check(const battery_cell *cell, const battery_regulator *reg, double i_mod,
+                       double *v)
+{
+    battery *b = battery_new(cell, reg);
+    int fails = battery_current(b, i_mod) < 0;     /* the pack cannot give that power at all */
+    *v = fails ? 0.0 : battery_voltage(b, i_mod);
+    fails |= b->reg.wifi_min_v > 0 && *v < b->reg.wifi_min_v;
+    battery_free(b);
+    return fails;
+}
+
 double battery_soc(const battery *b)
 {
     double s = battery_core_soc(&b->cell->law, &b->core);
@@ -279,6 +295,8 @@ int battery_apply(battery *b, const battery_segment *seg)
         return -1;
     if (b->ended)
         return 1;
+    if (seg->wifi && d > 0 && im > b->wifi_peak)
+        b->wifi_peak = im;
     while (d > 0) {
         double i = battery_reg_current(b, &b->core, im);
         if (i < 0) {            /* the pack cannot give the power asked */

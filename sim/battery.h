@@ -118,6 +118,20 @@ double battery_voltage(const battery *b, double i_mod);
 /* Battery current for module current i_mod at the present state, or -1
  * when the pack cannot deliver that power (switching regulator). */
 double battery_current(const battery *b, double i_mod);
+/* The largest module current of a segment with WiFi drawing applied so far
+ * (A; 0 when none): the WiFi peak the cell has had to deliver. */
+double battery_wifi_peak_A(const battery *b);
+
+/* Can a full cell deliver the WiFi peak? *v = the pack voltage under module
+ * current i_mod at full charge (0 when the pack cannot give that power at
+ * all). Returns 1 when *v is below reg->wifi_min_v (or the power cannot
+ * be given): the product cannot work on this cell whatever its capacity;
+ * the remedies are a buffer capacitor across the cell, a hybrid-layer cell
+ * (HLC: a pulse capacitor in parallel) or a bigger / lower-resistance
+ * cell. Why a separate check: a life that ends within seconds at the first
+ * transmission is no battery life, and must be reported as this instead. */
+int battery_peak_check(const battery_cell *cell, const battery_regulator *reg, double i_mod,
+                       double *v);
 
 /* ---- profiles --------------------------------------------------------- */
 
@@ -144,6 +158,7 @@ typedef struct {
     double soc;            /* at life_s */
     double voltage_V;      /* open-circuit, at life_s */
     double periods;        /* periods completed (may be fast-forwarded) */
+    double wifi_peak_A;    /* battery_wifi_peak_A at the end */
 } battery_result;
 
 /* Run a profile on a fresh battery: prefix once, then period repeated

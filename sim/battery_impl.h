@@ -95,6 +95,7 @@ struct battery {
     battery_watch watch;
     battery_map *rec;       /* when non-NULL, pieces are accumulated here */
     double last_i;          /* A, battery current of the last piece */
+    double wifi_peak;       /* A, largest module current of a WiFi segment applied */
 };
 
 /* battery.c: pack voltage at the present state with pack current i_pack;

@@ -196,6 +196,7 @@ int battery_run_on(battery *b, const battery_profile *p, battery_result *out)
     out->soc = battery_soc(b);
     out->voltage_V = battery_pack_v(b, 0.0);
     out->periods = r.periods;
+    out->wifi_peak_A = battery_wifi_peak_A(b);
     return 0;
 }
 

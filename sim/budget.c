@@ -64,5 +64,7 @@ void budget_make(budget *b, const ledger *L, const double cur[COMP__COUNT][COMP_
     b->avg_current_A = b->duration_s > 0 ? b->charge_C / b->duration_s : 0;
     b->wakes = L->wakes;
     b->boots = L->boots;
+    b->connects = L->connects;
+    b->radio_ups = L->radio_ups;
     b->changes = L->changes;
 }

@@ -34,7 +34,19 @@ typedef struct {
     double capacity_C, life_s, delivered_C, soc_end;
     const char *ended_by;   /* static: battery_end_word() */
     const char *method;     /* static: "fast-forward" or "full" */
+    int depleted;           /* 0: not empty at the horizon, life_s is the horizon, no life */
+    double horizon_s;       /* the simulation horizon (PIPELINE_HORIZON_S) */
+    double wifi_peak_A;     /* largest module current with WiFi drawing (0: none) */
+    double wifi_peak_V;     /* pack voltage under it at full charge (battery_peak_check) */
+    double wifi_min_V;      /* the regulator's wifi-min, 0 = no such rule */
+    int peak_fails;         /* wifi_peak_V < wifi_min_V even full: life_s is no life */
 } budget_battery;
+
+/* SPI-flash wear (filled by pipeline_run; zero on a module without flash). */
+typedef struct {
+    double erases;          /* sector erases in the run: erase-state time / flash.erase.time */
+    double endurance;       /* rated erase cycles per sector (flash.endurance), 0 = unknown */
+} budget_flash;
 
 typedef struct {
     char scenario[256], module[32], title[128];
@@ -45,7 +57,9 @@ typedef struct {
     budget_act act[LEDGER_MAX_ACT];
     int nact;
     uint64_t wakes, boots, changes;
+    uint64_t connects, radio_ups;   /* WiFi connections, radio power-ups (ledger) */
     budget_battery battery;
+    budget_flash flash;
 } budget;
 
 /* Fill b from ledger L with currents cur[comp][state] (A) at supply

@@ -238,6 +238,13 @@ int chart_sweep(const char *csv, const char *title, double target_s, double min_
         return -1;
     }
     int nh = chart_split(head, h, CHART_MAX_COLS);
+    /* the columns up to break_even; impsim sweep may add more after it
+     * (VARIANT_ended_by, Monte Carlo quantiles) */
+    for (int c = 1; c < nh; c++)
+        if (!strcmp(h[c], "break_even")) {
+            nh = c + 1;
+            break;
+        }
     /* which variants ran (a life, else a current, in some row) */
     int has_life[CHART_MAX_COLS] = {0}, has_cur[CHART_MAX_COLS] = {0}, any_life = 0, rows = 0;
     double xmax = 0, xmin = INFINITY, ymax = 0, ymin = INFINITY, be[CHART_MAX_COLS];

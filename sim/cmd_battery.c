@@ -13,6 +13,7 @@
 #include "battery.h"
 #include "battery_profile.h"
 #include "outfile.h"
+#include "physwarn.h"
 
 #define BATTERY_MAX_SET 64
 
@@ -230,6 +231,22 @@ static void battery_json_str(FILE *fp, const char *s)
     fputc('"', fp);
 }
 
+/* The facts the physical warnings need, from this run. */
+static void battery_facts(const battery_args *a, const battery_cell *c, const battery_result *r,
+                          physwarn_facts *f)
+{
+    memset(f, 0, sizeof *f);
+    f->has_battery = 1;
+    snprintf(f->cell, sizeof f->cell, "%s", battery_cell_name(c));
+    f->life_s = r->life_s;
+    f->depleted = r->ended_by != BATTERY_ALIVE;
+    f->horizon_s = a->horizon;
+    f->wifi_peak_A = r->wifi_peak_A;
+    f->wifi_min_V = a->reg.wifi_min_v;
+    if (r->wifi_peak_A > 0)
+        f->peak_fails = battery_peak_check(c, &a->reg, r->wifi_peak_A, &f->wifi_peak_V);
+}
+
 static void battery_print_json(const battery_args *a, const battery_cell *c,
                                const battery_load *l,
                                const battery_result *r)
@@ -255,8 +272,21 @@ static void battery_print_json(const battery_args *a, const battery_cell *c,
     }
     printf("  \"regulator\": \"%s\",\n", a->reg.kind == BATTERY_REG_LINEAR
            ? "linear" : "switching");
-    printf("  \"life_s\": %s,\n  \"life_days\": %s,\n", NUM_J(r->life_s),
-           NUM_J(r->life_s / 86400.0));
+    physwarn_facts f;
+    physwarn_list w = {0};
+    battery_facts(a, c, r, &f);
+    physwarn_add(&w, &f, NULL);
+    if (f.depleted && !f.peak_fails)
+        printf("  \"life_s\": %s,\n  \"life_days\": %s,\n", NUM_J(r->life_s), NUM_J(r->life_s / 86400.0));
+    else    /* no life: a flag and the bound, not a number posing as a life */
+        printf("  \"life_s\": null,\n  \"life_days\": null,\n");
+    printf("  \"depleted\": %s,\n  \"peak_fails\": %s,\n", f.depleted ? "true" : "false",
+           f.peak_fails ? "true" : "false");
+    if (!f.depleted)
+        printf("  \"life_more_than_s\": %s,\n", NUM_J(a->horizon));
+    printf("  \"warnings\": ");
+    physwarn_json(&w, stdout);
+    printf(",\n");
     printf("  \"ended_by\": \"%s\",\n", battery_end_word(r->ended_by));
     printf("  \"delivered_C\": %s,\n  \"delivered_mAh\": %s,\n",
            NUM_J(r->delivered_C), NUM_J(r->delivered_C / 3.6));
@@ -290,7 +320,17 @@ static void battery_print_text(const battery_args *a, const battery_cell *c,
             printf("           merge tolerance +-%.3g %% (+-%.3g uA)\n",
                    l->tol * 100, l->tol * 1e3);
     }
-    if (r->life_s < 2 * 86400.0)
+    physwarn_facts f;
+    physwarn_list w = {0};
+    battery_facts(a, c, r, &f);
+    physwarn_add(&w, &f, NULL);
+    if (!f.depleted)
+        printf("life       more than %s (not empty at the horizon)\n",
+               units_format(a->horizon, DIM_TIME, b1, sizeof b1));
+    else if (f.peak_fails)
+        printf("life       none: the cell cannot deliver the WiFi peak (ended by %s after %s)\n",
+               battery_end_word(r->ended_by), units_format(r->life_s, DIM_TIME, b1, sizeof b1));
+    else if (r->life_s < 2 * 86400.0)
         printf("life       %.2f hours, ended by %s\n", r->life_s / 3600.0,
                battery_end_word(r->ended_by));
     else
@@ -302,6 +342,7 @@ static void battery_print_text(const battery_args *a, const battery_cell *c,
            battery_cell_capacity_C(c) / 3.6);
     printf("at end     state of charge %.1f %%, open-circuit %.3f V\n",
            r->soc * 100, r->voltage_V);
+    physwarn_text(&w, stdout);
 }
 
 /* Run with an optional trace file; 0, or DIAG_EXIT_* on failure. */

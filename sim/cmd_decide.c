@@ -100,8 +100,12 @@ static void decide_text(const matrix_opts *o, const decide_result *r, const mc_r
                 variant_life_text(&r->res[r->v.best], 0, b, sizeof b));
     if (o->target_s > 0)
         decide_meets_list(o, r, fp);
-    fprintf(fp, "  ratio to deep sleep %.1f %% %s; margin %+.1f %%\n", 100 * r->ratio,
-            deep->has_life ? "of the battery life" : "(inverse average current)", 100 * r->margin);
+    if (deep->peak_fails || best->peak_fails)
+        fprintf(fp, "  ratio to deep sleep: n/a (no battery life to compare: the cell cannot deliver "
+                "the WiFi peak)\n");
+    else
+        fprintf(fp, "  ratio to deep sleep %.1f %% %s; margin %+.1f %%\n", 100 * r->ratio,
+                deep->has_life ? "of the battery life" : "(inverse average current)", 100 * r->margin);
     if (r->be_status == 0)
         fprintf(fp, "  break-even wake interval: %s - waking more often than that, %s beats deep sleep\n"
                 "    (the scenario wakes every %s)\n", units_format(r->be_period_s, DIM_TIME, a, 32),
@@ -131,8 +135,12 @@ static void decide_json(const matrix_opts *o, const decide_result *r, FILE *fp,
     report_json_str(fp, o->file);
     fprintf(fp, ",\n \"answer\": \"%s\", \"sentence\": ", verdict_word(r->v.answer));
     report_json_str(fp, r->sentence);
-    fprintf(fp, ",\n \"can_drop\": %s, \"criterion\": \"%s\", \"ratio\": %s, \"margin\": %s",
-            r->can_drop ? "true" : "false", r->criterion, NUM_J(r->ratio), NUM_J(r->margin));
+    fprintf(fp, ",\n \"can_drop\": %s, \"criterion\": \"%s\"", r->can_drop ? "true" : "false",
+            r->criterion);
+    if (r->res[r->deep].peak_fails || r->res[r->best].peak_fails)
+        fputs(", \"ratio\": null, \"margin\": null", fp);   /* no lives to compare */
+    else
+        fprintf(fp, ", \"ratio\": %s, \"margin\": %s", NUM_J(r->ratio), NUM_J(r->margin));
     if (o->target_s > 0)
         fprintf(fp, ", \"target_s\": %s", NUM_J(o->target_s));
     if (r->v.min_ratio > 0)

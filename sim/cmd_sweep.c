@@ -106,11 +106,22 @@ static double sweep_cross(const matrix_opts *o, const variant_result *res, const
     return log_scale ? x[i] * pow(x[i + 1] / x[i], t) : x[i] + (x[i + 1] - x[i]) * t;
 }
 
+/* The physical warnings over every point and variant, each kind once. */
+static void sweep_warnings(const matrix_opts *o, const variant_result *res, physwarn_list *w)
+{
+    int nv = o->vs.n;
+    memset(w, 0, sizeof *w);
+    for (int i = 0; i < o->steps; i++)
+        for (int v = 0; v < nv; v++)
+            if (res[(size_t)i * nv + v].ok)
+                physwarn_add(w, &res[(size_t)i * nv + v].facts, o->vs.v[v].name);
+}
+
 /* A Monte Carlo quantile as a CSV cell: empty when it is no life. */
 static void sweep_csv_q(FILE *fp, const mc_result *m, int v, double q)
 {
     if (m->v[v].n_ok && m->v[v].has_life && q > 0 && q < m->horizon_s)
-        fprintf(fp, ",%.10g", q);
+        fprintf(fp, ",%s", NUM_C(q));
     else
         fputs(",", fp);
 }
@@ -124,6 +135,8 @@ static void sweep_csv(const matrix_opts *o, const sweep_param *p, const double *
     for (int v = 0; v < nv; v++)
         fprintf(fp, ",%s_life_s,%s_avg_current_A", o->vs.v[v].name, o->vs.v[v].name);
     fputs(",break_even", fp);
+    for (int v = 0; v < nv; v++)
+        fprintf(fp, ",%s_ended_by", o->vs.v[v].name);
     for (int v = 0; mc && v < nv; v++)
         fprintf(fp, ",%s_life_p10_s,%s_life_p50_s,%s_life_p90_s", o->vs.v[v].name,
                 o->vs.v[v].name, o->vs.v[v].name);
@@ -132,7 +145,9 @@ static void sweep_csv(const matrix_opts *o, const sweep_param *p, const double *
         fprintf(fp, "%s", NUM_C(x[i]));
         for (int v = 0; v < nv; v++) {
             const variant_result *r = &res[(size_t)i * nv + v];
-            if (r->ok && r->has_life)
+            /* a life only when it is one: empty when the battery outlasted
+             * the horizon or cannot deliver the WiFi peak (VARIANT_ended_by) */
+            if (r->ok && r->has_life && r->depleted && !r->peak_fails)
                 fprintf(fp, ",%s,%s", NUM_C(r->life_s), NUM_C(r->avg_current_A));
             else if (r->ok)
                 fprintf(fp, ",,%s", NUM_C(r->avg_current_A));
@@ -143,6 +158,10 @@ static void sweep_csv(const matrix_opts *o, const sweep_param *p, const double *
             fprintf(fp, ",%s", NUM_C(cross[i]));
         else
             fputs(",", fp);
+        for (int v = 0; v < nv; v++) {
+            const variant_result *r = &res[(size_t)i * nv + v];
+            fprintf(fp, ",%s", !r->ok || !r->has_life ? "" : r->peak_fails ? "wifi-peak" : r->ended_by);
+        }
         for (int v = 0; mc && v < nv; v++) {
             sweep_csv_q(fp, &mc[i], v, mc[i].v[v].p10);
             sweep_csv_q(fp, &mc[i], v, mc[i].v[v].p50);
@@ -150,6 +169,9 @@ static void sweep_csv(const matrix_opts *o, const sweep_param *p, const double *
         }
         fputc('\n', fp);
     }
+    physwarn_list w;
+    sweep_warnings(o, res, &w);
+    physwarn_csv(&w, fp);
 }
 
 static void sweep_json(const matrix_opts *o, const sweep_param *p, const double *x,
@@ -167,8 +189,12 @@ static void sweep_json(const matrix_opts *o, const sweep_param *p, const double 
             fprintf(fp, "%s\"%s\": ", v ? ", " : "", o->vs.v[v].name);
             if (!r->ok)
                 fputs("null", fp);
-            else if (r->has_life)
+            else if (r->has_life && r->depleted && !r->peak_fails)
                 fprintf(fp, "{\"life_s\": %s, \"avg_current_A\": %s}", NUM_J(r->life_s), NUM_J(r->avg_current_A));
+            else if (r->has_life)
+                fprintf(fp, "{\"life_s\": null, \"depleted\": %s, \"peak_fails\": %s, "
+                        "\"avg_current_A\": %s}", r->depleted ? "true" : "false",
+                        r->peak_fails ? "true" : "false", NUM_J(r->avg_current_A));
             else
                 fprintf(fp, "{\"avg_current_A\": %s}", NUM_J(r->avg_current_A));
         }
@@ -188,7 +214,11 @@ static void sweep_json(const matrix_opts *o, const sweep_param *p, const double 
             fprintf(fp, "%s%s", first ? "" : ", ", NUM_J(cross[i]));
             first = 0;
         }
-    fputs("]}\n", fp);
+    physwarn_list w;
+    sweep_warnings(o, res, &w);
+    fputs("],\n \"warnings\": ", fp);
+    physwarn_json(&w, fp);
+    fputs("}\n", fp);
 }
 
 /* A text cell: the life in days ("> 1.096e+04" when not depleted, "none"
@@ -196,8 +226,10 @@ static void sweep_json(const matrix_opts *o, const sweep_param *p, const double 
 static const char *sweep_text_life(const variant_result *r, const mc_result *m, int v,
                                    char *buf, size_t n)
 {
-    int k = r->peak_fails ? snprintf(buf, n, "none")
-                          : snprintf(buf, n, "%s%.4g", r->depleted ? "" : "> ", r->life_s / 86400);
+    char t[32];
+    int k = r->peak_fails ? snprintf(buf, n, "none (peak)")
+            : !r->depleted ? snprintf(buf, n, "> %s", units_format(r->facts.horizon_s, DIM_TIME, t, sizeof t))
+                           : snprintf(buf, n, "%.4g", r->life_s / 86400);
     if (m && m->v[v].n_ok && k > 0 && (size_t)k < n) {
         double q = m->v[v].p50;
         if (q <= 0)
@@ -236,6 +268,9 @@ static void sweep_text(const matrix_opts *o, const sweep_param *p, const double 
         if (!isnan(cross[i]))
             fprintf(fp, "  -- break-even at %s --\n", units_format(cross[i], p->dim, a, sizeof a));
     }
+    physwarn_list w;
+    sweep_warnings(o, res, &w);
+    physwarn_text(&w, fp);
 }
 
 static int sweep_run(matrix_opts *o, const sweep_param *p)

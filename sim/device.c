@@ -331,6 +331,7 @@ static void radio_up(dev *v)
     const plan *p = v->p;
     if (v->radio_fw)
         return;
+    v->L->radio_ups++;
     if (p->fwload > 0)
         flash_wake(v);
     v->radio_fw = 1;
@@ -401,6 +402,7 @@ static void wifi_connect(dev *v)
         return;
     const plan *p = v->p;
     wifi_offline(v);
+    v->L->connects++;
     int save = v->act;
     v->act = p->act_connect;
     v->cal_acc = 0;

@@ -259,6 +259,7 @@ static void engine_battery_result(engine_child_ctx *c)
     b->delivered_C = battery_delivered_C(c->bat);
     b->soc = battery_soc(c->bat);
     b->voltage_V = battery_voltage(c->bat, 0);
+    b->wifi_peak_A = battery_wifi_peak_A(c->bat);
 }
 
 static int engine_child(const plan *p, const engine_opts *o, int fd)

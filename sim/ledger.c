@@ -41,6 +41,8 @@ void ledger_repeat(ledger *L, const ledger *from, int64_t k)
     L->wakes += (uint64_t)k * (L->wakes - from->wakes);
     L->boots += (uint64_t)k * (L->boots - from->boots);
     L->skipped += (uint64_t)k * (L->skipped - from->skipped);
+    L->connects += (uint64_t)k * (L->connects - from->connects);
+    L->radio_ups += (uint64_t)k * (L->radio_ups - from->radio_ups);
 }
 
 void ledger_diff(ledger *out, const ledger *L, const ledger *from)

@@ -25,6 +25,8 @@ typedef struct {
     uint64_t skipped;       /* runs of `every` tasks that fell due while the device was
                              * still busy (overran) and were skipped */
     int skipped_task;       /* 1 + index of the first task with a skipped run, 0: none */
+    uint64_t connects;      /* WiFi connections made (scan, join, DHCP, TLS) */
+    uint64_t radio_ups;     /* radio power-ups (firmware reload + calibration) */
     int overflow;           /* set if any addition would have overflowed */
 } ledger;
 

@@ -6,6 +6,7 @@
 #include "num.h"
 #include "lex.h"
 #include "matrix.h"
+#include "physwarn.h"
 #include "outfile.h"
 #include "workload.h"
 #include "units.h"
@@ -120,16 +121,43 @@ static double matrix_change(const variant_result *r, const variant_result *base)
 {
     if (!r->ok || !base->ok)
         return NAN;
+    if (r->has_life && base->has_life && (r->peak_fails || base->peak_fails || !r->depleted ||
+                                          !base->depleted))
+        return NAN;     /* a bound or no life: no ratio of lives */
     if (r->has_life && base->has_life)
         return r->life_s / base->life_s - 1;
     return base->avg_current_A / r->avg_current_A - 1;
 }
 
+/* A life for a table cell: days, "> 30 y" (not depleted), "none (peak)"
+ * (the cell cannot deliver the WiFi peak), "(no battery)". */
+static const char *table_life(const variant_result *r, char *buf, size_t n)
+{
+    char t[32];
+    if (!r->has_life)
+        snprintf(buf, n, "(no battery)");
+    else if (r->peak_fails)
+        snprintf(buf, n, "none (peak)");
+    else if (!r->depleted)
+        snprintf(buf, n, "> %s", units_format(r->facts.horizon_s, DIM_TIME, t, sizeof t));
+    else
+        snprintf(buf, n, "%.4g d", r->life_s / 86400);
+    return buf;
+}
+
+void matrix_warnings(const matrix_opts *o, const variant_result *res, physwarn_list *w)
+{
+    memset(w, 0, sizeof *w);
+    for (int i = 0; i < o->vs.n; i++)
+        if (res[i].ok)
+            physwarn_add(w, &res[i].facts, o->vs.v[i].name);
+}
+
 static void table_text(const matrix_opts *o, const variant_result *res, FILE *fp)
 {
-    char a[32], b[32], c[32];
+    char a[32], b[32], c[32], ran[160], note[320];
     fprintf(fp, "impsim compare: %s\n\n%-18s %12s %12s %14s %10s  %s\n", o->file, "variant",
-            "avg current", "charge/day", "battery life", "vs imp002", "what it is");
+            "avg current", "charge/day", "battery life", "vs imp002", "what it is / what ran");
     for (int i = 0; i < o->vs.n; i++) {
         const variant_result *r = &res[i];
         if (!r->ok) {
@@ -138,11 +166,7 @@ static void table_text(const matrix_opts *o, const variant_result *res, FILE *fp
             continue;
         }
         double ch = matrix_change(r, &res[0]);
-        if (r->has_life)
-            snprintf(c, sizeof c, "%s%.4g d", strcmp(r->ended_by, "not-depleted") ? "" : "> ",
-                     r->life_s / 86400);
-        else
-            snprintf(c, sizeof c, "(no battery)");
+        table_life(r, c, sizeof c);
         char d[32];
         if (i == 0)
             snprintf(d, sizeof d, "baseline");
@@ -150,14 +174,27 @@ static void table_text(const matrix_opts *o, const variant_result *res, FILE *fp
             snprintf(d, sizeof d, "-");
         else
             snprintf(d, sizeof d, "%+.1f %%", 100 * ch);
-        fprintf(fp, "%-18s %12s %12s %14s %10s  %s\n", o->vs.v[i].name,
+        fprintf(fp, "%-18s %12s %12s %14s %10s  %s\n%70s  ran: %s\n", o->vs.v[i].name,
                 units_format(r->avg_current_A, DIM_CURRENT, a, sizeof a),
-                units_format(r->charge_day_C, DIM_CHARGE, b, sizeof b), c, d, o->vs.v[i].desc);
+                units_format(r->charge_day_C, DIM_CHARGE, b, sizeof b), c, d, o->vs.v[i].desc,
+                "", variant_ran_text(r, ran, sizeof ran));
     }
+    int first = 1;
+    for (int i = 0; i < o->vs.n; i++)
+        if (variant_mismatch(&o->vs.v[i], &res[i], note, sizeof note)) {
+            fprintf(fp, "%snote: %s\n", first ? "\n" : "", note);
+            first = 0;
+        }
+    physwarn_list w;
+    matrix_warnings(o, res, &w);
+    if (w.n)
+        fputc('\n', fp);
+    physwarn_text(&w, fp);
 }
 
 static void table_json(const matrix_opts *o, const variant_result *res, FILE *fp)
 {
+    char note[320];
     fputs("{\"scenario\": ", fp);
     report_json_str(fp, o->file);
     fputs(", \"baseline\": \"imp002\", \"variants\": [", fp);
@@ -176,19 +213,46 @@ static void table_json(const matrix_opts *o, const variant_result *res, FILE *fp
         }
         fprintf(fp, ", \"module\": \"%s\", \"avg_current_A\": %s, \"charge_per_day_C\": %s",
                 r->module, NUM_J(r->avg_current_A), NUM_J(r->charge_day_C));
-        if (r->has_life)
-            fprintf(fp, ", \"life_s\": %s, \"ended_by\": \"%s\"", NUM_J(r->life_s), r->ended_by);
+        if (r->has_life) {
+            /* no life (not depleted, or the cell cannot deliver the WiFi
+             * peak): null and a flag, not a number posing as a life */
+            if (r->depleted && !r->peak_fails)
+                fprintf(fp, ", \"life_s\": %s", NUM_J(r->life_s));
+            else
+                fputs(", \"life_s\": null", fp);
+            fprintf(fp, ", \"depleted\": %s, \"peak_fails\": %s", r->depleted ? "true" : "false",
+                    r->peak_fails ? "true" : "false");
+            if (!r->depleted)
+                fprintf(fp, ", \"life_more_than_s\": %s", NUM_J(r->facts.horizon_s));
+            fprintf(fp, ", \"ended_by\": \"%s\"", r->ended_by);
+        }
         double ch = matrix_change(r, &res[0]);
         if (!isnan(ch))
             fprintf(fp, ", \"change_vs_baseline\": %s", NUM_J(ch));
+        fprintf(fp, ",\n   \"ran\": {\"sleep\": \"%s\", \"crystal\": %s, \"wifi_connected\": %s, "
+                "\"powersave\": %s, \"latch\": %s, \"connects_per_day\": %s, "
+                "\"radio_ups_per_day\": %s, \"boots_per_day\": %s}", r->sleep,
+                r->crystal ? "true" : "false", r->wifi_connected ? "true" : "false",
+                r->powersave ? "true" : "false", r->latch ? "true" : "false", NUM_J(r->connects_day),
+                NUM_J(r->radio_ups_day), NUM_J(r->boots_day));
+        if (variant_mismatch(&o->vs.v[i], r, note, sizeof note)) {
+            fputs(", \"note\": ", fp);
+            report_json_str(fp, note);
+        }
         fputs("}", fp);
     }
-    fputs("\n]}\n", fp);
+    physwarn_list w;
+    matrix_warnings(o, res, &w);
+    fputs("\n ],\n \"warnings\": ", fp);
+    physwarn_json(&w, fp);
+    fputs("}\n", fp);
 }
 
 static void table_csv(const matrix_opts *o, const variant_result *res, FILE *fp)
 {
-    fputs("variant,module,ok,avg_current_A,charge_per_day_C,life_s,ended_by,change_vs_baseline,error\n", fp);
+    char note[320];
+    fputs("variant,module,ok,avg_current_A,charge_per_day_C,life_s,ended_by,change_vs_baseline,"
+          "error,sleep,crystal,connects_per_day,radio_ups_per_day\n", fp);
     for (int i = 0; i < o->vs.n; i++) {
         const variant_result *r = &res[i];
         double ch = matrix_change(r, &res[0]);
@@ -197,8 +261,11 @@ static void table_csv(const matrix_opts *o, const variant_result *res, FILE *fp)
             fprintf(fp, "%s,%s,", NUM_C(r->avg_current_A), NUM_C(r->charge_day_C));
         else
             fputs(",,", fp);
-        if (r->ok && r->has_life)
+        /* life_s empty when it is no life; ended_by says why */
+        if (r->ok && r->has_life && r->depleted && !r->peak_fails)
             fprintf(fp, "%s,%s,", NUM_C(r->life_s), r->ended_by);
+        else if (r->ok && r->has_life)
+            fprintf(fp, ",%s,", r->peak_fails ? "wifi-peak" : r->ended_by);
         else
             fputs(",,", fp);
         if (!isnan(ch))
@@ -206,8 +273,19 @@ static void table_csv(const matrix_opts *o, const variant_result *res, FILE *fp)
         fputs(",\"", fp);
         for (const char *p = r->ok ? "" : r->err; *p; p++)
             fputs(*p == '"' ? "\"\"" : (char[]){*p, 0}, fp);
-        fputs("\"\n", fp);
+        fputs("\"", fp);
+        if (r->ok)
+            fprintf(fp, ",%s,%s,%s,%s\n", r->sleep, r->crystal ? "yes" : "no",
+                    NUM_C(r->connects_day), NUM_C(r->radio_ups_day));
+        else
+            fputs(",,,,\n", fp);
     }
+    for (int i = 0; i < o->vs.n; i++)
+        if (variant_mismatch(&o->vs.v[i], &res[i], note, sizeof note))
+            fprintf(fp, "# note: %s\n", note);
+    physwarn_list w;
+    matrix_warnings(o, res, &w);
+    physwarn_csv(&w, fp);
 }
 
 void matrix_table(const matrix_opts *o, const variant_result *res, FILE *fp)

@@ -4,6 +4,7 @@
 #define IMPSIM_MATRIX_H
 
 #include "cli.h"
+#include "physwarn.h"
 #include "report.h"
 #include "variant.h"
 
@@ -36,5 +37,9 @@ void matrix_free(matrix_opts *o);
 /* Write the variant table (text, JSON or CSV) to fp: average current,
  * charge per day, battery life, change against the baseline. */
 void matrix_table(const matrix_opts *o, const variant_result *res, FILE *fp);
+
+/* The physical warnings of a row of results (o->vs.n entries), each kind
+ * once, naming the variants it concerns (physwarn_add). */
+void matrix_warnings(const matrix_opts *o, const variant_result *res, physwarn_list *w);
 
 #endif

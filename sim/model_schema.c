@@ -90,6 +90,7 @@ static const model_key model_keys[] = {
     {"flash.sector", MK_NUM, DIM_BYTES, O, "smallest erase unit"},
     {"flash.program.time", MK_NUM, DIM_TIME, O, "time to program one page"},
     {"flash.erase.time", MK_NUM, DIM_TIME, O, "time to erase one sector"},
+    {"flash.endurance", MK_NUM, DIM_NONE, O, "rated erase/program cycles per sector (wear-out)"},
     {"flash.dpd.exit", MK_NUM, DIM_TIME, O, "release from deep power-down (tRES1)"},
     {"flash.rest", MK_WORD, DIM_NONE, O, "state impOS leaves the flash in while it waits and in deep sleep: dpd (default) or standby"},
     /* peripherals */

@@ -1,5 +1,6 @@
 /* pipeline.c — one scenario through every stage. */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -127,6 +128,12 @@ int pipeline_run(pipeline *pl, FILE *trace, budget *b, engine_result *r)
         names[c] = plan_comp_name(&pl->p, (comp_id)c);
     budget_make(b, &res->L, (const double (*)[COMP_MAX_STATES])pl->p.cur, names, pl->p.supply,
                 pl->s->path, model_name(pl->m), pl->s->title);
+    double erase_s = model_num(pl->m, "flash.erase.time");
+    b->flash.endurance = model_num(pl->m, "flash.endurance");
+    /* a whole number of sectors: each erase lasts flash.erase.time exactly */
+    b->flash.erases = erase_s > 0 && names[COMP_FLASH]
+                      ? round(ticks_to_s(ledger_state_ticks(&res->L, COMP_FLASH, FLASH_ERASE)) / erase_s)
+                      : 0;
     if (!r)
         engine_result_free(&tmp);
     return 0;
@@ -175,22 +182,27 @@ static int life_run(pipeline *pl, const battery_cell *cell, const battery_regula
     return 0;
 }
 
-int pipeline_life(pipeline *pl, int fast_forward, budget *b)
+void pipeline_regulator(const pipeline *pl, battery_regulator *reg)
 {
     const scn *s = pl->s;
+    battery_regulator_default(reg);
+    reg->v_module = pl->p.supply;
+    reg->kind = s->reg_switching ? BATTERY_REG_SWITCHING : BATTERY_REG_LINEAR;
+    if (s->reg_eff > 0)
+        reg->efficiency = s->reg_eff;
+    if (s->reg_iq >= 0)
+        reg->i_q = s->reg_iq;
+    if (s->reg_wifi_min >= 0)
+        reg->wifi_min_v = s->reg_wifi_min;
+}
+
+int pipeline_life(pipeline *pl, int fast_forward, budget *b)
+{
     const battery_cell *cell = pl->cell;
     if (!cell)
         return 0;
     battery_regulator reg;
-    battery_regulator_default(&reg);
-    reg.v_module = pl->p.supply;
-    reg.kind = s->reg_switching ? BATTERY_REG_SWITCHING : BATTERY_REG_LINEAR;
-    if (s->reg_eff > 0)
-        reg.efficiency = s->reg_eff;
-    if (s->reg_iq >= 0)
-        reg.i_q = s->reg_iq;
-    if (s->reg_wifi_min >= 0)
-        reg.wifi_min_v = s->reg_wifi_min;
+    pipeline_regulator(pl, &reg);
     /* event by event to depletion (no fast-forward, or a schedule that
      * never repeats): refused when it would take hours; the life is
      * estimated from the run's average current */
@@ -199,7 +211,7 @@ int pipeline_life(pipeline *pl, int fast_forward, budget *b)
                                            : PIPELINE_HORIZON_S;
         diag *d = diag_new();
         int refused = workload_check(&pl->p, life < PIPELINE_HORIZON_S ? life : PIPELINE_HORIZON_S,
-                                     0, s->path, "the battery life (event by event to depletion)", d);
+                                     0, pl->s->path, "the battery life (event by event to depletion)", d);
         diag_print(d, stderr);
         diag_free(d);
         if (refused)
@@ -220,6 +232,12 @@ int pipeline_life(pipeline *pl, int fast_forward, budget *b)
         bb->delivered_C = res.delivered_C;
         bb->soc_end = res.soc;
         bb->ended_by = battery_end_word(res.ended_by);
+        bb->depleted = res.ended_by != BATTERY_ALIVE;
+        bb->horizon_s = PIPELINE_HORIZON_S;
+        bb->wifi_peak_A = res.wifi_peak_A;
+        bb->wifi_min_V = reg.wifi_min_v;
+        if (res.wifi_peak_A > 0)
+            bb->peak_fails = battery_peak_check(cell, &reg, res.wifi_peak_A, &bb->wifi_peak_V);
     }
     return rc < 0 ? -1 : 0;
 }

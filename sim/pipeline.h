@@ -63,6 +63,12 @@ int pipeline_steady(pipeline *pl, double *amps, double *period_s);
  * after printing why the engine failed. */
 int pipeline_life(pipeline *pl, int fast_forward, budget *b);
 
+/* The regulator between the scenario's battery and the module, as the
+ * battery run uses it (kind, efficiency, quiescent current, wifi-min, the
+ * module supply): one place, so the report of assumptions and the run
+ * agree. */
+void pipeline_regulator(const pipeline *pl, battery_regulator *reg);
+
 void pipeline_free(pipeline *pl);
 
 #endif

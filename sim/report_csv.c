@@ -2,6 +2,8 @@
  * activity, and the battery's life (state = what ended it, time_s = life,
  * charge_C = delivered, share = of the rated capacity):
  *   section,name,state,time_s,current_A,charge_C,share */
+#include "num.h"
+#include "physwarn.h"
 #include "report.h"
 
 static double share(double part, double total)
@@ -29,8 +31,18 @@ void report_csv(const budget *b, FILE *fp)
     for (int a = 0; a < b->nact; a++)
         fprintf(fp, "activity,%s,,%s,,%s,%s\n", b->act[a].name, NUM_C(b->act[a].time_s),
                 NUM_C(b->act[a].charge_C), NUM_C(share(b->act[a].charge_C, b->charge_C)));
-    if (b->battery.present)
-        fprintf(fp, "battery,%s,%s,%s,,%s,%s\n", b->battery.cell, b->battery.ended_by,
-                NUM_C(b->battery.life_s), NUM_C(b->battery.delivered_C),
-                NUM_C(share(b->battery.delivered_C, b->battery.capacity_C)));
+    const budget_battery *bb = &b->battery;
+    if (bb->present) {
+        /* no life (not depleted, or the cell cannot deliver the WiFi peak):
+         * the life cell stays empty and the state says why */
+        fprintf(fp, "battery,%s,%s,", bb->cell, bb->peak_fails ? "wifi-peak" : bb->ended_by);
+        if (bb->depleted && !bb->peak_fails)
+            fprintf(fp, "%s", NUM_C(bb->life_s));
+        fprintf(fp, ",,%s,%s\n", NUM_C(bb->delivered_C), NUM_C(share(bb->delivered_C, bb->capacity_C)));
+    }
+    physwarn_facts f;
+    physwarn_list w = {0};
+    physwarn_facts_of(b, &f);
+    physwarn_add(&w, &f, NULL);
+    physwarn_csv(&w, fp);
 }

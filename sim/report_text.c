@@ -1,5 +1,6 @@
 /* report_text.c — the budget as a readable table with units. */
 #include <string.h>
+#include "physwarn.h"
 #include "report.h"
 #include "units.h"
 
@@ -54,12 +55,17 @@ static void text_battery(const budget_battery *bb, FILE *fp)
     char x[48], y[32], z[32];
     if (!bb->present)
         return;
-    int alive = !strcmp(bb->ended_by, "not-depleted");
-    fprintf(fp, "\nbattery life %s%s on %s (%s, model %s)\n", alive ? "more than " : "",
-            alive ? fmt(bb->life_s, DIM_TIME, x) : units_format_life(bb->life_s, x, sizeof x),
-            bb->cell, bb->title, bb->model);
-    if (alive)
-        fprintf(fp, "not empty at the simulation horizon (%s); ", fmt(bb->life_s, DIM_TIME, x));
+    if (bb->peak_fails)
+        fprintf(fp, "\nbattery life: none on %s (%s, model %s): the cell cannot deliver the WiFi "
+                "peak (see the warning)\n", bb->cell, bb->title, bb->model);
+    else
+        fprintf(fp, "\nbattery life %s%s on %s (%s, model %s)\n", bb->depleted ? "" : "more than ",
+                !bb->depleted ? fmt(bb->horizon_s, DIM_TIME, x) : units_format_life(bb->life_s, x, sizeof x),
+                bb->cell, bb->title, bb->model);
+    if (!bb->depleted)
+        fprintf(fp, "not empty at the simulation horizon (%s); ", fmt(bb->horizon_s, DIM_TIME, x));
+    else if (bb->peak_fails)
+        fprintf(fp, "ended by %s after %s; ", bb->ended_by, fmt(bb->life_s, DIM_TIME, x));
     else
         fprintf(fp, "ended by %s; ", bb->ended_by);
     fprintf(fp, "delivered %s of %s rated (%.1f%%); %s\n",
@@ -75,9 +81,10 @@ void report_text(const budget *b, FILE *fp)
     fprintf(fp, "impsim budget: %s on %s\n", b->scenario, b->module);
     if (b->title[0])
         fprintf(fp, "%s\n", b->title);
-    fprintf(fp, "duration %s, supply %s, %llu wakes, %llu Squirrel starts\n",
-            fmt(b->duration_s, DIM_TIME, x), fmt(b->supply_V, DIM_VOLTAGE, y),
-            (unsigned long long)b->wakes, (unsigned long long)b->boots);
+    fprintf(fp, "duration %s, supply %s, %llu wakes, %llu Squirrel starts, %llu WiFi connects, "
+            "%llu radio power-ups\n", fmt(b->duration_s, DIM_TIME, x), fmt(b->supply_V, DIM_VOLTAGE, y),
+            (unsigned long long)b->wakes, (unsigned long long)b->boots,
+            (unsigned long long)b->connects, (unsigned long long)b->radio_ups);
     fprintf(fp, "total charge %s (%.6g mAh), energy %s, average current %s\n",
             fmt(b->charge_C, DIM_CHARGE, z), b->charge_C / 3.6, fmt(b->energy_J, DIM_ENERGY, w),
             fmt(b->avg_current_A, DIM_CURRENT, x));
@@ -86,4 +93,11 @@ void report_text(const budget *b, FILE *fp)
     text_components(b, fp);
     text_activities(b, fp);
     text_battery(&b->battery, fp);
+    physwarn_facts f;
+    physwarn_list pw = {0};
+    physwarn_facts_of(b, &f);
+    physwarn_add(&pw, &f, NULL);
+    if (pw.n)
+        fputc('\n', fp);
+    physwarn_text(&pw, fp);
 }

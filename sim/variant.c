@@ -115,6 +115,12 @@ void variant_run_inline(const char *path, char *const *sets, int nsets, const va
         abort();
     if (pipeline_load(&pl, path, all, n, d) == 0) {
         r->ok = pipeline_run(&pl, NULL, b, NULL) == 0 && pipeline_life(&pl, 1, b) == 0;
+        r->crystal = pl.s->crystal != 0;
+        snprintf(r->sleep, sizeof r->sleep, "%s", scn_sleep_name(pl.s->sleep));
+        r->wifi_connected = pl.s->wifi_connected;
+        r->powersave = pl.s->powersave;
+        r->latch = pl.s->latch;
+        r->outages = pl.s->nap;
         pipeline_free(&pl);
     }
     if (!r->ok) {
@@ -131,7 +137,16 @@ void variant_run_inline(const char *path, char *const *sets, int nsets, const va
     r->life_s = b->battery.life_s;
     r->delivered_C = b->battery.delivered_C;
     r->ended_by = b->battery.ended_by;
-    r->depleted = r->has_life && strcmp(r->ended_by, "not-depleted") != 0;
+    physwarn_facts_of(b, &r->facts);
+    r->depleted = r->has_life && r->facts.depleted;
+    r->peak_fails = r->has_life && r->facts.peak_fails;
+    double days = b->duration_s / 86400;
+    if (days > 0) {
+        r->connects_day = (double)b->connects / days;
+        r->radio_ups_day = (double)b->radio_ups / days;
+        r->boots_day = (double)b->boots / days;
+        r->connects = (double)b->connects;
+    }
     free(b);
     free(all);
     diag_free(d);
@@ -213,5 +228,34 @@ char *variant_life_text(const variant_result *r, int brief, char *buf, int len)
         units_format(r->life_s, DIM_TIME, buf, len);
     else
         units_format_life(r->life_s, buf, len);
+    return buf;
+}
+
+char *variant_ran_text(const variant_result *r, char *buf, int len)
+{
+    if (!r->ok) {
+        snprintf(buf, (size_t)len, "-");
+        return buf;
+    }
+    snprintf(buf, (size_t)len, "%s sleep, %s, %s%s%.4g connects/day, radio up %.4g/day",
+             r->sleep, r->crystal ? "crystal" : "no crystal",
+             r->wifi_connected ? (r->powersave ? "stays associated (power-save), "
+                                               : "stays associated, ") : "",
+             r->latch ? "radio latched, " : "", r->connects_day, r->radio_ups_day);
+    return buf;
+}
+
+const char *variant_mismatch(const variant *v, const variant_result *r, char *buf, int len)
+{
+    if (!r->ok || !r->wifi_connected)
+        return NULL;
+    /* staying associated is one connection, plus one after each outage;
+     * more means the firmware's `wifi disconnect` ends the association */
+    if (r->connects <= 1 + r->outages)
+        return NULL;
+    snprintf(buf, (size_t)len, "%s does not stay associated: it connected %.4g times a day (the "
+             "firmware's 'wifi disconnect' ends the association); its figures are those of "
+             "reconnecting with %s between", v->name, r->connects_day,
+             r->powersave ? "power-save on" : "power-save off");
     return buf;
 }

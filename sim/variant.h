@@ -5,6 +5,7 @@
 #define IMPSIM_VARIANT_H
 
 #include "battery.h"
+#include "physwarn.h"
 
 #define VARIANT_MAX 24
 #define VARIANT_MAX_SETS 24
@@ -37,6 +38,16 @@ typedef struct {
                                      * outlasted the horizon ("more than life_s") */
     int peak_fails;                 /* has_life: the cell cannot deliver the WiFi peak even
                                      * full (battery_peak_check); life_s is then no life */
+    physwarn_facts facts;           /* for the physical warnings (physwarn_add) */
+    /* what actually ran, so a variant's name cannot hide its behaviour */
+    int crystal;                    /* 32 kHz crystal fitted (imp002: integrated, 1) */
+    char sleep[8];                  /* "deep", "idle", "shallow" */
+    int wifi_connected, powersave, latch;   /* wifi-idle connected, powersave, latchwifipower */
+    double connects_day;            /* WiFi connections per day */
+    double radio_ups_day;           /* radio power-ups per day */
+    double boots_day;               /* Squirrel starts per day */
+    double connects;                /* WiFi connections in the run */
+    int outages;                    /* access-point outages in the scenario */
 } variant_result;
 
 typedef struct {
@@ -82,6 +93,16 @@ int variant_best(const variant_set *vs, const variant_result *res, variant_role 
  * inverse of the average current (so "more is better" either way); 0 for a
  * variant whose cell cannot deliver its WiFi peak (it cannot run at all). */
 double variant_merit(const variant_result *r);
+
+/* What ran, in words: "deep sleep, crystal, 96 connects/day, radio
+ * powered up 96/day" (the table's "what ran" column). Returns buf. */
+char *variant_ran_text(const variant_result *r, char *buf, int len);
+
+/* A note when the variant's name or description promises a behaviour the
+ * run did not show (a variant that "stays associated" but connected again
+ * and again because the firmware disconnects), else NULL. Static text or
+ * buf. */
+const char *variant_mismatch(const variant *v, const variant_result *r, char *buf, int len);
 
 /* A variant's life for a sentence or a table cell: "1.348 y (492.3 d)"
  * ("1.348 y" when brief),

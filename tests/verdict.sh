@@ -51,4 +51,59 @@ check "P(can drop) and P(verdict holds) agree with the nominal verdict" \
 check "uncertainty comes first, the nominal figures are labelled" \
   'a=$(grep -n "^Uncertainty" "$T/d.txt" | cut -d: -f1); b=$(grep -n "^Nominal" "$T/d.txt" | cut -d: -f1); [ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ] && grep -q "P(>= target)" "$T/d.txt"'
 
+# a cell that cannot deliver the WiFi peak (AA Li-SOCl2 bobbin, ~4 ohm):
+# no "battery life 2.367 s", no rows of 1.5e-05 d, no "margin -100 %"
+"$IMPSIM" decide "$V/freezer-socl2.scn" > "$T/fz" 2>&1; rc=$?
+check "Li-SOCl2 freezer alarm: no variant works (exit 4)" \
+  '[ $rc -eq 4 ] && grep -q "^Answer:   NO VARIANT WORKS - the cell cannot deliver the WiFi peak" "$T/fz"'
+check "Li-SOCl2 freezer alarm: lives are none, no ratio, no margin" \
+  'grep -q "battery life none (the cell cannot deliver the WiFi peak)" "$T/fz" && grep -q "ratio to deep sleep: n/a" "$T/fz" && ! grep -q "margin" "$T/fz" && ! grep -q "e-0[0-9] d" "$T/fz"'
+check "Li-SOCl2 freezer alarm: one warning with the figure and the remedies" \
+  '[ "$(grep -c "^warning:" "$T/fz")" -eq 1 ] && grep -q "^warning: the cell cannot deliver the WiFi peak: 350 mA drawn by the module pulls 1xAA-LiSOCl2 to 2.28 V even when full, below the wifi-min of 2.7 V.*buffer capacitor.*hybrid-layer cell.*bigger" "$T/fz"'
+"$IMPSIM" compare "$V/freezer-socl2.scn" --format json > "$T/fz.json" 2>&1
+check "Li-SOCl2 compare JSON: life_s null with peak_fails, the warning once" \
+  '"$JSONCHECK" "$T/fz.json" && [ "$(grep -c "\"life_s\": null, \"depleted\": true, \"peak_fails\": true" "$T/fz.json")" -eq 5 ] && [ "$(grep -o "\"kind\": \"wifi-peak\"" "$T/fz.json" | wc -l)" -eq 1 ]'
+"$IMPSIM" compare "$V/freezer-socl2.scn" --format csv > "$T/fz.csv" 2>&1
+check "Li-SOCl2 compare CSV: empty life, ended_by wifi-peak, the warning as a comment" \
+  'grep -q "^imp004m-stop,imp004m,1,[0-9.e-]*,[0-9.e-]*,,wifi-peak," "$T/fz.csv" && grep -q "^# warning: wifi-peak: " "$T/fz.csv"'
+
+# persist every 30 s: 2,880 sector erases a day, 100,000 cycles: 34.72 d
+"$IMPSIM" run "$V/persist-30s.scn" > "$T/ps" 2>&1
+check "persist every 30 s: flash wear-out warning (2880 erases/day, 34.72 d, before the battery)" \
+  'grep -q "^warning: the SPI flash wears out first: 2880 sector erases a day against 100000 rated erase cycles per sector is 34.72 d to wear-out.*shorter than the battery life of 1.406 y" "$T/ps"'
+"$IMPSIM" run "$V/persist-30s.scn" --format json > "$T/ps.json" 2>&1
+check "persist every 30 s: JSON flash figures and the warning" \
+  '"$JSONCHECK" "$T/ps.json" && grep -q "\"sector_erases\": 5760, \"erases_per_day\": 2880, \"endurance_cycles\": 100000" "$T/ps.json" && sed -n "s/.*\"kind\": \"flash-wear\", \"figure\": \([0-9.e+]*\),.*/\1/p" "$T/ps.json" | awk "{ n++; x = \$1 } END { exit !(n == 1 && x > 2999999 && x < 3000001) }"'
+"$IMPSIM" run "$V/persist-30s.scn" --set scenario.log.period=1h > "$T/ps1h" 2>&1
+check "persist hourly: 24 erases a day last 11 y, no warning" '! grep -q "^warning" "$T/ps1h"'
+
+# a battery that outlasts the horizon is "more than 30 y", not a life
+"$IMPSIM" run "$S/door-sensor-wakepin.scn" --set battery.cell.capacity=100Ah --set scenario.door.rate=0.01/day > "$T/nd" 2>&1
+check "not depleted: text says more than 30 y and warns once" \
+  'grep -q "^battery life more than 30 y on" "$T/nd" && [ "$(grep -c "^warning: the battery is not empty at the 30 y horizon" "$T/nd")" -eq 1 ]'
+"$IMPSIM" run "$S/door-sensor-wakepin.scn" --set battery.cell.capacity=100Ah --set scenario.door.rate=0.01/day --format json > "$T/nd.json" 2>&1
+check "not depleted: JSON life_s null, depleted false, the bound" \
+  '"$JSONCHECK" "$T/nd.json" && grep -q "\"life_s\": null, \"life_days\": null, \"depleted\": false, \"life_more_than_s\": 946728000" "$T/nd.json"'
+"$IMPSIM" run "$S/door-sensor-wakepin.scn" --set battery.cell.capacity=100Ah --set scenario.door.rate=0.01/day --format csv > "$T/nd.csv" 2>&1
+check "not depleted: CSV battery row without a life" 'grep -q "^battery,2xAA-alkaline,not-depleted,,," "$T/nd.csv"'
+"$IMPSIM" sweep "$S/door-sensor-wakepin.scn" --param scenario.door.rate=0.01/day..6/day --steps 2 --set battery.cell.capacity=100Ah > "$T/nd-sw.csv" 2>&1
+check "not depleted: sweep CSV has no 946728000 and says not-depleted" \
+  '! grep -q "946728000" "$T/nd-sw.csv" && grep -q ",not-depleted," "$T/nd-sw.csv" && grep -q "^# warning: not-depleted:" "$T/nd-sw.csv"'
+"$IMPSIM" battery --cell 1xAA-LiSOCl2 --load 1uA > "$T/bat" 2>&1
+check "impsim battery: more than the horizon, not 'life 1000 years'" \
+  'grep -q "^life       more than 50 y (not empty at the horizon)" "$T/bat" && ! grep -q "years, ended by not-depleted" "$T/bat"'
+"$IMPSIM" battery --cell 1xAA-LiSOCl2 --load "pulse:250mA,1s,15min,10uA" > "$T/bat2" 2>&1
+check "impsim battery: a 250 mA pulse on the bobbin cell is no life, with the warning" \
+  'grep -q "^life       none: the cell cannot deliver the WiFi peak" "$T/bat2" && grep -q "^warning: the cell cannot deliver the WiFi peak: 250 mA" "$T/bat2"'
+
+# a variant shows what ran: connects per day, and a note when its name
+# promises what the firmware does not do
+"$IMPSIM" compare "$S/env-sensor-15min.scn" > "$T/ran" 2>&1
+check "compare shows what each variant ran" \
+  'grep -q "ran: deep sleep, crystal, 96 connects/day, radio up 96/day" "$T/ran" && grep -q "ran: idle sleep, no crystal, stays associated (power-save), 0.03333 connects/day" "$T/ran"'
+printf "module imp004m\ncrystal yes\nduration 2 d\nsleep deep\nbattery 2xAA-alkaline\nevery 1 h:\n  wifi send 64 B\n  wifi disconnect\n" > "$T/disc.scn"
+"$IMPSIM" compare "$T/disc.scn" > "$T/disc" 2>&1
+check "a 'stays associated' variant whose firmware disconnects says so" \
+  'grep -q "^note: imp004m-ps does not stay associated: it connected 24 times a day" "$T/disc"'
+
 tlib_done

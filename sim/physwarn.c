@@ -1,0 +1,146 @@
+/* physwarn.c — the physical warnings (see physwarn.h). */
+#include <string.h>
+#include "num.h"
+#include "physwarn.h"
+#include "report.h"
+#include "units.h"
+
+#define PHYSWARN_SERVICE_S (10 * 365.25 * 86400.0)  /* estimate: a product's service life */
+
+void physwarn_facts_of(const budget *b, physwarn_facts *f)
+{
+    const budget_battery *bb = &b->battery;
+    memset(f, 0, sizeof *f);
+    f->has_battery = bb->present;
+    if (bb->present) {
+        snprintf(f->cell, sizeof f->cell, "%s", bb->cell);
+        f->life_s = bb->life_s;
+        f->depleted = bb->depleted;
+        f->horizon_s = bb->horizon_s;
+        f->wifi_peak_A = bb->wifi_peak_A;
+        f->wifi_peak_V = bb->wifi_peak_V;
+        f->wifi_min_V = bb->wifi_min_V;
+        f->peak_fails = bb->peak_fails;
+    }
+    f->erases_per_day = b->duration_s > 0 ? b->flash.erases / (b->duration_s / 86400) : 0;
+    f->endurance = b->flash.endurance;
+}
+
+/* Is `name` one of the comma-separated names in `list`? */
+static int physwarn_listed(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; (p = strstr(p, name)); p += n)
+        if ((p == list || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
+            return 1;
+    return 0;
+}
+
+static physwarn *physwarn_slot(physwarn_list *w, physwarn_kind k, const char *variant, int *fresh)
+{
+    for (int i = 0; i < w->n; i++)
+        if (w->v[i].kind == k) {
+            size_t n = strlen(w->v[i].variants);
+            if (variant && *variant && !physwarn_listed(w->v[i].variants, variant))
+                snprintf(w->v[i].variants + n, sizeof w->v[i].variants - n, "%s%s",
+                         n ? ", " : "", variant);
+            *fresh = 0;
+            return &w->v[i];
+        }
+    if (w->n == PHYSWARN_MAX)
+        return NULL;
+    physwarn *p = &w->v[w->n++];
+    memset(p, 0, sizeof *p);
+    p->kind = k;
+    snprintf(p->variants, sizeof p->variants, "%s", variant ? variant : "");
+    *fresh = 1;
+    return p;
+}
+
+void physwarn_add(physwarn_list *w, const physwarn_facts *f, const char *variant)
+{
+    char a[32], b[32], c[32], d[48];
+    int fresh;
+    physwarn *p;
+    if (f->has_battery && f->peak_fails && (p = physwarn_slot(w, PHYSWARN_WIFI_PEAK, variant, &fresh)) && fresh) {
+        p->key = "wifi-peak";
+        p->figure = f->wifi_peak_V;
+        p->unit = "V";
+        if (f->wifi_peak_V > 0)
+            snprintf(p->text, sizeof p->text, "the cell cannot deliver the WiFi peak: %s drawn by "
+                     "the module pulls %s to %s even when full, below the wifi-min of %s, so WiFi "
+                     "fails at its first peak and the run's 'battery life' is no life. Fit a buffer "
+                     "capacitor across the cell (sized for the transmit burst), use a hybrid-layer "
+                     "cell (a bobbin cell with a pulse capacitor), or a bigger, lower-resistance cell",
+                     units_format(f->wifi_peak_A, DIM_CURRENT, a, 32), f->cell,
+                     units_format(f->wifi_peak_V, DIM_VOLTAGE, b, 32),
+                     units_format(f->wifi_min_V, DIM_VOLTAGE, c, 32));
+        else
+            snprintf(p->text, sizeof p->text, "the cell cannot deliver the WiFi peak: %s drawn by "
+                     "the module is more power than %s can give through the regulator even when "
+                     "full, so the run's 'battery life' is no life. Fit a buffer capacitor across "
+                     "the cell, use a hybrid-layer cell, or a bigger, lower-resistance cell",
+                     units_format(f->wifi_peak_A, DIM_CURRENT, a, 32), f->cell);
+    }
+    if (f->erases_per_day > 0 && f->endurance > 0) {
+        double wear_s = f->endurance / f->erases_per_day * 86400;
+        double bar = f->has_battery && !f->peak_fails ? f->life_s : PHYSWARN_SERVICE_S;
+        if (wear_s < bar && (p = physwarn_slot(w, PHYSWARN_FLASH_WEAR, variant, &fresh)) && fresh) {
+            p->key = "flash-wear";
+            p->figure = wear_s;
+            p->unit = "s";
+            if (f->has_battery && !f->peak_fails)
+                snprintf(d, sizeof d, "the battery life of %s", units_format(f->life_s, DIM_TIME, c, 32));
+            else
+                snprintf(d, sizeof d, "a 10 y service life");
+            snprintf(p->text, sizeof p->text, "the SPI flash wears out first: %.4g sector erases "
+                     "a day against %.0f rated erase cycles per sector is %s to wear-out when the "
+                     "same sector is rewritten, shorter than %s. Write less often, keep the state "
+                     "in RAM (stop mode keeps RAM: no persist needed), or spread the writes over "
+                     "many sectors (wear levelling: N sectors last N times longer)",
+                     f->erases_per_day, f->endurance, units_format(wear_s, DIM_TIME, a, 32), d);
+        }
+    }
+    if (f->has_battery && !f->depleted && !f->peak_fails &&
+        (p = physwarn_slot(w, PHYSWARN_NOT_DEPLETED, variant, &fresh)) && fresh) {
+        p->key = "not-depleted";
+        p->figure = f->horizon_s;
+        p->unit = "s";
+        snprintf(p->text, sizeof p->text, "the battery is not empty at the %s horizon: its life "
+                 "is more than %s, a bound and not a figure to plan with (the cell's shelf life "
+                 "and self-discharge, not the load, will end it)",
+                 units_format(f->horizon_s, DIM_TIME, a, 32), units_format(f->horizon_s, DIM_TIME, b, 32));
+    }
+}
+
+void physwarn_text(const physwarn_list *w, FILE *fp)
+{
+    for (int i = 0; i < w->n; i++) {
+        fprintf(fp, "warning: %s", w->v[i].text);
+        if (w->v[i].variants[0])
+            fprintf(fp, " (%s)", w->v[i].variants);
+        fputs("\n", fp);
+    }
+}
+
+void physwarn_json(const physwarn_list *w, FILE *fp)
+{
+    fputc('[', fp);
+    for (int i = 0; i < w->n; i++) {
+        const physwarn *p = &w->v[i];
+        fprintf(fp, "%s{\"kind\": \"%s\", \"figure\": %s, \"unit\": \"%s\", \"variants\": ",
+                i ? ", " : "", p->key, NUM_J(p->figure), p->unit);
+        report_json_str(fp, p->variants);
+        fputs(", \"text\": ", fp);
+        report_json_str(fp, p->text);
+        fputc('}', fp);
+    }
+    fputc(']', fp);
+}
+
+void physwarn_csv(const physwarn_list *w, FILE *fp)
+{
+    for (int i = 0; i < w->n; i++)
+        fprintf(fp, "# warning: %s: %s%s%s%s\n", w->v[i].key, w->v[i].text,
+                w->v[i].variants[0] ? " (" : "", w->v[i].variants, w->v[i].variants[0] ? ")" : "");
+}
