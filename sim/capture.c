@@ -41,6 +41,7 @@
 #include <string.h>
 #include "capture.h"
 #include "outfile.h"
+#include "sha256.h"
 #include "units.h"
 
 #define CAP_BUF       (1u << 20)     /* bytes held; also the longest line */
@@ -58,6 +59,7 @@ typedef struct {
     size_t len, pos;
     int eof, line;
     diag *d;
+    sha256_ctx *sha;          /* hash every byte read, or NULL */
 } cap_src;
 
 typedef struct {
@@ -123,6 +125,8 @@ static int cap_line(cap_src *r, const char **s, size_t *n)
         r->len -= r->pos;
         r->pos = 0;
         size_t got = fread(r->buf + r->len, 1, CAP_BUF - r->len, r->fp);
+        if (r->sha)
+            sha256_update(r->sha, r->buf + r->len, got);
         r->len += got;
         if (got == 0) {
             if (ferror(r->fp)) {
@@ -712,9 +716,13 @@ int capture_read_fp(FILE *fp, const char *name, const capture_opts *o,
                     diag *d)
 {
     memset(in, 0, sizeof *in);
-    cap_src r = { fp, name, malloc(CAP_BUF), 0, 0, 0, 0, d };
+    sha256_ctx sha;
+    cap_src r = { fp, name, malloc(CAP_BUF), 0, 0, 0, 0, d,
+                  o && o->checksum ? &sha : NULL };
     if (!r.buf)
         abort();
+    if (r.sha)
+        sha256_init(r.sha);
     cap_layout L = { 0 };
     cap_rows c = { &r, &L, in, sink, ctx, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
     const char *s;
@@ -801,6 +809,13 @@ int capture_read_fp(FILE *fp, const char *name, const capture_opts *o,
         rc = -1;
     if (!rc)
         rc = cap_checks(&c);
+    if (!rc && r.sha) {
+        char rest[4096];    /* bytes after the last line read, if any */
+        size_t got;
+        while ((got = fread(rest, 1, sizeof rest, fp)) > 0)
+            sha256_update(r.sha, rest, got);
+        sha256_hex(r.sha, in->sha256);
+    }
     free(r.buf);
     return rc;
 }

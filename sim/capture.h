@@ -36,6 +36,7 @@ typedef enum {
 typedef struct {
     double time_unit;       /* s per unit of the time column, or 0 */
     double current_unit;    /* A per unit of the current column, or 0 */
+    int checksum;           /* compute info->sha256 of the file's bytes */
 } capture_opts;
 
 /* What the reader found; filled as far as it got, also on errors. */
@@ -54,6 +55,7 @@ typedef struct {
     double peak_A;            /* highest sample */
     double min_A;             /* lowest sample (may be slightly negative) */
     long long negative;       /* samples below 0 A (analyzer noise) */
+    char sha256[65];          /* of the whole file, when opts->checksum */
 } capture_info;
 
 /* Called once per sample (t_s in seconds as read, i_A in amperes; i_A may

@@ -88,4 +88,9 @@ int chart_sweep(const char *csv, const char *title, double target_s, double min_
 int chart_mc(const char *samples, const char *summary, const char *const *names, int n,
              long nsamples, double target_s, const char *title, const char *out);
 
+/* The calibration overlay (chart_overlay.c): the CSV of `impsim calibrate
+ * --overlay` (t_s,measured_A,model_A,fitted_A) as measured, model and
+ * fitted current over the wake, on a log axis. */
+int chart_overlay(const char *data, const char *title, const char *out);
+
 #endif

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "cli.h"
 #include "diag.h"
 
@@ -29,4 +30,14 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "\nTry 'impsim %s --help'.\n", cmd);
     return DIAG_EXIT_INPUT;
+}
+
+char *cli_setting(const char *key, const char *val)
+{
+    size_t n = strlen(key) + strlen(val) + 4;
+    char *s = malloc(n);
+    if (!s)
+        abort();
+    snprintf(s, n, "--%s=%s", key, val);
+    return s;
 }

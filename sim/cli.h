@@ -12,6 +12,7 @@ int cmd_compare(int argc, char **argv);
 int cmd_decide(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_calibrate(int argc, char **argv);
 
 /* A growable list of strings collected from repeated options (--set).
  * Strings are borrowed from argv. */
@@ -21,6 +22,11 @@ typedef struct {
 } cli_list;
 
 void cli_list_push(cli_list *l, char *s);
+
+/* A new string "--KEY=VALUE": an option such as --module, --duration or
+ * --figures turned into the setting scn_set reads (owned by the caller,
+ * free()). Never NULL (aborts on OOM). */
+char *cli_setting(const char *key, const char *val);
 void cli_list_free(cli_list *l);
 
 /* Print "impsim: error: ..." plus a hint to use --help; returns 2. */

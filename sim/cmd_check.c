@@ -26,6 +26,9 @@ static const char check_usage[] =
     "                   and the comments above the first section kept; a missing\n"
     "                   file is created) and say what changed\n"
     "  --junit FILE     also write a JUnit XML report\n"
+    "  --figures FILE   layer a figure file (models/ format, e.g. from impsim\n"
+    "                   calibrate) over every scenario's model, as the scenario\n"
+    "                   statement 'figures FILE' does\n"
     "  -j, --jobs N     parallel runs (default: the number of CPUs)\n"
     "  --max-events N   allow runs of more than 2e8 simulated events each (estimated\n"
     "                   before they start; above the bound a run is refused)\n"
@@ -57,6 +60,7 @@ typedef struct {
     int ns;
     check_job *job;
     int nj;
+    char *figures;          /* owned: "--figures=FILE", or NULL */
 } check_ctx;
 
 /* ---- discovery ---- */
@@ -157,12 +161,14 @@ static void check_job_run(int j, void *ctx, void *out)
     const check_scn *s = &c->s[job->scn];
     check_result *r = out;
     char set[128];
-    char *sets[1] = {set};
+    char *sets[2] = {set, c->figures};
     int nsets = 0;
     if (job->sec >= 0) {
         snprintf(set, sizeof set, "scenario.module=%s", s->e->sec[job->sec].module);
         nsets = 1;
     }
+    if (c->figures)
+        sets[nsets++] = c->figures;
     diag *d = diag_new();
     pipeline pl;
     if (pipeline_load(&pl, s->scn, sets, nsets, d) == 0) {
@@ -318,11 +324,13 @@ static int check_update_one(check_ctx *c, int i, const check_result *res, const 
     return 0;
 }
 
-static int check_parse(int argc, char **argv, int *update, const char **junit, int *jobs)
+static int check_parse(int argc, char **argv, int *update, const char **junit, int *jobs,
+                       char **figures)
 {
     static const struct option lo[] = {
         {"update", no_argument, 0, 'u'}, {"junit", required_argument, 0, 'J'},
         {"jobs", required_argument, 0, 'j'}, {"max-events", required_argument, 0, 'E'},
+        {"figures", required_argument, 0, 'g'},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int ch;
     opterr = 0;
@@ -332,6 +340,10 @@ static int check_parse(int argc, char **argv, int *update, const char **junit, i
         switch (ch) {
         case 'u': *update = 1; break;
         case 'J': *junit = optarg; break;
+        case 'g':
+            free(*figures);
+            *figures = cli_setting("figures", optarg);
+            break;
         case 'j':
             *jobs = (int)strtol(optarg, &end, 10);
             if (*end || *jobs < 1 || *jobs > 256)
@@ -359,6 +371,7 @@ static void check_free(check_ctx *c)
     }
     free(c->s);
     free(c->job);
+    free(c->figures);
 }
 
 int cmd_check(int argc, char **argv)
@@ -366,8 +379,10 @@ int cmd_check(int argc, char **argv)
     int update = 0, jobs = 0, rc;
     const char *junit = NULL;
     check_ctx c = {0};
-    if ((rc = check_parse(argc, argv, &update, &junit, &jobs)))
+    if ((rc = check_parse(argc, argv, &update, &junit, &jobs, &c.figures))) {
+        free(c.figures);
         return rc < 0 ? 0 : rc;
+    }
     for (int i = optind; i < argc; i++)
         if (check_walk(&c, argv[i], 0))
             rc = 2;

@@ -18,6 +18,7 @@ static const char compare_usage[] =
     "with the reason.\n"
     "\n"
     "  --set KEY=VALUE           setting for every variant (as in impsim run)\n"
+    "  --figures FILE            figure file over the model (e.g. from impsim calibrate)\n"
     "  --variant 'NAME: K=V ...' add a variant (settings after the --set ones)\n"
     "  --format FMT              text (default), json or csv\n"
     "  -o, --output FILE         write to FILE\n"

@@ -38,6 +38,7 @@ static const char decide_usage[] =
     "  --target TIME             battery-life target, with unit (12mo, 2y, 400d)\n"
     "  --min-ratio R             fraction of the deep-sleep variant's life (0.9 or 90 %)\n"
     "  --set KEY=VALUE           setting for every variant (as in impsim run)\n"
+    "  --figures FILE            figure file over the model (e.g. from impsim calibrate)\n"
     "  --variant 'NAME: K=V ...' add a variant to the table (not part of the verdict)\n"
     "  --format FMT              text (default) or json\n"
     "  -o, --output FILE         write to FILE\n"

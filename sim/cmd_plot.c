@@ -23,6 +23,8 @@ static const char plot_usage[] =
     "  budget   stacked bars of average current, one per DATA.csv (`impsim run\n"
     "           --format csv`, one per variant), by activity (--by component: by\n"
     "           component), with values and shares; zero parts left out\n"
+    "  overlay  one cycle measured against the model before and after the fit, from\n"
+    "           `impsim calibrate --overlay DATA.csv`\n"
     "  sweep    battery life of every variant that ran against the parameter of\n"
     "           `impsim sweep` (its own unit), break-even points and --target marked\n"
     "\n"
@@ -45,6 +47,7 @@ static int plot_check_header(const char *kind, const char *data)
     static const struct { const char *kind, *prefix, *what; } h[] = {
         {"trace", "time_s,current_A,", "impsim run --trace (time_s,current_A,...)"},
         {"budget", "section,name,state,", "impsim run --format csv (section,name,state,...)"},
+        {"overlay", "t_s,measured_A,model_A,fitted_A", "impsim calibrate --overlay (t_s,measured_A,...)"},
         {"sweep", NULL, "impsim sweep (PARAM,VARIANT_life_s,...)"}};
     char line[512] = "";
     FILE *fp = fopen(data, "r");
@@ -125,9 +128,9 @@ int cmd_plot(int argc, char **argv)
     if (!kind || !ndata || !out)
         return cli_usage_error("plot", "expected KIND DATA.csv -o OUT.png|OUT.svg");
     int is_trace = !strcmp(kind, "trace") || !strcmp(kind, "cycle");
-    if (!is_trace && strcmp(kind, "sweep") && strcmp(kind, "budget"))
-        return cli_usage_error("plot", "found kind '%s', expected trace, cycle, sweep or budget",
-                               kind);
+    if (!is_trace && strcmp(kind, "sweep") && strcmp(kind, "budget") && strcmp(kind, "overlay"))
+        return cli_usage_error("plot", "found kind '%s', expected trace, cycle, sweep, budget or "
+                               "overlay", kind);
     if (!chart_term(out))
         return cli_usage_error("plot", "-o: found '%s', expected a .png or .svg file", out);
     if (strcmp(kind, "budget") && ndata > 1)
@@ -163,6 +166,8 @@ int cmd_plot(int argc, char **argv)
         rc = chart_cycle(data[0], title, names[0], chart_color(0), out);
     else if (!strcmp(kind, "budget"))
         rc = chart_budget(data, names, ndata, by, title, out);
+    else if (!strcmp(kind, "overlay"))
+        rc = chart_overlay(data[0], title, out);
     else
         rc = chart_sweep(data[0], title, target_s, 0, NULL, 0, out);
     return rc ? DIAG_EXIT_SYS : 0;

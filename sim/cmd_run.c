@@ -25,6 +25,8 @@ static const char run_usage[] =
     "                       chance, regulator.wifi-min, ...: scenarios/README.md),\n"
     "                       model.KEY (any model figure, with unit, e.g.\n"
     "                       model.wifi.standby.current=10uA) or battery.KEY; repeatable\n"
+    "  --figures FILE       layer a figure file (models/ format, e.g. from impsim\n"
+    "                       calibrate) over the model; --set still overrides it\n"
     "  --format FMT         text (default), json or csv\n"
     "  -o, --output FILE    write the report to FILE (default: standard output)\n"
     "  --trace FILE.csv     write the current-vs-time profile (change points only):\n"
@@ -43,25 +45,22 @@ typedef struct {
     report_fmt fmt;
     int stats, no_ff;
     cli_list sets;
-    char *extra[2];     /* owned: --module / --duration turned into settings */
+    char *extra[3];     /* owned: --module / --duration / --figures as settings */
 } run_opts;
 
 /* --module / --duration as the setting "--KEY=VAL" (scn_set); given twice,
  * the last one counts. Applied after every --set (see cmd_run). */
 static void run_setting(run_opts *o, int slot, const char *key, const char *val)
 {
-    size_t n = strlen(key) + strlen(val) + 16;
     free(o->extra[slot]);
-    o->extra[slot] = malloc(n);
-    if (!o->extra[slot])
-        abort();
-    snprintf(o->extra[slot], n, "--%s=%s", key, val);
+    o->extra[slot] = cli_setting(key, val);
 }
 
 static int run_parse(int argc, char **argv, run_opts *o)
 {
     static const struct option lo[] = {
         {"module", required_argument, 0, 'm'}, {"duration", required_argument, 0, 'd'},
+        {"figures", required_argument, 0, 'g'},
         {"set", required_argument, 0, 's'}, {"format", required_argument, 0, 'f'},
         {"output", required_argument, 0, 'o'}, {"trace", required_argument, 0, 't'},
         {"stats", no_argument, 0, 'S'}, {"no-fast-forward", no_argument, 0, 'F'}, {"max-events", required_argument, 0, 'M'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
@@ -72,6 +71,7 @@ static int run_parse(int argc, char **argv, run_opts *o)
         switch (c) {
         case 'm': run_setting(o, 0, "module", optarg); break;
         case 'd': run_setting(o, 1, "duration", optarg); break;
+        case 'g': run_setting(o, 2, "figures", optarg); break;
         case 's': cli_list_push(&o->sets, optarg); break;
         case 'f':
             if (report_fmt_parse(optarg, &o->fmt))
@@ -91,7 +91,7 @@ static int run_parse(int argc, char **argv, run_opts *o)
         default: return cli_usage_error("run", "unknown option '%s'", argv[optind - 1]);
         }
     }
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 3; i++)
         if (o->extra[i])
             cli_list_push(&o->sets, o->extra[i]);
     if (optind != argc - 1)
@@ -182,7 +182,7 @@ int cmd_run(int argc, char **argv)
     } else if (rc < 0) {
         rc = 0;
     }
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 3; i++)
         free(o.extra[i]);
     cli_list_free(&o.sets);
     return rc;

@@ -33,7 +33,8 @@ static const char sweep_usage[] =
     "                            columns VARIANT_life_p10_s/_p50_s/_p90_s, JSON\n"
     "                            \"monte_carlo\" per point, text the P50 in brackets\n"
     "  --seed S                  seed for --monte-carlo (default 1)\n"
-    "  --set, --variant, --format csv|json|text, -o, -j, --max-events  as for compare\n";
+    "  --set, --figures, --variant, --format csv|json|text, -o, -j, --max-events  as for\n"
+    "                            compare\n";
 
 typedef struct {
     char key[128];

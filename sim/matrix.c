@@ -44,6 +44,12 @@ static int matrix_opt(const char *cmd, int c, const char *arg, int accept, matri
     case 'E':
         return workload_option(arg) ? cli_usage_error(cmd, "--max-events: found '%s', expected "
                                                       "a number of events >= 1 (e.g. 5e9)", arg) : 0;
+    case 'g':
+        if (o->figures)
+            return cli_usage_error(cmd, "--figures: given twice, expected one figure file");
+        o->figures = cli_setting("figures", arg);
+        cli_list_push(&o->sets, o->figures);
+        return 0;
     case 'V': return variant_add_user(&o->vs, arg) ? 2 : 0;
     case 'f':
         return report_fmt_parse(arg, &o->fmt) ?
@@ -74,6 +80,7 @@ int matrix_parse(int argc, char **argv, const char *usage, int accept, matrix_op
 {
     static const struct option lo[] = {
         {"set", required_argument, 0, 's'}, {"variant", required_argument, 0, 'V'},
+        {"figures", required_argument, 0, 'g'},
         {"format", required_argument, 0, 'f'}, {"output", required_argument, 0, 'o'},
         {"jobs", required_argument, 0, 'j'}, {"target", required_argument, 0, 't'},
         {"min-ratio", required_argument, 0, 'r'}, {"param", required_argument, 0, 'p'},
@@ -114,6 +121,8 @@ int matrix_parse(int argc, char **argv, const char *usage, int accept, matrix_op
 void matrix_free(matrix_opts *o)
 {
     cli_list_free(&o->sets);
+    free(o->figures);
+    o->figures = NULL;
     variant_set_free(&o->vs);
 }
 

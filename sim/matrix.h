@@ -13,6 +13,7 @@ typedef struct {
     const char *output;         /* -o, or NULL for stdout */
     report_fmt fmt;
     cli_list sets;              /* --set, borrowed strings */
+    char *figures;              /* owned: --figures as a setting (also in sets) */
     variant_set vs;             /* built-in + --variant */
     int jobs;                   /* -j */
     /* decide */

@@ -48,6 +48,49 @@ static int pipeline_bus_flash(pipeline *pl, diag *d)
     return pl->m ? 0 : -1;
 }
 
+/* `figures FILE` (or --figures FILE): the file's figures, in the models/
+ * format (e.g. written by `impsim calibrate`, provenance `measured`), go
+ * in front of the scenario's own model settings, so they replace the
+ * model's figures and `set model...` / --set still override them. They
+ * keep their provenance and source; positions point into the file. */
+static int pipeline_figures(scn *s, diag *d)
+{
+    if (!s->figures[0])
+        return 0;
+    diag *fd = diag_new();
+    figfile *f = figfile_load(s->figures, fd);
+    if (!f) {
+        if (strstr(diag_first(fd), ": error: cannot open"))
+            diag_error(d, s->figures_pos.file ? s->figures_pos : (diag_pos){"--figures", 0, 0},
+                       "found figure file '%s', expected a readable file in the models/ "
+                       "format (%s)", s->figures, diag_first(fd));
+        else
+            diag_merge(d, fd);
+        diag_free(fd);
+        return -1;
+    }
+    diag_free(fd);
+    fig_entry *v = calloc((size_t)(f->n + s->nsets), sizeof *v);
+    if (!v)
+        abort();
+    for (int i = 0; i < f->n; i++) {
+        v[i] = f->v[i];
+        v[i].key = strdup(f->v[i].key);
+        v[i].text = strdup(f->v[i].text);
+        v[i].source = strdup(f->v[i].source);
+        if (!v[i].key || !v[i].text || !v[i].source)
+            abort();
+        v[i].pos.file = s->figures;     /* lives as long as s */
+    }
+    if (s->nsets)
+        memcpy(v + f->n, s->sets, (size_t)s->nsets * sizeof *v);
+    free(s->sets);
+    s->sets = v;
+    s->nsets += f->n;
+    figfile_free(f);
+    return 0;
+}
+
 static int pipeline_finish(pipeline *pl, char *const *sets, int nsets, diag *d)
 {
     scn *s = pl->s;
@@ -66,6 +109,8 @@ static int pipeline_finish(pipeline *pl, char *const *sets, int nsets, diag *d)
                    "file (%s: %s)", s->module, model_path(s->module), strerror(errno));
         return -1;
     }
+    if (pipeline_figures(s, d))
+        return -1;
     pl->m = model_load(s->module, (const char *const *)s->parts, s->part_pos, s->nparts,
                        s->sets, s->nsets, d);
     if (!pl->m || pipeline_bus_flash(pl, d))

@@ -112,6 +112,7 @@ typedef struct {
     int latch;              /* imp.net.latchwifipower(true) at every Squirrel start */
     uint64_t seed;
     char battery[512];      diag_pos battery_pos;
+    char figures[512];      diag_pos figures_pos;  /* figure file over the model, or "" */
     int reg_switching;      /* regulator between battery and module: 0 linear, 1 switching */
     double reg_eff;         /* switching efficiency, 0..1; 0 = default (90 %) */
     double reg_iq;          /* A, quiescent; < 0 = default (0) */
@@ -148,9 +149,9 @@ scn *scn_load(const char *path, diag *d);
 
 /* Apply one command-line setting "scenario.KEY=VALUE", "model.KEY=VALUE"
  * or "battery.KEY=VALUE" (from --set, and so named in errors) to s, as the
- * same statement in the file would; "--module=NAME" and "--duration=TIME"
- * are scenario.module / scenario.duration given by those options (and named
- * so in errors). Returns 0 or -1 with an error. */
+ * same statement in the file would; "--module=NAME", "--duration=TIME" and
+ * "--figures=FILE" are scenario.module / .duration / .figures given by those
+ * options (and named so in errors). Returns 0 or -1 with an error. */
 int scn_set(scn *s, const char *kv, diag *d);
 
 void scn_free(scn *s);

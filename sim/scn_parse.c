@@ -494,6 +494,18 @@ static int st_quantity(pstate *p, const char *w)
         }
         return expect_end(p, i + 1);
     }
+    if (!strcmp(w, "figures")) {    /* a figure file layered over the model */
+        if (i >= p->ln->n || p->ln->t[i].kind == TOK_PUNCT)
+            return err(p, i, "a figure file (e.g. board.figures, from impsim calibrate)");
+        if (s->figures[0] && !p->from_set)
+            return err(p, 0, "one 'figures' statement");
+        char name[512];
+        snprintf(name, sizeof name, "%s%s", p->ln->t[i].text,
+                 p->ln->t[i].unit ? p->ln->t[i].unit : "");
+        scn_file_path(p, name, ".figures", s->figures, sizeof s->figures);
+        s->figures_pos = at(p, i);
+        return expect_end(p, i + 1);
+    }
     return 1;
 }
 
@@ -1142,8 +1154,9 @@ int scn_set(scn *s, const char *kv, diag *d)
 {
     diag_pos where = {"--set", 0, 0};
     char opt[600];
-    if (!strncmp(kv, "--module=", 9) || !strncmp(kv, "--duration=", 11)) {
-        where.file = kv[2] == 'm' ? "--module" : "--duration";
+    if (!strncmp(kv, "--module=", 9) || !strncmp(kv, "--duration=", 11) ||
+        !strncmp(kv, "--figures=", 10)) {
+        where.file = kv[2] == 'm' ? "--module" : kv[2] == 'd' ? "--duration" : "--figures";
         snprintf(opt, sizeof opt, "scenario.%s", kv + 2);
         kv = opt;
     }
@@ -1185,7 +1198,7 @@ int scn_set(scn *s, const char *kv, diag *d)
                 rc = st_periph(&p, periph_words[k].k);
         if (rc > 0) {
             diag_error(d, where, "found '%s', expected a scenario setting (scenario, module, "
-                       "crystal, part, supply, duration, sleep, wifi-idle, powersave, "
+                       "crystal, part, figures, supply, duration, sleep, wifi-idle, powersave, "
                        "latchwifipower, seed, battery, regulator, ap, load, start, pulse, i2c, spi, uart, adc, pwm, "
                        "sampler, dac, every) or NAME.FIELD (e.g. upload.period, "
                        "regulator.wifi-min)", kv);
