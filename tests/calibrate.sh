@@ -8,16 +8,9 @@
 # compare, sweep and check (--figures and the scenario statement) and give
 # decide's verdict of the true figures; a figure the capture cannot see is
 # reported and left out; bad input is refused at its place, exit 2.
-set -u
-: "${IMPSIM:=./impsim}" "${SRCDIR:=.}"
-export IMPSIM_DATADIR="${IMPSIM_DATADIR:-$SRCDIR}"
+: "${SRCDIR:=.}"
+. "$SRCDIR/tests/tlib.sh"
 export LC_ALL=C
-T=$(mktemp -d) || exit 99
-trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok()   { pass=$((pass + 1)); echo "ok   - $1"; }
-bad()  { fail=$((fail + 1)); echo "FAIL - $1"; }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
 D=$SRCDIR/tests/calib
 S=$T/sensor-10s.scn
 cp "$D/sensor-10s.scn" "$S"
@@ -144,5 +137,4 @@ check "a missing figure file is named, exit 2" \
 check "calibrate --help documents --measured, --fit, -o and --plot" \
   'grep -q -- "--measured" "$T/h" && grep -q -- "--fit KEY" "$T/h" && grep -q -- "--plot" "$T/h"'
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+tlib_done
