@@ -354,6 +354,9 @@ static void battery_basics(const battery_src *s, battery_cell *c)
     battery_range(s, "cell.voltage", c->v_nominal, 0, 0, 100,
                   "a positive voltage");
     battery_range(s, "cell.cutoff", c->cutoff, 0, 1, 100, "0 V or more");
+    if (c->cutoff >= c->v_nominal && c->v_nominal > 0)     /* empty before it starts */
+        battery_range(s, "cell.cutoff", c->cutoff, 0, 1, c->v_nominal * (1 - 1e-12),
+                      "a cut-off voltage below cell.voltage");
     battery_range(s, "cell.resistance", c->resistance, 0, 1, 1e6,
                   "0 ohm or more");
     battery_range(s, "cell.self_discharge", c->self_discharge, 0, 1, 1,

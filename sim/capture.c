@@ -44,7 +44,8 @@
 #include "sha256.h"
 #include "units.h"
 
-#define CAP_BUF       (1u << 20)     /* bytes held; also the longest line */
+#define CAP_BUF       (1u << 20)     /* bytes held at first; grows for a longer line */
+#define CAP_LINE_MAX  ((size_t)1 << 28)  /* a line of 256 MiB is not a CSV row */
 #define CAP_MAX_COLS  64
 #define CAP_MEAN_MAX  1.0            /* A: no battery module averages more */
 #define CAP_PEAK_MAX  10.0           /* A */
@@ -60,6 +61,7 @@ typedef struct {
     int eof, line;
     diag *d;
     sha256_ctx *sha;          /* hash every byte read, or NULL */
+    size_t cap;               /* bytes buf holds (CAP_BUF, doubled for long lines) */
 } cap_src;
 
 typedef struct {
@@ -111,20 +113,31 @@ static int cap_line(cap_src *r, const char **s, size_t *n)
             if (*n && (*s)[*n - 1] == '\r')
                 (*n)--;
             r->line++;
+            const char *nul = memchr(*s, '\0', *n);
+            if (nul) {  /* would silently cut the row */
+                diag_error(r->d, (diag_pos){ r->name, r->line, (int)(nul - *s) + 1 },
+                           "found a NUL byte, expected CSV text");
+                return -1;
+            }
             return 1;
         }
         if (r->eof)
             return 0;
-        if (r->pos == 0 && r->len == CAP_BUF) {
-            diag_error(r->d, (diag_pos){ r->name, r->line + 1, 1 },
-                       "found a line longer than %u bytes, expected CSV rows",
-                       CAP_BUF);
-            return -1;
+        if (r->pos == 0 && r->len == r->cap) {    /* a long line: read it whole */
+            if (r->cap >= CAP_LINE_MAX) {
+                diag_error(r->d, (diag_pos){ r->name, r->line + 1, 1 },
+                           "found a line longer than %zu bytes, expected CSV rows",
+                           CAP_LINE_MAX);
+                return -1;
+            }
+            r->cap *= 2;
+            if (!(r->buf = realloc(r->buf, r->cap)))
+                abort();
         }
         memmove(r->buf, r->buf + r->pos, r->len - r->pos);
         r->len -= r->pos;
         r->pos = 0;
-        size_t got = fread(r->buf + r->len, 1, CAP_BUF - r->len, r->fp);
+        size_t got = fread(r->buf + r->len, 1, r->cap - r->len, r->fp);
         if (r->sha)
             sha256_update(r->sha, r->buf + r->len, got);
         r->len += got;
@@ -718,7 +731,7 @@ int capture_read_fp(FILE *fp, const char *name, const capture_opts *o,
     memset(in, 0, sizeof *in);
     sha256_ctx sha;
     cap_src r = { fp, name, malloc(CAP_BUF), 0, 0, 0, 0, d,
-                  o && o->checksum ? &sha : NULL };
+                  o && o->checksum ? &sha : NULL, CAP_BUF };
     if (!r.buf)
         abort();
     if (r.sha)

@@ -1,6 +1,7 @@
 /* cmd_check.c — `impsim check [PATH...]`: regression runs over scenario
  * files against their expected results, in parallel. */
 #include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +35,9 @@ static const char check_usage[] =
     "                   before they start; above the bound a run is refused)\n"
     "  --help           this text\n"
     "\n"
-    "Exit: 0 all passed, 1 any failed, 2 bad arguments.\n";
+    "A scenario or expect file that is not valid fails (its error on stderr at\n"
+    "file:line:column); the others still run.\n"
+    "Exit: 0 all passed, 1 any failed, 2 bad arguments or no scenario found.\n";
 
 typedef struct {
     char *scn;              /* owned path */
@@ -49,6 +52,8 @@ typedef struct {
     int sec;                /* section, or -1: the scenario's own module */
 } check_job;
 
+#define CHECK_MAX_DEPTH 16
+
 typedef struct {
     int ok;
     char err[1024];
@@ -61,6 +66,7 @@ typedef struct {
     check_job *job;
     int nj;
     char *figures;          /* owned: "--figures=FILE", or NULL */
+    struct { dev_t dev; ino_t ino; } up[CHECK_MAX_DEPTH + 1];  /* directories being walked */
 } check_ctx;
 
 /* ---- discovery ---- */
@@ -94,17 +100,33 @@ static int cmp_str(const void *a, const void *b)
 static int check_walk(check_ctx *c, const char *path, int depth)
 {
     struct stat st;
-    if (stat(path, &st)) {
-        fprintf(stderr, "impsim: error: %s: no such file or directory\n", path);
+    if (stat(path, &st)) {  /* missing, a dangling link, a link loop (ELOOP) */
+        fprintf(stderr, "%s: error: cannot read: %s; expected a scenario file or a directory "
+                "of them\n", path, strerror(errno));
         return -1;
     }
     if (!S_ISDIR(st.st_mode)) {
         check_add(c, path);
         return 0;
     }
+    for (int k = 0; k < depth; k++)
+        if (c->up[k].dev == st.st_dev && c->up[k].ino == st.st_ino) {
+            fprintf(stderr, "%s: error: found a symbolic-link loop (this is a directory it is "
+                    "inside of), expected a directory tree\n", path);
+            return -1;
+        }
+    if (depth >= CHECK_MAX_DEPTH) {
+        fprintf(stderr, "%s: error: found directories nested deeper than %d, expected a "
+                "scenario tree\n", path, CHECK_MAX_DEPTH);
+        return -1;
+    }
+    c->up[depth].dev = st.st_dev;
+    c->up[depth].ino = st.st_ino;
     DIR *d = opendir(path);
-    if (!d || depth > 16)
-        return d ? closedir(d), 0 : -1;
+    if (!d) {
+        fprintf(stderr, "%s: error: cannot read the directory: %s\n", path, strerror(errno));
+        return -1;
+    }
     char **names = NULL;
     int n = 0;
     for (struct dirent *e; (e = readdir(d));) {
@@ -117,12 +139,14 @@ static int check_walk(check_ctx *c, const char *path, int depth)
         snprintf(names[n++], len, "%s/%s", path, e->d_name);
     }
     closedir(d);
-    qsort(names, (size_t)n, sizeof *names, cmp_str);
+    if (n > 1)
+        qsort(names, (size_t)n, sizeof *names, cmp_str);
     int rc = 0;
     for (int i = 0; i < n; i++) {
         struct stat s2;
-        if (!stat(names[i], &s2) && (S_ISDIR(s2.st_mode) || ends_with(names[i], ".scn")))
-            rc |= S_ISDIR(s2.st_mode) ? check_walk(c, names[i], depth + 1) : (check_add(c, names[i]), 0);
+        if (stat(names[i], &s2) ? (errno == ELOOP || ends_with(names[i], ".scn"))
+                                : (S_ISDIR(s2.st_mode) || ends_with(names[i], ".scn")))
+            rc |= check_walk(c, names[i], depth + 1);   /* errors said there */
         free(names[i]);
     }
     free(names);
@@ -243,9 +267,12 @@ static void check_report(check_ctx *c, int i, const check_result *res, const int
     check_scn *s = &c->s[i];
     if (!s->e) {
         const char *why = s->problem[0] ? s->problem : "no expect file (create it with --update)";
-        printf("FAIL  %s: %s\n", s->scn, s->problem[0] ? why : "missing expect file");
+        printf("FAIL  %s: %s\n", s->scn, s->problem[0] ? "its expect file is not valid (error "
+               "on stderr)" : "missing expect file");
         if (!s->problem[0])
             printf("      %s: %s\n", s->exp, why);
+        else    /* located, like every input error */
+            fprintf(stderr, "%s\n", s->problem);
         junit_case(o, s->scn, "", why);
         o->failed++;
         return;
@@ -388,6 +415,11 @@ int cmd_check(int argc, char **argv)
             rc = 2;
     if (optind == argc && check_walk(&c, ".", 0))
         rc = 2;
+    if (!rc && c.ns == 0) {
+        fprintf(stderr, "impsim: error: found no scenario (*.scn) in %s, expected at least one "
+                "to check\n", optind < argc ? argv[optind] : ".");
+        rc = 2;
+    }
     if (!rc && junit && !update) {  /* the report must not replace a scenario or expect file */
         const char **in = calloc((size_t)c.ns * 2 + 1, sizeof *in), *label = "--junit";
         if (!in)

@@ -56,16 +56,20 @@ static int plot_check_header(const char *kind, const char *data)
     if (fp)
         fclose(fp);
     line[strcspn(line, "\r\n")] = '\0';
+    const char *l = strncmp(line, "\xEF\xBB\xBF", 3) ? line : line + 3;   /* a UTF-8 BOM */
     for (size_t k = 0; k < sizeof h / sizeof h[0]; k++) {
         if (strcmp(kind, h[k].kind))
             continue;
-        int ok = h[k].prefix ? !strncmp(line, h[k].prefix, strlen(h[k].prefix))
-                             : strstr(line, "_life_s") && strncmp(line, "time_s,", 7) &&
-                                   strncmp(line, "section,", 8);
+        int ok = h[k].prefix ? !strncmp(l, h[k].prefix, strlen(h[k].prefix))
+                             : strstr(l, "_life_s") && strncmp(l, "time_s,", 7) &&
+                                   strncmp(l, "section,", 8);
         if (ok)
             return 0;
-        fprintf(stderr, "%s:1:1: error: found '%.60s', expected the CSV header of %s\n", data,
-                line, h[k].what);
+        diag *d = diag_new();   /* diag shows control bytes as \xNN */
+        diag_error(d, (diag_pos){data, 1, 1}, "found '%.60s', expected the CSV header of %s", l,
+                   h[k].what);
+        diag_print(d, stderr);
+        diag_free(d);
         return DIAG_EXIT_INPUT;
     }
     return 0;

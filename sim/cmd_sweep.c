@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "num.h"
+#include "pipeline.h"
 #include "diag.h"
 #include "matrix.h"
 #include "mc.h"
@@ -274,6 +275,39 @@ static void sweep_text(const matrix_opts *o, const sweep_param *p, const double 
     physwarn_text(&w, fp);
 }
 
+/* Every point of the range must be a valid setting of the scenario as it
+ * is (0 or a negative value where the figure cannot be one, a period so
+ * short the run is refused): loaded once each, before anything runs, so a
+ * bad range is an error (exit 2) naming the point, not a row of empty
+ * cells. */
+static int sweep_check_points(const matrix_opts *o, const sweep_param *p, const double *x,
+                              char **extra, int steps)
+{
+    char **all = calloc((size_t)o->sets.n + 1, sizeof *all);
+    if (!all)
+        abort();
+    for (int k = 0; k < o->sets.n; k++)
+        all[k] = o->sets.v[k];
+    int rc = 0;
+    for (int i = 0; i < steps && !rc; i++) {
+        all[o->sets.n] = extra[i];
+        diag *d = diag_new();
+        pipeline pl;
+        if (pipeline_load(&pl, o->file, all, o->sets.n + 1, d)) {
+            char v[64];
+            fprintf(stderr, "impsim: error: --param %s: the point %s (%d of %d) is not a valid "
+                    "setting:\n", p->key, units_setting(x[i], p->dim, v, sizeof v), i + 1, steps);
+            diag_print(d, stderr);
+            rc = DIAG_EXIT_INPUT;
+        } else {
+            pipeline_free(&pl);
+        }
+        diag_free(d);
+    }
+    free(all);
+    return rc;
+}
+
 static int sweep_run(matrix_opts *o, const sweep_param *p)
 {
     int steps = o->steps, nv = o->vs.n;
@@ -289,7 +323,9 @@ static int sweep_run(matrix_opts *o, const sweep_param *p)
         char v[64];
         snprintf(extra[i], 192, "%s=%s", p->key, units_setting(x[i], p->dim, v, sizeof v));
     }
-    int rc = variant_run_rows(o->file, o->sets.v, o->sets.n, extra, steps, &o->vs, o->jobs, res)
+    int rc = sweep_check_points(o, p, x, extra, steps);
+    if (!rc)
+        rc = variant_run_rows(o->file, o->sets.v, o->sets.n, extra, steps, &o->vs, o->jobs, res)
              ? DIAG_EXIT_SYS : 0;
     int any = 0;
     for (int i = 0; i < steps * nv; i++)

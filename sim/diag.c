@@ -31,8 +31,19 @@ void diag_free(diag *d)
 static void diag_add(diag *d, diag_pos pos, const char *kind,
                      const char *fmt, va_list ap)
 {
-    char body[1024], line[1400];
-    vsnprintf(body, sizeof body, fmt, ap);
+    char raw[1024], body[1024 * 4 + 1], line[1024 * 4 + 400];
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    /* a message is one line of text: control bytes from the input (a
+     * row's newline, ESC, NUL's neighbours) are shown as \xNN, never sent
+     * to the terminal raw */
+    size_t k = 0;
+    for (const unsigned char *c = (const unsigned char *)raw; *c; c++) {
+        if (*c < 0x20 || *c == 0x7f)
+            k += (size_t)snprintf(body + k, sizeof body - k, "\\x%02X", *c);
+        else
+            body[k++] = (char)*c;
+    }
+    body[k] = '\0';
     if (pos.file && pos.line > 0)
         snprintf(line, sizeof line, "%s:%d:%d: %s: %s", pos.file, pos.line,
                  pos.col > 0 ? pos.col : 1, kind, body);

@@ -88,6 +88,10 @@ static int expect_section_line(expect_file *e, const lex_line *ln, diag_pos pos,
 {
     if (ln->n < 2 || ln->t[1].kind != TOK_WORD)
         return expect_err(d, pos, ln, 1, "a module name after 'module'");
+    for (int k = 0; k < e->nsec; k++)
+        if (!strcmp(e->sec[k].module, ln->t[1].text))
+            return expect_err(d, pos, ln, 1, "each module's section once (this one is a second "
+                              "section for it)");
     e->sec = xrealloc(e->sec, (size_t)(e->nsec + 1) * sizeof *e->sec);
     expect_section *s = &e->sec[e->nsec++];
     memset(s, 0, sizeof *s);
@@ -119,11 +123,11 @@ static int expect_fig_line(expect_file *e, const lex_line *ln, diag_pos pos, dia
     f.relative = lex_is_word(ln, i, "rel");
     if (!f.relative && !lex_is_word(ln, i, "abs"))
         return expect_err(d, pos, ln, i, "a tolerance: rel PERCENT or abs VALUE");
-    i++;
+    int t0 = ++i;
     if (lex_quantity(ln, &i, pos, f.relative ? DIM_RATIO : want, &f.tol, &dim, d))
         return -1;
     if (f.tol < 0)
-        return expect_err(d, pos, ln, i - 1, "a tolerance >= 0");
+        return expect_err(d, pos, ln, t0, "a tolerance >= 0");
     if (i < ln->n)
         return expect_err(d, pos, ln, i, "end of line");
     expect_section *s = &e->sec[e->nsec - 1];

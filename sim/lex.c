@@ -144,6 +144,8 @@ void lex_line_clear(lex_line *ln)
 int lex_next_line(const char *buf, size_t len, size_t *off, const char **line,
                   size_t *line_len)
 {
+    if (*off == 0 && len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
+        *off = 3;   /* a UTF-8 byte-order mark, also in text held in memory */
     if (*off >= len)
         return 0;
     const char *s = buf + *off;
@@ -191,10 +193,26 @@ char *lex_read_file(const char *path, size_t *len, diag *d)
         free(buf);
         return NULL;
     }
-    if (memchr(buf, '\0', n)) {
+    const char *nul = memchr(buf, '\0', n);
+    if (nul) {  /* located like every other error: line and column */
+        p.line = 1;
+        p.col = 1;
+        for (const char *c = buf; c < nul; c++) {
+            if (*c == '\n') {
+                p.line++;
+                p.col = 1;
+            } else {
+                p.col++;
+            }
+        }
         diag_error(d, p, "found a NUL byte, expected a text file");
         free(buf);
         return NULL;
+    }
+    /* a UTF-8 byte-order mark (Notepad, Excel "CSV UTF-8") is not text */
+    if (n >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3)) {
+        memmove(buf, buf + 3, n - 3);
+        n -= 3;
     }
     buf[n] = '\0';
     *len = n;

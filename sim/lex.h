@@ -37,13 +37,15 @@ void lex_line_clear(lex_line *ln);
 
 /* Iterate over the lines of a buffer: on each call stores the next line's
  * start and length (without '\n' or "\r\n") and returns 1, or returns 0 at
- * the end. *off is the running offset, start it at 0. */
+ * the end. *off is the running offset, start it at 0. A UTF-8 byte-order
+ * mark at the start of buf is skipped. */
 int lex_next_line(const char *buf, size_t len, size_t *off,
                   const char **line, size_t *line_len);
 
 /* Read a whole file into a NUL-terminated buffer (owned by the caller).
- * Returns NULL and records an error naming path in d on failure. Files
- * over 16 MiB are refused. */
+ * A leading UTF-8 byte-order mark is dropped. Returns NULL and records an
+ * error naming path in d on failure (a NUL byte: at its line:column). Files
+ * over 16 MiB are refused. Records path as an input (outfile_note_input). */
 char *lex_read_file(const char *path, size_t *len, diag *d);
 
 /* Read the quantity that starts at token *i: a number with a glued unit,

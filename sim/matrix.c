@@ -115,6 +115,8 @@ int matrix_parse(int argc, char **argv, const char *usage, int accept, matrix_op
     const char *label = "--output";
     if (o->output && outfile_check(&o->output, &label, 1, &o->file, 1))
         return 2;
+    if (variant_check_user(&o->vs, o->file, o->sets.v, o->sets.n))
+        return 2;
     return 0;
 }
 

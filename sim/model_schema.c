@@ -88,6 +88,7 @@ static const model_key model_keys[] = {
     {"flash.clock", MK_NUM, DIM_FREQ, O, "SPI clock to the flash"},
     {"flash.page", MK_NUM, DIM_BYTES, O, "program page size"},
     {"flash.sector", MK_NUM, DIM_BYTES, O, "smallest erase unit"},
+    {"flash.size", MK_NUM, DIM_BYTES, O, "capacity of the flash part: no read, write or erase is larger"},
     {"flash.program.time", MK_NUM, DIM_TIME, O, "time to program one page"},
     {"flash.erase.time", MK_NUM, DIM_TIME, O, "time to erase one sector"},
     {"flash.endurance", MK_NUM, DIM_NONE, O, "rated erase/program cycles per sector (wear-out)"},

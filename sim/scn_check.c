@@ -109,6 +109,11 @@ static void check_action(const scn *s, const model *m, const scn_action *a, diag
             diag_error(d, a->pos, "%s has no SPI flash (hardware.spiflash); expected 'nv write "
                        "N B' or 'persist N B' to keep data across deep sleep, or an SPI flash "
                        "chip on an SPI bus (e.g. 'part w25q80bv on spi189')", mod);
+        else if (model_has(m, "flash.size") && a->amount > model_num(m, "flash.size"))
+            diag_error(d, a->pos, "found a flash %s of %.0f B, expected at most the %.0f B the "
+                       "flash part holds (flash.size)", a->kind == A_FLASH_READ ? "read"
+                       : a->kind == A_FLASH_WRITE ? "write" : "erase", a->amount,
+                       model_num(m, "flash.size"));
         break;
     case A_PERSIST:
         if (!model_bool(m, "caps.nv") && !model_bool(m, "caps.spiflash"))

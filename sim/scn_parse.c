@@ -200,6 +200,13 @@ static void scn_file_path(const pstate *p, const char *name, const char *ext, ch
         snprintf(out, n, "%.*s/%s", (int)(slash - p->s->path), p->s->path, name);
 }
 
+/* A name that may start with a digit (a preset "2xAA-alkaline", a file
+ * "4m.model"): the lexer reads those as a number with a glued unit. */
+static void st_name_text(const lex_tok *t, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s%s", t->text, t->kind == TOK_NUMBER && t->unit ? t->unit : "");
+}
+
 static int st_simple(pstate *p, const char *w)
 {
     scn *s = p->s;
@@ -221,9 +228,11 @@ static int st_simple(pstate *p, const char *w)
     }
     if (!strcmp(w, "module")) {
         s->module_pos = at(p, 1);
-        if (i >= p->ln->n || (p->ln->t[i].kind != TOK_WORD && p->ln->t[i].kind != TOK_STRING))
+        if (i >= p->ln->n || p->ln->t[i].kind == TOK_PUNCT)
             return err(p, i, "a module name (imp002, imp004m, imp003) or a .model file");
-        scn_file_path(p, p->ln->t[i].text, ".model", s->module, sizeof s->module);
+        char name[256];
+        st_name_text(&p->ln->t[i], name, sizeof name);
+        scn_file_path(p, name, ".model", s->module, sizeof s->module);
         return expect_end(p, i + 1);
     }
     if (!strcmp(w, "crystal")) {
@@ -458,8 +467,7 @@ static int st_quantity(pstate *p, const char *w)
         if (i >= p->ln->n || p->ln->t[i].kind == TOK_PUNCT)
             return err(p, i, !strcmp(w, "battery") ? "a cell preset or file" : "a board part name or file");
         char name[256];     /* a preset may start with a digit: 2xAA-alkaline */
-        snprintf(name, sizeof name, "%s%s", p->ln->t[i].text,
-                 p->ln->t[i].unit ? p->ln->t[i].unit : "");
+        st_name_text(&p->ln->t[i], name, sizeof name);
         if (!strcmp(w, "battery")) {
             scn_file_path(p, name, ".cell", s->battery, sizeof s->battery);
             s->battery_pos = at(p, i);

@@ -98,9 +98,9 @@ int units_parse(const char *num, const char *unit, double *si, units_dim *dim)
              * "30 uA" is the double nearest 3e-5, as "3e-5 A" is */
             double s = unit_table[i].scale, inv = s < 1 ? nearbyint(1 / s) : 0;
             *si = inv > 0 && fabs(1 / s - inv) < 1e-9 * inv ? v / inv : v * s;
-            if (!isfinite(*si))
-                return -1;
             *dim = unit_table[i].dim;
+            if (!isfinite(*si))     /* 1e308 mAh: out of range, not malformed */
+                return -3;
             return units_in_range(*si, *dim) ? 0 : -3;
         }
     return -2;

@@ -96,6 +96,38 @@ typedef struct {
     const variant_set *vs;
 } variant_ctx;
 
+int variant_check_user(const variant_set *vs, const char *path, char *const *sets, int nsets)
+{
+    char **all = calloc((size_t)nsets + VARIANT_MAX_SETS + 1, sizeof *all);
+    if (!all)
+        abort();
+    int rc = 0;
+    for (int k = 0; k < vs->n && !rc; k++) {
+        const variant *v = &vs->v[k];
+        if (v->role != VAR_USER)
+            continue;
+        int n = 0;
+        for (int i = 0; i < nsets; i++)
+            all[n++] = sets[i];
+        for (int i = 0; i < v->nsets; i++)
+            all[n++] = v->sets[i];
+        diag *d = diag_new();
+        pipeline pl;
+        if (pipeline_load(&pl, path, all, n, d) == 0) {
+            pipeline_free(&pl);
+        } else {
+            const char *e = diag_first(d), *pre = "--set: error: ";
+            if (!strncmp(e, pre, strlen(pre))) {
+                fprintf(stderr, "--variant %s: error: %s\n", v->name, e + strlen(pre));
+                rc = 2;
+            }
+        }
+        diag_free(d);
+    }
+    free(all);
+    return rc;
+}
+
 void variant_run_inline(const char *path, char *const *sets, int nsets, const variant *v,
                         variant_result *r)
 {

@@ -61,6 +61,14 @@ typedef struct {
  * associated with power-save. */
 void variant_builtin(variant_set *vs);
 
+/* Check every user variant's settings before anything runs: each is
+ * loaded (scenario path with sets[0..nsets) and its own settings) and an
+ * error in a setting itself (an unknown key, a bad value: located at
+ * "--set") is reported as "--variant NAME: ..." and returns 2 (bad input).
+ * A variant the scenario cannot run on (a capability error located in the
+ * scenario or model) stays a "not possible" row. Returns 0 otherwise. */
+int variant_check_user(const variant_set *vs, const char *path, char *const *sets, int nsets);
+
 /* Add a user variant from "NAME: KEY=VALUE KEY=VALUE ..." (keys as for
  * --set). Returns 0, or -1 after printing why (names the argument). */
 int variant_add_user(variant_set *vs, const char *spec);

@@ -31,4 +31,67 @@ check "--max-events 1e7 allows it (and the event-by-event battery life)" '[ $? -
 "$IMPSIM" run "$E" --max-events lots > /dev/null 2> "$T/err"
 check "--max-events lots: exit 2" '[ $? -eq 2 ] && grep -q "max-events: found .lots." "$T/err"'
 
+# ---- readers ----
+# a UTF-8 byte-order mark is accepted in every text input
+bom() { printf '\357\273\277'; cat "$1"; }
+bom "$E" > "$T/bom.scn"
+"$IMPSIM" run "$T/bom.scn" --duration 1d > "$T/out" 2> "$T/err"
+check "BOM: scenario" '[ $? -eq 0 ] && grep -q "total charge" "$T/out"'
+bom "$SRCDIR/models/imp004m.model" > "$T/bom.model"
+"$IMPSIM" run "$E" --module "$T/bom.model" --duration 1d > "$T/out" 2> "$T/err"
+check "BOM: module model (figure file)" '[ $? -eq 0 ] && grep -q "total charge" "$T/out"'
+bom "$SRCDIR/cells/2xAA-alkaline.cell" > "$T/bom.cell"
+"$IMPSIM" battery --cell "$T/bom.cell" --load 5mA > "$T/out" 2> "$T/err"
+check "BOM: cell" '[ $? -eq 0 ] && grep -q "^life" "$T/out"'
+mkdir "$T/bc"; cp "$S/door-sensor-wakepin.scn" "$T/bc/"; bom "$S/door-sensor-wakepin.expect" > "$T/bc/door-sensor-wakepin.expect"
+"$IMPSIM" check "$T/bc" > "$T/out" 2> "$T/err"
+check "BOM: expect file" '[ $? -eq 0 ] && grep -q "1 passed, 0 failed" "$T/out"'
+printf '\357\273\277time_s,current_A\r\n0,0.01\r\n1,0.02\r\n2,0.01\r\n' > "$T/bom.csv"
+"$IMPSIM" battery --cell 2xAA-alkaline --load "csv:$T/bom.csv" > "$T/out" 2> "$T/err"
+check "BOM: load CSV" '[ $? -eq 0 ] && grep -q "average 15 mA" "$T/out"'
+# a load CSV row longer than any buffer is read whole, and line numbers stay right
+awk 'BEGIN { printf "time_s,current_A,note\n0,0.01,"; for (i = 0; i < 300000; i++) printf "x"; printf "\n1,0.02,y\n2,0.01,z\n" }' > "$T/long.csv"
+"$IMPSIM" battery --cell 2xAA-alkaline --load "csv:$T/long.csv" > "$T/out" 2> "$T/err"
+check "a 300 KB load-CSV row is read whole" '[ $? -eq 0 ] && grep -q "average 15 mA" "$T/out"'
+sed 's/^2,0.01,z$/2,oops,z/' "$T/long.csv" > "$T/long2.csv"
+"$IMPSIM" battery --cell 2xAA-alkaline --load "csv:$T/long2.csv" > /dev/null 2> "$T/err"
+check "... an error after it is at its own line (4:3)" '[ $? -eq 2 ] && grep -q "long2.csv:4:3: error: found .oops." "$T/err"'
+# messages never carry raw control bytes or newlines from the input
+printf 'time_s,current_A\n0,0.01\n1,\033[2J\r\n' > "$T/esc.csv"
+"$IMPSIM" battery --cell 2xAA-alkaline --load "csv:$T/esc.csv" > /dev/null 2> "$T/err"
+check "control bytes in an error are shown as \\xNN" '[ $? -eq 2 ] && grep -q "x1B" "$T/err" && ! grep -q "$(printf "\033")" "$T/err"'
+# a .model file whose name starts with a digit
+cp "$SRCDIR/models/imp004m.model" "$T/4m.model"; cp "$E" "$T/e.scn"
+(cd "$T" && "$IMPSIM" run e.scn --module 4m.model --duration 1d) > "$T/out" 2> "$T/err"
+check "--module 4m.model (a name starting with a digit)" '[ $? -eq 0 ] && grep -q "total charge" "$T/out"'
+# flash operations larger than the part
+printf 'module imp004m\nduration 1 d\nsleep idle\nevery 1 h:\n    flash read 2 MB\n' > "$T/flash.scn"
+"$IMPSIM" run "$T/flash.scn" > /dev/null 2> "$T/err"
+check "a flash read larger than the part: exit 2 at 5:5" '[ $? -eq 2 ] && grep -q "flash.scn:5:5: error: found a flash read of 2097152 B, expected at most the 1048576 B" "$T/err"'
+# sweep ranges with zero or negative values
+for r in every=0s..1h every=-5min..1h model.cpu.run.current=-1mA..5mA; do
+  "$IMPSIM" sweep "$E" --param "$r" --steps 3 > "$T/out" 2> "$T/err"
+  check "sweep --param $r: exit 2 naming the point, nothing printed" \
+    '[ $? -eq 2 ] && grep -q "the point .* (1 of 3) is not a valid setting" "$T/err" && [ ! -s "$T/out" ]'
+done
+# check: empty directory, a symbolic-link loop, a missing path
+mkdir "$T/empty"
+"$IMPSIM" check "$T/empty" > /dev/null 2> "$T/err"
+check "check on an empty directory: exit 2 with a message" '[ $? -eq 2 ] && grep -q "found no scenario" "$T/err"'
+mkdir -p "$T/loop/sub"; cp "$S/door-sensor-wakepin.scn" "$S/door-sensor-wakepin.expect" "$T/loop/"; ln -s .. "$T/loop/sub/up"
+"$IMPSIM" check "$T/loop" > /dev/null 2> "$T/err"
+check "check through a symbolic-link loop: exit 2, located" '[ $? -eq 2 ] && grep -q "loop/sub/up: error: found a symbolic-link loop" "$T/err"'
+ln -s b "$T/a"; ln -s a "$T/b"
+"$IMPSIM" check "$T/a" > /dev/null 2> "$T/err"
+check "check on a link cycle: exit 2 (too many levels of links)" '[ $? -eq 2 ] && grep -q "/a: error: cannot read: Too many levels" "$T/err"'
+# --variant with a bad key: an error, not a "not possible" row
+"$IMPSIM" compare "$E" --set scenario.duration=1d --variant 'x: model.cpu.frob=1mA' > "$T/out" 2> "$T/err"
+check "--variant with an unknown key: exit 2 naming the variant" '[ $? -eq 2 ] && grep -q "^--variant x: error: found .cpu.frob." "$T/err" && [ ! -s "$T/out" ]'
+"$IMPSIM" compare "$E" --set scenario.duration=1d --variant 'x: scenario.crystal=no' > "$T/out" 2> "$T/err"
+check "--variant the module cannot run: still a row (exit 0)" '[ $? -eq 0 ] && grep -q "not possible" "$T/out"'
+
+# ---- --help ----
+"$IMPSIM" --help > "$T/h" 2>&1
+check "--help names no placeholder address, points to the README" '! grep -Eqi "example\.|invalid|TODO" "$T/h" && grep -q "README" "$T/h"'
+
 tlib_done
