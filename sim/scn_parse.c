@@ -264,7 +264,13 @@ static int st_regulator(pstate *p)
     int k = get_word_of(p, 1, kinds, 2), i = 2;
     if (k < 0)
         return -1;
+    /* the statement is whole: options it does not give fall back to their
+     * defaults, so a --set scenario.regulator=... replaces the file's line
+     * instead of silently keeping some of its options */
     s->reg_switching = k;
+    s->reg_eff = 0;
+    s->reg_iq = -1;
+    s->reg_wifi_min = -1;
     while (i < p->ln->n) {
         static const char *const opts[] = {"efficiency", "quiescent", "wifi-min"};
         static const units_dim dims[] = {DIM_RATIO, DIM_CURRENT, DIM_VOLTAGE};

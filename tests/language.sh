@@ -186,6 +186,14 @@ run blk --set scenario.up.nth=5
 check "--set scenario.NAME.nth: every 5th run of 100 (20 s)" 'near "$(csvt "$T/blk.csv" activity,up)" 20 1e-9'
 "$IMPSIM" run "$T/ff.scn" --format json --set scenario.regulator.wifi-min=3.5V > "$T/wm.json" 2>&1
 check "--set scenario.regulator.wifi-min: a 3 V cell is empty at once for WiFi" 'grep -q "\"ended_by\": \"wifi-min-voltage\"" "$T/wm.json"'
+# a single-valued statement from --set replaces the file's line whole: the
+# options the --set does not give are the defaults, not the file's
+printf 'module imp004m\nduration 1 d\nsleep idle\nbattery 1xCR123A\nregulator switching efficiency 85 %% quiescent 1 mA wifi-min 1.8 V\nevery 10 min as work:\n  cpu 9.6 Mcycles\n' > "$T/rg.scn"
+sed 's/^regulator .*/regulator linear/' "$T/rg.scn" > "$T/rl.scn"
+run rg --set scenario.regulator=linear; run rl
+check "--set scenario.regulator=linear drops the file's quiescent (same result as a file line 'regulator linear')" '[ -s "$T/rl.csv" ] && cmp -s "$T/rg.csv" "$T/rl.csv"'
+run rg
+check "(and the file's 1 mA quiescent did count before the --set)" '! cmp -s "$T/rg.csv" "$T/rl.csv"'
 run blk --set "scenario.load=gps 25 mA always"
 # a 25 mA load always on for 100 min: 25 mA x 6000 s = 150 C
 check "--set scenario.load adds a board load" 'grep -q "^component,gps,,6000,0.025" "$T/blk.csv"'
