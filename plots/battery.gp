@@ -9,14 +9,14 @@ load plotsdir.'/style.gp'
 set multiplot layout 2,1 title title font titlefont
 set lmargin 12
 set rmargin 4
-set key outside right top Left reverse samplen 1.5
+set key inside top right Left reverse samplen 1.5 opaque
 set xrange [0:*]
 set format x ''
 set ylabel 'loaded voltage (V)'
 set yrange [vlo:vhi]
 if (cutoff > 0) {
     set arrow 1 from graph 0, first cutoff to graph 1, first cutoff nohead dt 2 lw 2 lc rgb '#7f7f7f' front
-    set label 1 sprintf('cell cut-off %.2f V', cutoff) at graph 0.01, first cutoff offset 0,-0.8 font smallfont tc rgb '#555555' front
+    set label 1 sprintf('cell cut-off %.2f V', cutoff) at graph 0.01, first cutoff offset 0,0.7 font smallfont tc rgb '#555555' front
 }
 if (wifimin > 0) {
     set arrow 2 from graph 0, first wifimin to graph 1, first wifimin nohead dt 4 lw 2 lc rgb '#c0392b' front
@@ -32,5 +32,6 @@ set format x '%g'
 set xlabel 'time (d)'
 set ylabel 'state of charge (%)'
 set yrange [0:105]
+unset key
 plot for [i=1:n] word(files, i) using 1:2 with lines lw 2.5 lc rgb word(colors, i) title word(names, i)
 unset multiplot

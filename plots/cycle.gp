@@ -22,4 +22,4 @@ set key below left Left reverse maxcols 1 samplen 2
 plot datafile skip 1 using (($1 - t0) * tscale):($2 * 1e6 > ymin ? $2 * 1e6 : ymin) \
      with steps lw 2.5 lc rgb col title vname.' (supply current)', \
      NaN with lines dt 2 lw 2 lc rgb '#c0392b' title avg_label, \
-     '+' using ((peak_t - t0) * tscale):(peak_uA) every ::0::0 with points pt 7 ps 2 lc rgb '#c0392b' title peak_label
+     '+' using ((peak_t - t0) * tscale):(peak_uA) every ::0::0 with points pt 7 ps 1.5 lc rgb '#c0392b' title peak_label

@@ -12,7 +12,8 @@ if (logx) { set logscale x }
 eval(ytics_cmd)
 set yrange [-0.7:ny - 0.3]
 set grid noytics
-set key below left Left reverse maxcols 2 samplen 1.5
+set key below left Left reverse maxcols 3 samplen 1.5
+set bmargin 6
 if (target > 0) {
     set arrow 1 from first target, graph 0 to first target, graph 1 nohead dt 2 lw 2 lc rgb '#c0392b' front
 }

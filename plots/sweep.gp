@@ -13,6 +13,8 @@
 load plotsdir.'/style.gp'
 set title title
 set xlabel sprintf('%s (%s)', xname, xunit)
+set autoscale xfix
+set offsets graph 0.02, graph 0.02, 0, 0
 set ylabel sprintf('%s (%s)', yname, yunit)
 if (logx) { set logscale x }
 if (logy) { set logscale y }
@@ -28,7 +30,7 @@ do for [b=1:nbe] {
 if (target > 0) {
     set arrow 1 from graph 0, first target to graph 1, first target nohead dt 2 lw 2 lc rgb '#c0392b' front
 }
-if (horizon > 0) {
+if (horizon > 0 && has_over) {
     set arrow 2 from graph 0, first horizon to graph 1, first horizon nohead dt 4 lw 1 lc rgb '#7f7f7f'
 }
 plot for [i=1:n] datafile skip 1 using ($1 * xscale):(cap(column(word(cols, i) + 0) * yscale)) \

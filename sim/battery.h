@@ -141,6 +141,10 @@ int battery_peak_check(const battery_cell *cell, const battery_regulator *reg, d
 typedef void (*battery_trace_fn)(void *ctx, double t_s, double voltage_V,
                                  double soc, double current_A);
 
+/* A battery_trace_fn writing one CSV row "time_s,voltage_V,soc,current_A"
+ * to the FILE *ctx (the format of `impsim battery --trace`). */
+void battery_trace_csv(void *ctx, double t_s, double voltage_V, double soc, double current_A);
+
 typedef struct {
     const battery_segment *prefix;   /* run once first (may be NULL) */
     int n_prefix;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "battery_profile.h"
+#include "num.h"
 #include "units.h"
 
 #define BATTERY_CONST_PERIOD 3600.0
@@ -238,4 +239,9 @@ int battery_load_parse(const char *text, diag_pos where, double wifi_above,
         out->seg[k].wifi = wifi_above > 0
                         && out->seg[k].current_A >= wifi_above;
     return 0;
+}
+
+void battery_trace_csv(void *ctx, double t_s, double voltage_V, double soc, double current_A)
+{
+    fprintf(ctx, "%s,%s,%s,%s\n", NUM_C(t_s), NUM_C(voltage_V), NUM_C(soc), NUM_C(current_A));
 }

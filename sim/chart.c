@@ -156,6 +156,9 @@ char *chart_gp_text(const char *s, char *buf, size_t n)
         if (*s == '\'') {
             memcpy(buf + k, "\xe2\x80\x99", 3);   /* ’ */
             k += 3;
+        } else if (*s == '\n' && k + 10 < n) {
+            memcpy(buf + k, "'.\"\\n\".'", 8);    /* a line break: '...'."\n".'...' */
+            k += 8;
         } else {
             buf[k++] = (unsigned char)*s < ' ' ? ' ' : *s;
         }

@@ -32,8 +32,8 @@ void chart_unit(units_dim dim, double vmax, double *scale, const char **name);
 char *chart_fmt(double v, units_dim dim, char *buf, int len);
 
 /* Copy s into buf as the body of a gnuplot single-quoted string (a single
- * quote becomes a typographic one; control characters become spaces).
- * Returns buf. */
+ * quote becomes a typographic one; a newline becomes a line break, as
+ * '...'."\n".'...'; other control characters become spaces). Returns buf. */
 char *chart_gp_text(const char *s, char *buf, size_t n);
 
 /* chart_gp_text, with spaces as no-break spaces: one item of a

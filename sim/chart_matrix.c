@@ -325,7 +325,7 @@ int chart_sweep(const char *csv, const char *title, double target_s, double min_
     }
     char xname[160], tt[512], tl[96] = "", bl[160] = "", hl[96] = "";
     if (!strcmp(h[0], "scenario.every"))
-        snprintf(xname, sizeof xname, "wake period (every)");
+        snprintf(xname, sizeof xname, "wake period");
     else
         chart_gp_text(h[0], xname, sizeof xname);
     if (target_s > 0)

@@ -13,6 +13,7 @@ int cmd_decide(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_calibrate(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /* A growable list of strings collected from repeated options (--set).
  * Strings are borrowed from argv. */

@@ -210,12 +210,6 @@ static int battery_overrides(const battery_args *a, fig_entry *e, diag *d)
     return n;
 }
 
-static void battery_trace_row(void *ctx, double t, double v, double soc,
-                              double i)
-{
-    fprintf(ctx, "%s,%s,%s,%s\n", NUM_C(t), NUM_C(v), NUM_C(soc), NUM_C(i));
-}
-
 static void battery_json_str(FILE *fp, const char *s)
 {
     fputc('"', fp);
@@ -355,7 +349,7 @@ static int battery_simulate(const battery_args *a, const battery_cell *c,
         if (!(o = outfile_open(a->trace)))
             return DIAG_EXIT_SYS;
         fprintf(outfile_fp(o), "time_s,voltage_V,soc,current_A\n");
-        p.trace = battery_trace_row;
+        p.trace = battery_trace_csv;
         p.trace_ctx = outfile_fp(o);
     }
     if (battery_run(c, &a->reg, &p, r) != 0) {

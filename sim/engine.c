@@ -82,8 +82,12 @@ static void engine_close(engine_child_ctx *c, tick_t t)
     s.current_A = c->i0;
     s.duration_s = ticks_to_s(t - c->t0);
     s.wifi = c->radio;
-    if (c->bat && battery_ended(c->bat) == BATTERY_ALIVE)
+    if (c->bat && battery_ended(c->bat) == BATTERY_ALIVE) {
         battery_apply(c->bat, &s);
+        if (c->o->battery_trace)   /* the voltage under this segment's load */
+            battery_trace_csv(c->o->battery_trace, ticks_to_s(t), battery_voltage(c->bat, s.current_A),
+                              battery_soc(c->bat), s.current_A);
+    }
     if (c->period_end)
         engine_capture(c, &s);
 }
@@ -247,7 +251,9 @@ static void engine_battery_result(engine_child_ctx *c)
     battery_result *b = &c->r->batt;
     if (c->period_end && c->now >= c->period_end && battery_ended(c->bat) == BATTERY_ALIVE) {
         /* the rest of the life: the recorded period repeated in closed form */
-        battery_profile prof = {NULL, 0, c->seg, (int)c->nseg, ticks_to_s(c->p.duration), NULL, NULL};
+        battery_profile prof = {NULL, 0, c->seg, (int)c->nseg, ticks_to_s(c->p.duration),
+                                c->o->battery_trace ? battery_trace_csv : NULL,
+                                c->o->battery_trace};
         if (battery_run_on(c->bat, &prof, b) == 0) {
             c->r->fast_forwarded = 1;
             return;
@@ -282,6 +288,8 @@ static int engine_child(const plan *p, const engine_opts *o, int fd)
     if (c->bat)
         engine_battery_result(c);
     progress_end();
+    if (o->battery_trace && fflush(o->battery_trace))
+        return 1;
     if (o->trace && fflush(o->trace))
         return 1;
     int bad = engine_send(fd, &r, sizeof r);

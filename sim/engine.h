@@ -31,6 +31,9 @@ typedef struct {
     battery_regulator reg;          /* with cell */
     int fast_forward;               /* skip repeated periods (see above) */
     int steady;                     /* stop at the first repeat: result.one */
+    FILE *battery_trace;            /* with cell: the battery's curve as CSV rows
+                                     * time_s,voltage_V,soc,current_A (battery_trace_csv),
+                                     * or NULL */
 } engine_opts;
 
 typedef struct {

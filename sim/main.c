@@ -20,6 +20,8 @@ static const char usage[] =
     "  plot KIND DATA    chart (PNG or SVG, via gnuplot) of a trace, sweep or budget CSV\n"
     "  calibrate FILE.scn --measured CAPTURE.csv\n"
     "                    fit model figures to a measured wake; write a figure file\n"
+    "  report FILE.scn -o DIR   design-review report: DIR/index.html with the verdict,\n"
+    "                    the table, every chart, Monte Carlo, warnings, assumptions\n"
     "\n"
     "  impsim COMMAND --help   options of a command\n"
     "  --help, --version\n"
@@ -48,11 +50,12 @@ int main(int argc, char **argv)
         int (*fn)(int, char **);
     } cmds[] = {{"run", cmd_run}, {"models", cmd_models}, {"battery", cmd_battery},
                 {"check", cmd_check}, {"compare", cmd_compare}, {"decide", cmd_decide},
-                {"sweep", cmd_sweep}, {"plot", cmd_plot}, {"calibrate", cmd_calibrate}};
+                {"sweep", cmd_sweep}, {"plot", cmd_plot}, {"calibrate", cmd_calibrate},
+                {"report", cmd_report}};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(c, cmds[i].name))
             return cmds[i].fn(argc - 1, argv + 1);
     fprintf(stderr, "impsim: error: unknown command '%s'; expected run, models, battery, "
-            "check, compare, decide, sweep, plot or calibrate\nTry 'impsim --help'.\n", c);
+            "check, compare, decide, sweep, plot, calibrate or report\nTry 'impsim --help'.\n", c);
     return DIAG_EXIT_INPUT;
 }

@@ -215,7 +215,8 @@ int pipeline_steady(pipeline *pl, double *amps, double *period_s)
 static int life_run(pipeline *pl, const battery_cell *cell, const battery_regulator *reg,
                     int fast_forward, battery_result *out, int *ff)
 {
-    engine_opts o = {.cell = cell, .reg = *reg, .fast_forward = fast_forward};
+    engine_opts o = {.cell = cell, .reg = *reg, .fast_forward = fast_forward,
+                     .battery_trace = pl->battery_trace};
     if (ticks_from_s(PIPELINE_HORIZON_S, &o.duration))
         return -1;
     engine_result r;

@@ -19,6 +19,8 @@ typedef struct {
     plan p;
     int planned;
     int event_by_event;     /* pipeline_run: no fast-forward (--no-fast-forward) */
+    FILE *battery_trace;    /* pipeline_life: the battery's curve goes here (borrowed; see
+                             * engine_opts.battery_trace), or NULL */
 } pipeline;
 
 /* Load scenario `path`, apply settings sets[0..nsets) (each
