@@ -7,7 +7,7 @@
 # columns, names and colours), xscale, xunit, xname, logx, yscale, yname,
 # yunit, logy, horizon (y units; 0 none), has_over (a run outlived it),
 # horizon_label, nbe, bes (break-even
-# x values, display units), be_labels ('|' separated), target (y units; 0
+# x values, display units), be_labels (one word each: no-break spaces inside), target (y units; 0
 # none), target_label, bar_col (column of the deep-sleep life; 0 none),
 # bar_ratio, bar_label.
 load plotsdir.'/style.gp'

@@ -76,11 +76,13 @@ int chart_battery(const char *const *curve, const char *const *names, const char
 
 /* Life (or average current) against the parameter of an `impsim sweep`
  * CSV, in the parameter's own unit: the variants that ran at some point,
- * the break-evens, the target (target_s > 0) or else min_ratio x the
- * deep-sleep variant `deep` (may be NULL), and runs not depleted within
- * horizon_s drawn at the horizon as such. */
+ * the break-evens (the CSV's, interpolated between its steps; or, when
+ * break_even > 0, that one, in the parameter's SI unit: decide's), the
+ * target (target_s > 0) or else min_ratio x the deep-sleep variant `deep`
+ * (may be NULL), and runs not depleted within horizon_s drawn at the
+ * horizon as such. */
 int chart_sweep(const char *csv, const char *title, double target_s, double min_ratio,
-                const char *deep, double horizon_s, const char *out);
+                const char *deep, double horizon_s, double break_even, const char *out);
 
 /* Monte Carlo: samples rows y,life_s (y = the variant's row 0..n-1);
  * summary rows y,p10_s,p50_s,p90_s,label (from the Monte Carlo summary);

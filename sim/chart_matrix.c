@@ -224,7 +224,7 @@ static units_dim chart_dim_of(const char *si)
 #define CHART_MAX_COLS 64
 
 int chart_sweep(const char *csv, const char *title, double target_s, double min_ratio,
-                const char *deep, double horizon_s, const char *out)
+                const char *deep, double horizon_s, double break_even, const char *out)
 {
     FILE *fp = fopen(csv, "r");
     if (!fp) {
@@ -268,10 +268,12 @@ int chart_sweep(const char *csv, const char *title, double target_s, double min_
             if (*f[c + 1])
                 has_cur[c] = 1;
         }
-        if (*f[nh - 1] && nbe < CHART_MAX_COLS)
+        if (*f[nh - 1] && nbe < CHART_MAX_COLS && !(break_even > 0))
             be[nbe++] = strtod(f[nh - 1], NULL);
     }
     fclose(fp);
+    if (break_even > 0)
+        be[nbe++] = break_even;
     char *us = strrchr(h[0], '_');
     if (!rows || nh < 4 || !us || strcmp(h[nh - 1], "break_even")) {
         fprintf(stderr, "%s:1:1: error: found '%.60s', expected the CSV of impsim sweep "

@@ -386,8 +386,11 @@ static int draw_sweep(report_run *R, const void *arg, const char *out)
     const decide_result *r = R->r;
     double bar = R->o.target_s > 0 || !strstr(r->criterion, "min-ratio") ? 0
                  : r->ratio / (1 + r->margin);
+    /* over the wake period, the break-even decide found (Brent, not the
+     * sweep's interpolation between steps): one number on the whole page */
+    double be = r->be_status == 0 && !strncmp(R->o.param, "every=", 6) ? r->be_period_s : 0;
     return chart_sweep(csv, title, R->o.target_s, bar, R->o.vs.v[r->deep].name,
-                       PIPELINE_HORIZON_S, out);
+                       PIPELINE_HORIZON_S, be, out);
 }
 
 static int draw_mc(report_run *R, const void *arg, const char *out)

@@ -1,0 +1,106 @@
+#!/bin/sh
+# report.sh — `impsim report` and `impsim plot`: the report folder holds
+# index.html with the verdict `impsim decide` gives, every chart as SVG and
+# as a real 1600x900 PNG (read from the IHDR chunk), nothing fetched from the
+# network; charts show what they claim (phases from the trace, no zero
+# parts, only variants that ran, break-even, P10/P50/P90, cut-off); the
+# folder policy never damages a folder that is not a report.
+# Needs IMPSIM, SRCDIR and IMPSIM_DATADIR (set by make check) and gnuplot.
+set -u
+: "${IMPSIM:=./impsim}" "${SRCDIR:=.}"
+export IMPSIM_DATADIR="${IMPSIM_DATADIR:-$SRCDIR}"
+command -v gnuplot > /dev/null 2>&1 || { echo "SKIP: gnuplot not installed"; exit 77; }
+. "$SRCDIR/tests/pngsize.sh"
+T=$(mktemp -d) || exit 99
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+ok()   { pass=$((pass + 1)); echo "ok   - $1"; }
+bad()  { fail=$((fail + 1)); echo "FAIL - $1"; }
+check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+S=$SRCDIR/scenarios/env-sensor-15min.scn
+R=$T/rep
+
+# png_size itself: a PNG of known size, and a file that is not one
+printf 'not a png at all, just text....' > "$T/fake.png"
+check "png_size rejects a file that is not a PNG" '[ "$(png_size "$T/fake.png")" = not-a-png ]'
+
+"$IMPSIM" report "$S" -o "$R" --monte-carlo 6 --steps 6 > "$T/out" 2> "$T/err"
+check "report exits 0 and names the page" '[ $? -eq 0 ] && grep -q "$R/index.html" "$T/out"'
+check "report leaves no temporary folder" '[ -z "$(ls -d "$R".tmp-* 2>/dev/null)" ]'
+H=$R/index.html
+"$IMPSIM" decide "$S" > "$T/decide" 2>&1
+answer=$(sed -n 's/^Answer: *//p' "$T/decide")
+check "the page leads with decide's answer" '[ -n "$answer" ] && grep -q "class=\"answer\">$answer<" "$H"'
+check "the verdict comes before the table" \
+  '[ "$(grep -n "class=\"answer\"" "$H" | cut -d: -f1)" -lt "$(grep -n "Variants compared" "$H" | cut -d: -f1)" ]'
+check "the page states the margin" 'grep -q "<b>Margin [+-][0-9.]* %.</b>" "$H"'
+check "the page has the variant table with every variant" \
+  'for v in imp002 imp004m-deep imp004m-deep-pin imp004m-stop imp004m-shallow imp004m-ps; do grep -q "<td>$v</td>" "$H" || exit 1; done'
+check "the page has the Monte Carlo summary" 'grep -q "<h2>Monte Carlo</h2>" "$H" && grep -q "probability that the verdict holds" "$H"'
+check "the page has warnings and assumptions" 'grep -q "<h2>Warnings</h2>" "$H" && grep -q "<h2>Assumptions</h2>" "$H" && grep -q "badge\">estimate<" "$H"'
+check "the page records the command and the version" \
+  'grep -q "impsim report .*env-sensor-15min.scn -o" "$H" && grep -q "impsim $("$IMPSIM" --version | cut -d" " -f2)" "$H"'
+check "nothing on the page comes from the network" '! grep -Eq "(src|href)=\"(https?:)?//" "$H"'
+n=0
+for stem in $(sed -n 's/.*<img src="\([^"]*\)\.svg".*/\1/p' "$H"); do
+  n=$((n + 1))
+  check "$stem.png is a 1600x900 PNG" '[ "$(png_size "$R/$stem.png")" = 1600x900 ]'
+  check "$stem.svg is a 1200x675 SVG" 'grep -q "<svg" "$R/$stem.svg" && grep -q "width=\"1200\" height=\"675\"" "$R/$stem.svg"'
+  check "$stem.svg fetches nothing" '! grep -Eq "(xlink:)?href=\"(https?:)?//" "$R/$stem.svg"'
+done
+check "every chart is on the page (9)" '[ $n -eq 9 ]'
+for c in cycle-imp004m-deep cycle-imp004m-stop day-imp004m-deep day-imp004m-stop budget-by-activity \
+         budget-by-component battery sweep mc; do
+  check "chart $c is there" '[ -s "$R/$c.svg" ] && grep -q "src=\"$c.svg\"" "$H"'
+done
+check "wake cycle: phases named from the trace" \
+  'grep -q ",phase$" "$R/trace-imp004m-deep.csv" && grep -q ",connect: scan$" "$R/trace-imp004m-deep.csv" && grep -q ">connect: scan<" "$R/cycle-imp004m-deep.svg"'
+check "wake cycle: average and peak marked, in µA/mA" \
+  'grep -q ">cycle average [0-9.]* µA" "$R/cycle-imp004m-deep.svg" && grep -q ">peak [0-9.]* mA" "$R/cycle-imp004m-deep.svg" && grep -q ">100 µA<" "$R/cycle-imp004m-deep.svg"'
+check "day: the average line and hours" 'grep -q ">average [0-9.]* µA over 1 d<" "$R/day-imp004m-deep.svg" && grep -q ">time (h)<" "$R/day-imp004m-deep.svg"'
+check "budget by component: drawing parts shown, zero parts left out" \
+  'grep -q ">wifi<" "$R/budget-by-component.svg" && ! grep -q ">spi<" "$R/budget-by-component.svg" && ! grep -q ">dac<" "$R/budget-by-component.svg"'
+check "budget by activity: values with shares" 'grep -q ">connect<" "$R/budget-by-activity.svg" && grep -Eq ">[0-9.]+ µA \([0-9]+ %\)<" "$R/budget-by-activity.svg"'
+check "battery: cut-off and WiFi minimum marked, days" \
+  'grep -q ">cell cut-off [0-9.]* V<" "$R/battery.svg" && grep -q ">WiFi minimum 1.90 V<" "$R/battery.svg" && grep -q ">time (d)<" "$R/battery.svg"'
+be=$(sed -n 's/.*break-even wake interval: \([0-9.]*\) min .*/\1/p' "$T/decide")
+check "sweep: only variants that ran, decide's break-even labelled, minutes" \
+  'grep -q ">imp004m-stop<" "$R/sweep.svg" && ! grep -q ">imp004m-deep-pin<" "$R/sweep.svg" && grep -q ">break-even.\{1,2\}$be.\{1,2\}min<" "$R/sweep.svg" && grep -q ">wake period (min)<" "$R/sweep.svg"'
+check "Monte Carlo: P10/P50/P90 per variant" 'grep -q ">P10 [0-9]* d    P50 [0-9]* d    P90 [0-9]* d<" "$R/mc.svg"'
+check "no chart holds inf or nan" '! grep -Eiq "(^|[^a-z])(inf|nan)([^a-z]|$)" "$R"/*.csv'
+
+# with a target: drawn on the sweep and the Monte Carlo chart; rerun into the
+# same report folder replaces it
+"$IMPSIM" report "$S" -o "$R" --target 12mo --monte-carlo 4 --steps 4 > /dev/null 2> "$T/err"
+check "a rerun replaces an earlier report" '[ $? -eq 0 ] && [ -f "$R/.impsim-report" ] && grep -q "target of 1 y" "$R/index.html"'
+check "the target is drawn" 'grep -q ">target 1 y<" "$R/sweep.svg" && grep -q ">target 1 y<" "$R/mc.svg"'
+
+# the folder policy: never damage what is not a report
+mkdir "$T/mine" && echo keep > "$T/mine/notes.txt"
+"$IMPSIM" report "$S" -o "$T/mine" --monte-carlo 2 > /dev/null 2> "$T/err"
+check "a folder that is not a report is refused (exit 2), untouched" \
+  '[ $? -eq 2 ] && grep -q "not an impsim report" "$T/err" && [ "$(ls -A "$T/mine")" = notes.txt ] && [ "$(cat "$T/mine/notes.txt")" = keep ]'
+echo keep > "$T/afile"
+"$IMPSIM" report "$S" -o "$T/afile" --monte-carlo 2 > /dev/null 2> "$T/err"
+check "a file as -o is refused (exit 2), untouched" '[ $? -eq 2 ] && [ "$(cat "$T/afile")" = keep ]'
+printf 'scenario "x"\nmodule imp004m\nsleep sideways\n' > "$T/bad.scn"
+"$IMPSIM" report "$T/bad.scn" -o "$T/badrep" > /dev/null 2> "$T/err"
+check "a bad scenario: exit 2, error at its line, no folder" \
+  '[ $? -eq 2 ] && grep -q "bad.scn:3:" "$T/err" && [ ! -e "$T/badrep" ] && [ -z "$(ls -d "$T"/badrep.tmp-* 2>/dev/null)" ]'
+"$IMPSIM" report "$S" > /dev/null 2> "$T/err"
+check "report without -o is a usage error" '[ $? -eq 2 ] && grep -q "expected -o DIR" "$T/err"'
+"$IMPSIM" report --help > "$T/h"
+check "report --help states the folder policy" 'grep -q "impsim-report" "$T/h" && grep -q "nothing" "$T/h"'
+
+# impsim plot: the same charts from the CLI, at the stated size
+"$IMPSIM" plot cycle "$R/trace-imp004m-deep.csv" -o "$T/c.png" --name imp004m-deep > /dev/null 2>&1
+check "plot cycle writes a 1600x900 PNG" '[ $? -eq 0 ] && [ "$(png_size "$T/c.png")" = 1600x900 ]'
+"$IMPSIM" plot budget "$R/budget-imp002.csv" "$R/budget-imp004m-deep.csv" --by component -o "$T/b.png" > /dev/null 2>&1
+check "plot budget of two runs writes a 1600x900 PNG" '[ $? -eq 0 ] && [ "$(png_size "$T/b.png")" = 1600x900 ]'
+"$IMPSIM" plot sweep "$R/sweep.csv" --target 12mo -o "$T/s.svg" > /dev/null 2>&1
+check "plot sweep writes an SVG with the target" '[ $? -eq 0 ] && grep -q ">target 1 y<" "$T/s.svg"'
+"$IMPSIM" plot budget "$R/budget-imp002.csv" --name a --name b -o "$T/x.png" > /dev/null 2> "$T/err"
+check "plot budget: a --name per file" '[ $? -eq 2 ] && [ ! -e "$T/x.png" ]'
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
