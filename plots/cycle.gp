@@ -19,6 +19,7 @@ set xrange [(w0 - t0) * tscale:(w1 - t0) * tscale]
 load phasefile
 set arrow 1 from graph 0, first avg_uA to graph 1, first avg_uA nohead dt 2 lw 2 lc rgb '#c0392b' front
 set key below left Left reverse maxcols 1 samplen 2
+set bmargin 7
 plot datafile skip 1 using (($1 - t0) * tscale):($2 * 1e6 > ymin ? $2 * 1e6 : ymin) \
      with steps lw 2.5 lc rgb col title vname.' (supply current)', \
      NaN with lines dt 2 lw 2 lc rgb '#c0392b' title avg_label, \

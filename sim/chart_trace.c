@@ -104,7 +104,7 @@ static double trace_avg(const trace_data *td, double a, double b)
 static void trace_yrange(double lo_A, double hi_A, double *ymin, double *ymax)
 {
     double lo = fmax(lo_A * 1e6, 0.01), hi = fmax(hi_A * 1e6, lo * 10);
-    *ymin = pow(10, floor(log10(lo * 0.7)));
+    *ymin = 0.98 * pow(10, floor(log10(lo * 0.7)));   /* a hair below: gnuplot drops a tic on the edge */
     *ymax = pow(10, ceil(log10(hi * 1.6)));
 }
 

@@ -123,18 +123,18 @@ static int64_t engine_repeat(void *ctx, tick_t now, tick_t period, tick_t until,
 }
 
 /* The phase a trace row belongs to, named from the data: the activity the
- * ledger books it to, refined by what the radio is doing when it is on
- * (scan, join, dhcp, tls, tx, ...: the model's WiFi state names) or else by
- * a SPI-flash transfer (read, program, erase). "connect: scan",
- * "connect: flash read", "sleep". */
+ * ledger books it to, refined by a SPI-flash transfer (read, program,
+ * erase: e.g. the radio's firmware load) or else by what the radio is doing
+ * when it is on (powerup, cal, scan, join, dhcp, tls, tx, ...: the model's
+ * WiFi state names). "connect: flash read", "connect: scan", "sleep". */
 static void engine_phase(const plan *p, int act, const int st[COMP__COUNT], char *buf, size_t n)
 {
     const char *a = act >= 0 && act < p->names.nact ? p->names.act[act] : "?";
     int w = st[COMP_WIFI], f = st[COMP_FLASH];
-    if (w != WIFI_OFF && w != WIFI_STANDBY && w != WIFI_DEEPSLEEP)
-        snprintf(buf, n, "%s: %s", a, comp_state_name(COMP_WIFI, w));
-    else if (f == FLASH_READ || f == FLASH_PROGRAM || f == FLASH_ERASE)
+    if (f == FLASH_READ || f == FLASH_PROGRAM || f == FLASH_ERASE)
         snprintf(buf, n, "%s: flash %s", a, comp_state_name(COMP_FLASH, f));
+    else if (w != WIFI_OFF && w != WIFI_STANDBY && w != WIFI_DEEPSLEEP)
+        snprintf(buf, n, "%s: %s", a, comp_state_name(COMP_WIFI, w));
     else
         snprintf(buf, n, "%s", a);
 }
