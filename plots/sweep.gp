@@ -4,7 +4,8 @@
 # battery outlived the horizon drawn as such. Drawn by `impsim report` and
 # `impsim plot sweep` from `impsim sweep` CSV (impsim picks the columns).
 # Variables: datafile, title, cols, names, colors, n (the variants' y
-# columns, names and colours), xscale, xunit, xname, logx, yscale, yname,
+# columns, names and colours), ecols (their VARIANT_ended_by columns, 0:
+# none), xscale, xunit, xname, logx, yscale, yname,
 # yunit, logy, horizon (y units; 0 none), has_over (a run outlived it),
 # horizon_label, nbe, bes (break-even
 # x values, display units), be_labels (one word each: no-break spaces inside), target (y units; 0
@@ -21,7 +22,9 @@ if (logy) { set logscale y }
 set key outside right top Left reverse samplen 2
 set datafile missing ''
 cap(v) = (horizon > 0 && v >= horizon * 0.999) ? NaN : v
-over(v) = (horizon > 0 && v >= horizon * 0.999) ? horizon : NaN
+# a run whose battery outlived the horizon: its VARIANT_ended_by column (ec,
+# 0 when there is none) says not-depleted, or its life sits at the horizon
+over(v, ec) = (horizon > 0 && ((ec > 0 && strcol(ec) eq 'not-depleted') || v >= horizon * 0.999)) ? horizon : NaN
 do for [b=1:nbe] {
     x = word(bes, b) + 0
     set arrow 10 + b from first x, graph 0 to first x, graph 1 nohead dt 3 lw 2 lc rgb '#333333' front
@@ -35,7 +38,7 @@ if (horizon > 0 && has_over) {
 }
 plot for [i=1:n] datafile skip 1 using ($1 * xscale):(cap(column(word(cols, i) + 0) * yscale)) \
          with linespoints lw 2.5 pt 7 ps 1 lc rgb word(colors, i) title word(names, i), \
-     for [i=1:n] datafile skip 1 using ($1 * xscale):(over(column(word(cols, i) + 0) * yscale)) \
+     for [i=1:n] datafile skip 1 using ($1 * xscale):(over(column(word(cols, i) + 0) * yscale, word(ecols, i) + 0)) \
          with points pt 9 ps 2.2 lc rgb word(colors, i) notitle, \
      (horizon > 0 && has_over) ? NaN : 1/0 with points pt 9 ps 2 lc rgb '#555555' title horizon_label, \
      for [k=1:(bar_col > 0)] datafile skip 1 using ($1 * xscale):(cap(column(bar_col) * yscale * bar_ratio)) \

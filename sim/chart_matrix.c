@@ -237,14 +237,24 @@ int chart_sweep(const char *csv, const char *title, double target_s, double min_
         fprintf(stderr, "%s:1:1: error: found an empty file, expected impsim sweep CSV\n", csv);
         return -1;
     }
-    int nh = chart_split(head, h, CHART_MAX_COLS);
-    /* the columns up to break_even; impsim sweep may add more after it
-     * (VARIANT_ended_by, Monte Carlo quantiles) */
-    for (int c = 1; c < nh; c++)
-        if (!strcmp(h[c], "break_even")) {
-            nh = c + 1;
-            break;
-        }
+    int nh = chart_split(head, h, CHART_MAX_COLS), bc = 0;
+    /* columns: PARAM, then per variant life_s and avg_current_A, then
+     * break_even; after it impsim sweep may add VARIANT_ended_by (a life
+     * column is empty when the battery outlived the horizon: ended_by
+     * "not-depleted") and Monte Carlo quantiles (not drawn) */
+    for (int c = 1; c < nh && !bc; c++)
+        if (!strcmp(h[c], "break_even"))
+            bc = c;
+    int ended[CHART_MAX_COLS];      /* per life column: its VARIANT_ended_by column, or 0 */
+    for (int c = 1; c + 1 < bc; c += 2) {
+        char want[200];
+        snprintf(want, sizeof want, "%.*s_ended_by", (int)(strlen(h[c]) > 7 ? strlen(h[c]) - 7 : 0),
+                 h[c]);
+        ended[c] = 0;
+        for (int k = bc + 1; k < nh && !ended[c]; k++)
+            if (!strcmp(h[k], want))
+                ended[c] = k;
+    }
     /* which variants ran (a life, else a current, in some row) */
     int has_life[CHART_MAX_COLS] = {0}, has_cur[CHART_MAX_COLS] = {0}, any_life = 0, rows = 0;
     double xmax = 0, xmin = INFINITY, ymax = 0, ymin = INFINITY, be[CHART_MAX_COLS];
@@ -256,7 +266,7 @@ int chart_sweep(const char *csv, const char *title, double target_s, double min_
         rows++;
         double x = strtod(f[0], NULL);
         xmax = fmax(xmax, x), xmin = fmin(xmin, x);
-        for (int c = 1; c + 1 < nh; c += 2) {
+        for (int c = 1; c + 1 < bc; c += 2) {
             if (*f[c]) {
                 double y = strtod(f[c], NULL);
                 has_life[c] = any_life = 1;
@@ -264,18 +274,20 @@ int chart_sweep(const char *csv, const char *title, double target_s, double min_
                     over = 1;
                 else
                     ymax = fmax(ymax, y), ymin = fmin(ymin, y);
+            } else if (ended[c] && ended[c] < k && !strcmp(f[ended[c]], "not-depleted")) {
+                has_life[c] = any_life = over = 1;   /* drawn at the horizon, as such */
             }
             if (*f[c + 1])
                 has_cur[c] = 1;
         }
-        if (*f[nh - 1] && nbe < CHART_MAX_COLS && !(break_even > 0))
-            be[nbe++] = strtod(f[nh - 1], NULL);
+        if (*f[bc] && nbe < CHART_MAX_COLS && !(break_even > 0))
+            be[nbe++] = strtod(f[bc], NULL);
     }
     fclose(fp);
     if (break_even > 0)
         be[nbe++] = break_even;
     char *us = strrchr(h[0], '_');
-    if (!rows || nh < 4 || !us || strcmp(h[nh - 1], "break_even")) {
+    if (!rows || bc < 3 || !us) {
         fprintf(stderr, "%s:1:1: error: found '%.60s', expected the CSV of impsim sweep "
                 "(PARAM_UNIT,VARIANT_life_s,VARIANT_avg_current_A,...,break_even)\n", csv, h[0]);
         return -1;
@@ -293,12 +305,12 @@ int chart_sweep(const char *csv, const char *title, double target_s, double min_
         yscale = 1 / 86400.0, yunit = "d";
     }
     size_t ln = 4096 + (size_t)nh * 80;
-    char *cols = calloc(1, ln), *nm = calloc(1, ln), *cl = calloc(1, ln), *bes = calloc(1, ln),
+    char *cols = calloc(1, ln), *ecols = calloc(1, ln), *nm = calloc(1, ln), *cl = calloc(1, ln), *bes = calloc(1, ln),
          *bel = calloc(1, ln), buf[160], a[32];
-    if (!cols || !nm || !cl || !bes || !bel)
+    if (!cols || !ecols || !nm || !cl || !bes || !bel)
         abort();
     int n = 0, bar_col = 0;
-    for (int c = 1; c + 1 < nh; c += 2) {
+    for (int c = 1; c + 1 < bc; c += 2) {
         int col = any_life ? c : c + 1;
         if (any_life ? !has_life[c] : !has_cur[c])
             continue;   /* a variant that cannot run: not drawn */
@@ -310,6 +322,8 @@ int chart_sweep(const char *csv, const char *title, double target_s, double min_
         if (deep && !strcmp(name, deep))
             bar_col = c + 1;
         snprintf(cols + strlen(cols), ln - strlen(cols), "%s%d", n ? " " : "", col + 1);
+        snprintf(ecols + strlen(ecols), ln - strlen(ecols), "%s%d", n ? " " : "",
+                 any_life && ended[c] ? ended[c] + 1 : 0);
         snprintf(nm + strlen(nm), ln - strlen(nm), "%s%s", n ? " " : "",
                  chart_gp_word(name, buf, sizeof buf));
         snprintf(cl + strlen(cl), ln - strlen(cl), "%s%s", n ? " " : "", chart_color((c - 1) / 2));
@@ -346,18 +360,18 @@ int chart_sweep(const char *csv, const char *title, double target_s, double min_
     if (!vars)
         abort();
     snprintf(vars, vn,
-             "datafile='%s'; title='%s'; cols='%s'; names='%s'; colors='%s'; n=%d; xscale=%.9g; "
+             "datafile='%s'; title='%s'; cols='%s'; ecols='%s'; names='%s'; colors='%s'; n=%d; xscale=%.9g; "
              "xunit='%s'; xname='%s'; logx=%d; yscale=%.9g; yname='%s'; yunit='%s'; logy=%d; "
              "horizon=%.9g; has_over=%d; horizon_label='%s'; nbe=%d; bes='%s'; be_labels='%s'; "
              "target=%.9g; target_label='%s'; bar_col=%d; bar_ratio=%.9g; bar_label='%s'",
-             csv, chart_gp_text(title, tt, sizeof tt), cols, nm, cl, n, xscale, xunit, xname,
+             csv, chart_gp_text(title, tt, sizeof tt), cols, ecols, nm, cl, n, xscale, xunit, xname,
              logx, yscale, any_life ? "battery life" : "average current", yunit, logy,
              horizon_s > 0 ? horizon_s * yscale : 0, over, hl, nbe, bes, bel,
              target_s > 0 && any_life ? target_s * yscale : 0, tl, bar_col, min_ratio, bl);
     int rc = n ? chart_draw("sweep", vars, out) : -1;
     if (!n)
         fprintf(stderr, "impsim: error: %s: no variant ran at any point: nothing to chart\n", csv);
-    free(vars), free(cols), free(nm), free(cl), free(bes), free(bel);
+    free(vars), free(cols), free(ecols), free(nm), free(cl), free(bes), free(bel);
     return rc;
 }
 

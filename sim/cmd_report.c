@@ -381,11 +381,9 @@ static int draw_sweep(report_run *R, const void *arg, const char *out)
     snprintf(csv, sizeof csv, "%s/sweep.csv", R->tmp);
     snprintf(title, sizeof title, "Battery life against the %s, per variant\n%s",
              strncmp(R->o.param, "every=", 6) ? "parameter" : "wake period", R->title);
-    /* the bar the verdict used when it is a min-ratio (decide's margin is
-     * ratio / min-ratio - 1 then) */
+    /* the min-ratio bar the verdict used (none when it judged by a target) */
     const decide_result *r = R->r;
-    double bar = R->o.target_s > 0 || !strstr(r->criterion, "min-ratio") ? 0
-                 : r->ratio / (1 + r->margin);
+    double bar = r->v.by_target ? 0 : r->v.min_ratio;
     /* over the wake period, the break-even decide found (Brent, not the
      * sweep's interpolation between steps): one number on the whole page */
     double be = r->be_status == 0 && !strncmp(R->o.param, "every=", 6) ? r->be_period_s : 0;
@@ -425,11 +423,11 @@ static int report_mc_files(report_run *R, const int *sel, int n)
         int v = sel[i];
         for (long k = 0; k < R->mc->n; k++) {
             const variant_result *x = &R->samples[k * nv + v];
-            if (x->ok && x->has_life)
+            if (x->ok && x->has_life && x->life_s > 0)   /* 0: the cell could not start the WiFi */
                 fprintf(s, "%d,%.9g\n", i, x->life_s);
         }
         const mc_stats *st = &R->mc->v[v];
-        if (st->n_ok && st->has_life)
+        if (st->n_ok && st->has_life && st->p10 > 0)
             fprintf(m, "%d,%.9g,%.9g,%.9g,P10 %.0f d    P50 %.0f d    P90 %.0f d\n", i, st->p10,
                     st->p50, st->p90, st->p10 / 86400, st->p50 / 86400, st->p90 / 86400);
     }
@@ -524,7 +522,12 @@ static int report_build(report_run *R, int argc, char **argv)
     int rc = decide_run(o, r);
     if (rc)
         return rc;
-    rc = mc_run_samples(o, R->mc, &R->samples);
+    if (r->deep < 0 || r->best < 0) {
+        fprintf(stderr, "impsim: error: report: the deep-sleep variant or every variant without "
+                "deep sleep failed to run; see impsim compare\n");
+        return DIAG_EXIT_INPUT;
+    }
+    rc = mc_run_samples(o, NULL, r->res, R->mc, &R->samples);
     if (rc)
         return rc;
     /* the variants charted: every one that ran, except those drawing more
@@ -539,7 +542,8 @@ static int report_build(report_run *R, int argc, char **argv)
     for (int v = 0; v < o->vs.n; v++) {
         if (!r->res[v].ok)
             continue;
-        if (v == r->deep || v == r->best || r->res[v].avg_current_A <= 10 * least) {
+        if (v == r->deep || v == r->best || v == r->v.best ||
+            r->res[v].avg_current_A <= 10 * least) {
             sel[n++] = v;
         } else {
             char a[32];
@@ -710,7 +714,7 @@ int cmd_report(int argc, char **argv)
         co.fmt = REPORT_CSV;
         matrix_table(&co, R->r->res, t);
         co.fmt = REPORT_TEXT;
-        mc_print(&co, R->mc, R->r->can_drop, m);
+        mc_print(&co, R->mc, m);
         fclose(t);
         fclose(m);
         report_doc *doc = &R->doc;

@@ -69,7 +69,7 @@ static void html_margin(const report_doc *d, FILE *fp)
     char a[48], b[48];
     fputs("<p class=\"margin\">", fp);
     fprintf(fp, "<b>Margin %+.1f %%.</b> ", 100 * r->margin);
-    if (o->target_s > 0 && best->has_life) {
+    if (r->v.by_target && best->has_life) {
         report_html_text(fp, bn);
         fprintf(fp, " (the best design without deep sleep and crystal) lasts %s against the "
                 "target of %s. ", units_format_life(best->life_s, a, sizeof a),
@@ -110,16 +110,20 @@ static void html_margin(const report_doc *d, FILE *fp)
         report_html_text(fp, r->be_status == 1 ? dn : bn);
         fputs(" is better throughout.</p>\n", fp);
     }
-    if (d->mc_text) {
-        const char *h = strstr(d->mc_text, "probability that the verdict holds:");
-        if (h) {
-            fprintf(fp, "<p>Monte Carlo (%ld samples): the ", d->mc->n);
-            size_t n = strcspn(h, "\n");
-            char line[160];
-            snprintf(line, sizeof line, "%.*s", (int)n, h);
-            report_html_text(fp, line);
-            fputs(".</p>\n", fp);
-        }
+    if (d->mc && d->mc->n_verdict) {
+        char a[32], b[32], c[32];
+        fprintf(fp, "<p>Uncertainty: the verdict holds in <b>%.1f %%</b> of %ld Monte Carlo "
+                "samples. ", 100 * d->mc->p_holds, d->mc->n_verdict);
+        report_html_text(fp, bn);
+        const mc_stats *st = &d->mc->v[r->best];
+        fprintf(fp, " lasts %s / %s / %s (P10 / P50 / P90)",
+                mc_quantile_text(d->mc, r->best, st->p10, a, 32),
+                mc_quantile_text(d->mc, r->best, st->p50, b, 32),
+                mc_quantile_text(d->mc, r->best, st->p90, c, 32));
+        if (d->mc->v[r->best].nominal_rank >= 0)
+            fprintf(fp, "; the nominal figures above sit at its P%.0f",
+                    100 * d->mc->v[r->best].nominal_rank);
+        fputs(".</p>\n", fp);
     }
 }
 
@@ -178,8 +182,12 @@ static void html_table(const report_doc *d, FILE *fp)
         fputs("</td><td class=\"n\">", fp);
         html_fmt(fp, strtod(f[4], NULL), DIM_CHARGE);
         fputs("</td><td class=\"n\">", fp);
-        if (*f[5])
+        if (*f[5] && !strcmp(f[6], "not-depleted")) {
+            fputs("more than ", fp);
+            report_html_text(fp, units_format(strtod(f[5], NULL), DIM_TIME, a, sizeof a));
+        } else if (*f[5]) {
             report_html_text(fp, units_format_life(strtod(f[5], NULL), a, sizeof a));
+        }
         else
             fputs("&ndash;", fp);
         fputs("</td><td>", fp);
@@ -200,8 +208,12 @@ static void html_mc(const report_doc *d, FILE *fp)
     const matrix_opts *o = d->o;
     if (!d->mc)
         return;
+    int tgt = o->target_s > 0;
     fputs("<h2>Monte Carlo</h2>\n<table><tr><th>Variant</th><th>P10</th><th>P50</th>"
-          "<th>P90</th><th>Samples that ran</th></tr>\n", fp);
+          "<th>P90</th><th>Nominal run at</th>", fp);
+    if (tgt)
+        fputs("<th>P(meets the target)</th>", fp);
+    fputs("<th>Samples that ran</th></tr>\n", fp);
     char a[48];
     for (int v = 0; v < o->vs.n; v++) {
         const mc_stats *s = &d->mc->v[v];
@@ -211,14 +223,17 @@ static void html_mc(const report_doc *d, FILE *fp)
         double p[3] = {s->p10, s->p50, s->p90};
         for (int k = 0; k < 3; k++) {
             fputs("<td class=\"n\">", fp);
-            if (!s->n_ok)
-                fputs("&ndash;", fp);
-            else if (s->has_life)
-                report_html_text(fp, units_format_life(p[k], a, sizeof a));
-            else
-                html_fmt(fp, p[k], DIM_CURRENT);
+            report_html_text(fp, mc_quantile_text(d->mc, v, p[k], a, sizeof a));
             fputs("</td>", fp);
         }
+        if (s->nominal_rank >= 0)
+            fprintf(fp, "<td class=\"n\">P%.0f</td>", 100 * s->nominal_rank);
+        else
+            fputs("<td class=\"n\">&ndash;</td>", fp);
+        if (tgt && s->n_ok && s->has_life)
+            fprintf(fp, "<td class=\"n\">%.1f %%</td>", 100 * s->p_meets);
+        else if (tgt)
+            fputs("<td class=\"n\">&ndash;</td>", fp);
         fprintf(fp, "<td class=\"n\">%ld of %ld</td></tr>\n", s->n_ok, d->mc->n);
     }
     fputs("</table>\n<p>As <code>impsim decide --monte-carlo</code> prints it:</p>\n<pre>", fp);

@@ -36,7 +36,7 @@ check "the verdict comes before the table" \
 check "the page states the margin" 'grep -q "<b>Margin [+-][0-9.]* %.</b>" "$H"'
 check "the page has the variant table with every variant" \
   'for v in imp002 imp004m-deep imp004m-deep-pin imp004m-stop imp004m-shallow imp004m-ps; do grep -q "<td>$v</td>" "$H" || exit 1; done'
-check "the page has the Monte Carlo summary" 'grep -q "<h2>Monte Carlo</h2>" "$H" && grep -q "probability that the verdict holds" "$H"'
+check "the page has the Monte Carlo summary" 'grep -q "<h2>Monte Carlo</h2>" "$H" && grep -q "probability that the verdict (.*) holds" "$H" && grep -q "the verdict holds in <b>[0-9.]* %</b>" "$H"'
 check "the page has warnings and assumptions" 'grep -q "<h2>Warnings</h2>" "$H" && grep -q "<h2>Assumptions</h2>" "$H" && grep -q "badge\">estimate<" "$H"'
 check "the page records the command and the version" \
   'grep -q "impsim report .*env-sensor-15min.scn -o" "$H" && grep -q "impsim $("$IMPSIM" --version | cut -d" " -f2)" "$H"'
@@ -99,6 +99,11 @@ check "plot cycle writes a 1600x900 PNG" '[ $? -eq 0 ] && [ "$(png_size "$T/c.pn
 check "plot budget of two runs writes a 1600x900 PNG" '[ $? -eq 0 ] && [ "$(png_size "$T/b.png")" = 1600x900 ]'
 "$IMPSIM" plot sweep "$R/sweep.csv" --target 12mo -o "$T/s.svg" > /dev/null 2>&1
 check "plot sweep writes an SVG with the target" '[ $? -eq 0 ] && grep -q ">target 1 y<" "$T/s.svg"'
+# a run not depleted within the horizon is drawn as such (at the horizon), not dropped
+printf 'scenario.every_s,a_life_s,a_avg_current_A,b_life_s,b_avg_current_A,break_even,a_ended_by,b_ended_by\n60,3e7,1e-4,,,,wifi-min-voltage,\n600,,1e-6,,,,not-depleted,\n' > "$T/nd.csv"
+"$IMPSIM" plot sweep "$T/nd.csv" -o "$T/nd.svg" > /dev/null 2> "$T/err"
+check "plot sweep: a not-depleted run drawn as such, a variant that never ran left out" \
+  '[ $? -eq 0 ] && grep -q ">not depleted within 30 y (drawn at it)<" "$T/nd.svg" && grep -q ">a<" "$T/nd.svg" && ! grep -q ">b<" "$T/nd.svg"'
 "$IMPSIM" plot budget "$R/budget-imp002.csv" --name a --name b -o "$T/x.png" > /dev/null 2> "$T/err"
 check "plot budget: a --name per file" '[ $? -eq 2 ] && [ ! -e "$T/x.png" ]'
 
