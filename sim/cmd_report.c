@@ -24,6 +24,7 @@
 #include "decide.h"
 #include "diag.h"
 #include "mc.h"
+#include "num.h"
 #include "pipeline.h"
 #include "report.h"
 #include "report_html.h"
@@ -240,8 +241,8 @@ static int report_bin_curve(const char *raw, double life_s, const char *out)
     fputs("time_d,soc_pct,v_loaded_V,v_rest_V\n", fp);
     for (int b = 0; b < REPORT_BINS; b++)
         if (seen[b])
-            fprintf(fp, "%.9g,%.6g,%.6g,%.6g\n", (b + 0.5) * life_s / REPORT_BINS / 86400,
-                    100 * soc[b], vmin[b], vmax[b]);
+            fprintf(fp, "%s,%s,%s,%s\n", NUM_C((b + 0.5) * life_s / REPORT_BINS / 86400),
+                    NUM_C(100 * soc[b]), NUM_C(vmin[b]), NUM_C(vmax[b]));
     fclose(in);
     return fclose(fp) ? -1 : 0;
 }
@@ -424,12 +425,13 @@ static int report_mc_files(report_run *R, const int *sel, int n)
         for (long k = 0; k < R->mc->n; k++) {
             const variant_result *x = &R->samples[k * nv + v];
             if (x->ok && x->has_life && x->life_s > 0)   /* 0: the cell could not start the WiFi */
-                fprintf(s, "%d,%.9g\n", i, x->life_s);
+                fprintf(s, "%d,%s\n", i, NUM_C(x->life_s));
         }
         const mc_stats *st = &R->mc->v[v];
         if (st->n_ok && st->has_life && st->p10 > 0)
-            fprintf(m, "%d,%.9g,%.9g,%.9g,P10 %.0f d    P50 %.0f d    P90 %.0f d\n", i, st->p10,
-                    st->p50, st->p90, st->p10 / 86400, st->p50 / 86400, st->p90 / 86400);
+            fprintf(m, "%d,%s,%s,%s,P10 %.0f d    P50 %.0f d    P90 %.0f d\n", i, NUM_C(st->p10),
+                    NUM_C(st->p50), NUM_C(st->p90), st->p10 / 86400, st->p50 / 86400,
+                    st->p90 / 86400);
     }
     int bad = fclose(s) | fclose(m);
     return bad ? -1 : 0;
