@@ -1,6 +1,7 @@
 /* cmd_compare.c — `impsim compare FILE.scn`: the scenario as a matrix of
  * module/crystal/sleep variants, in one table. */
 #include <stdlib.h>
+#include "assume.h"
 #include "diag.h"
 #include "matrix.h"
 #include "mc.h"
@@ -42,9 +43,12 @@ int cmd_compare(int argc, char **argv)
         matrix_free(&o);
         return rc < 0 ? 0 : rc;
     }
+    assume *a = malloc(sizeof *a);
     variant_result *res = calloc(VARIANT_MAX, sizeof *res);
-    if (!res)
+    if (!res || !a)
         abort();
+    assume_collect(a, o.file, o.sets.v, o.sets.n, &o.vs, o.mc, o.seed);
+    o.assume = a;
     rc = DIAG_EXIT_SYS;
     if (variant_run_all(o.file, o.sets.v, o.sets.n, NULL, &o.vs, o.jobs, res) == 0) {
         rc = DIAG_EXIT_INPUT;
@@ -80,6 +84,7 @@ int cmd_compare(int argc, char **argv)
         }
     }
     free(res);
+    free(a);
     matrix_free(&o);
     return rc;
 }

@@ -2,6 +2,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "assume.h"
 #include "decide.h"
 #include "num.h"
 #include "diag.h"
@@ -173,12 +174,17 @@ static void decide_json(const matrix_opts *o, const decide_result *r, FILE *fp,
     fputs("]", fp);
     matrix_opts jo = *o;
     jo.fmt = REPORT_JSON;
+    jo.assume = NULL;   /* once, at the top level */
     if (mc) {
         fputs(",\n \"monte_carlo\": ", fp);
         mc_print(&jo, mc, fp);
     }
     fputs(",\n \"table\": ", fp);
     matrix_table(&jo, r->res, fp);
+    if (o->assume) {
+        fputs(", \"assumptions\": ", fp);
+        assume_json(o->assume, fp);
+    }
     fputs("}\n", fp);
 }
 
@@ -191,8 +197,11 @@ int cmd_decide(int argc, char **argv)
         return rc < 0 ? 0 : rc;
     }
     decide_result *r = calloc(1, sizeof *r);
-    if (!r)
+    assume *a = malloc(sizeof *a);
+    if (!r || !a)
         abort();
+    assume_collect(a, o.file, o.sets.v, o.sets.n, &o.vs, o.mc, o.seed);
+    o.assume = a;
     mc_result *mc = calloc(1, sizeof *mc);
     if (!mc)
         abort();
@@ -213,6 +222,7 @@ int cmd_decide(int argc, char **argv)
     }
     free(mc);
     free(r);
+    free(a);
     matrix_free(&o);
     return rc;
 }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "assume.h"
 #include "cli.h"
 #include "outfile.h"
 #include "pipeline.h"
@@ -139,7 +140,9 @@ static int run_outputs(pipeline *pl, const run_opts *o)
     }
     if (!(out = outfile_open(o->output ? o->output : "-")))
         goto done;
-    if (report_write(b, o->fmt, outfile_fp(out)))
+    assume a;
+    assume_collect(&a, o->file, o->sets.v, o->sets.n, NULL, 0, 0);
+    if (report_write(b, o->fmt, &a, outfile_fp(out)))
         goto done;
     rc = 0;
 done:

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "num.h"
 #include "pipeline.h"
+#include "assume.h"
 #include "diag.h"
 #include "matrix.h"
 #include "mc.h"
@@ -174,6 +175,8 @@ static void sweep_csv(const matrix_opts *o, const sweep_param *p, const double *
     physwarn_list w;
     sweep_warnings(o, res, &w);
     physwarn_csv(&w, fp);
+    if (o->assume)
+        assume_csv(o->assume, fp);
 }
 
 static void sweep_json(const matrix_opts *o, const sweep_param *p, const double *x,
@@ -220,6 +223,10 @@ static void sweep_json(const matrix_opts *o, const sweep_param *p, const double 
     sweep_warnings(o, res, &w);
     fputs("],\n \"warnings\": ", fp);
     physwarn_json(&w, fp);
+    if (o->assume) {
+        fputs(",\n \"assumptions\": ", fp);
+        assume_json(o->assume, fp);
+    }
     fputs("}\n", fp);
 }
 
@@ -273,6 +280,8 @@ static void sweep_text(const matrix_opts *o, const sweep_param *p, const double 
     physwarn_list w;
     sweep_warnings(o, res, &w);
     physwarn_text(&w, fp);
+    if (o->assume)
+        assume_text(o->assume, fp);
 }
 
 /* Every point of the range must be a valid setting of the scenario as it
@@ -380,8 +389,15 @@ int cmd_sweep(int argc, char **argv)
         o.fmt = REPORT_CSV;
     if (!rc)
         rc = sweep_parse_param(o.param, o.log, &p);
-    if (!rc)
+    assume *a = malloc(sizeof *a);
+    if (!a)
+        abort();
+    if (!rc) {
+        assume_collect(a, o.file, o.sets.v, o.sets.n, &o.vs, o.mc, o.seed);
+        o.assume = a;
         rc = sweep_run(&o, &p);
+    }
+    free(a);
     matrix_free(&o);
     return rc < 0 ? 0 : rc;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "num.h"
 #include "lex.h"
+#include "assume.h"
 #include "matrix.h"
 #include "physwarn.h"
 #include "outfile.h"
@@ -201,6 +202,8 @@ static void table_text(const matrix_opts *o, const variant_result *res, FILE *fp
     if (w.n)
         fputc('\n', fp);
     physwarn_text(&w, fp);
+    if (o->assume)
+        assume_text(o->assume, fp);
 }
 
 static void table_json(const matrix_opts *o, const variant_result *res, FILE *fp)
@@ -256,6 +259,10 @@ static void table_json(const matrix_opts *o, const variant_result *res, FILE *fp
     matrix_warnings(o, res, &w);
     fputs("\n ],\n \"warnings\": ", fp);
     physwarn_json(&w, fp);
+    if (o->assume) {
+        fputs(",\n \"assumptions\": ", fp);
+        assume_json(o->assume, fp);
+    }
     fputs("}\n", fp);
 }
 
@@ -297,6 +304,8 @@ static void table_csv(const matrix_opts *o, const variant_result *res, FILE *fp)
     physwarn_list w;
     matrix_warnings(o, res, &w);
     physwarn_csv(&w, fp);
+    if (o->assume)
+        assume_csv(o->assume, fp);
 }
 
 void matrix_table(const matrix_opts *o, const variant_result *res, FILE *fp)

@@ -25,6 +25,7 @@ typedef struct {
     /* uncertainty */
     long mc;                    /* --monte-carlo N, 0 = off */
     unsigned long seed;
+    const struct assume *assume;    /* written at the end of matrix_table, NULL: not */
 } matrix_opts;
 
 enum { MX_DECIDE = 1, MX_SWEEP = 2, MX_MC = 4 };
@@ -36,7 +37,8 @@ int matrix_parse(int argc, char **argv, const char *usage, int accept, matrix_op
 void matrix_free(matrix_opts *o);
 
 /* Write the variant table (text, JSON or CSV) to fp: average current,
- * charge per day, battery life, change against the baseline. */
+ * charge per day, battery life, change against the baseline, what ran,
+ * notes, the physical warnings, and o->assume when set. */
 void matrix_table(const matrix_opts *o, const variant_result *res, FILE *fp);
 
 /* The physical warnings of a row of results (o->vs.n entries), each kind

@@ -13,14 +13,14 @@ int report_fmt_parse(const char *s, report_fmt *f)
     return -1;
 }
 
-int report_write(const budget *b, report_fmt f, FILE *fp)
+int report_write(const budget *b, report_fmt f, const struct assume *a, FILE *fp)
 {
     if (f == REPORT_JSON)
-        report_json(b, fp);
+        report_json(b, a, fp);
     else if (f == REPORT_CSV)
-        report_csv(b, fp);
+        report_csv(b, a, fp);
     else
-        report_text(b, fp);
+        report_text(b, a, fp);
     return ferror(fp) ? -1 : 0;
 }
 

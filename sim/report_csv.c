@@ -2,6 +2,7 @@
  * activity, and the battery's life (state = what ended it, time_s = life,
  * charge_C = delivered, share = of the rated capacity):
  *   section,name,state,time_s,current_A,charge_C,share */
+#include "assume.h"
 #include "num.h"
 #include "physwarn.h"
 #include "report.h"
@@ -11,7 +12,7 @@ static double share(double part, double total)
     return total > 0 ? part / total : 0;
 }
 
-void report_csv(const budget *b, FILE *fp)
+void report_csv(const budget *b, const assume *a, FILE *fp)
 {
     fputs("section,name,state,time_s,current_A,charge_C,share\n", fp);
     fprintf(fp, "total,%s,,%s,%s,%s,1\n", b->module, NUM_C(b->duration_s),
@@ -45,4 +46,6 @@ void report_csv(const budget *b, FILE *fp)
     physwarn_facts_of(b, &f);
     physwarn_add(&w, &f, NULL);
     physwarn_csv(&w, fp);
+    if (a)
+        assume_csv(a, fp);
 }

@@ -1,6 +1,7 @@
 /* report_json.c — the budget as one JSON object (keys in
  * scenarios/README.md: scenario, module, duration_s, charge_C, energy_J,
  * avg_current_A, components[], activities[]). */
+#include "assume.h"
 #include "num.h"
 #include "physwarn.h"
 #include "report.h"
@@ -25,7 +26,7 @@ static void json_comp(const budget_comp *c, FILE *fp)
     fputs("]}", fp);
 }
 
-void report_json(const budget *b, FILE *fp)
+void report_json(const budget *b, const assume *a, FILE *fp)
 {
     fputs("{\n  \"scenario\": ", fp);
     report_json_str(fp, b->scenario);
@@ -86,5 +87,9 @@ void report_json(const budget *b, FILE *fp)
     physwarn_add(&w, &f, NULL);
     fputs(",\n  \"warnings\": ", fp);
     physwarn_json(&w, fp);
+    if (a) {
+        fputs(",\n  \"assumptions\": ", fp);
+        assume_json(a, fp);
+    }
     fputs("\n}\n", fp);
 }

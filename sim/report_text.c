@@ -1,5 +1,6 @@
 /* report_text.c — the budget as a readable table with units. */
 #include <string.h>
+#include "assume.h"
 #include "physwarn.h"
 #include "report.h"
 #include "units.h"
@@ -75,7 +76,7 @@ static void text_battery(const budget_battery *bb, FILE *fp)
                                         : "steady period fast-forwarded");
 }
 
-void report_text(const budget *b, FILE *fp)
+void report_text(const budget *b, const assume *a, FILE *fp)
 {
     char x[32], y[32], z[32], w[32];
     fprintf(fp, "impsim budget: %s on %s\n", b->scenario, b->module);
@@ -100,4 +101,6 @@ void report_text(const budget *b, FILE *fp)
     if (pw.n)
         fputc('\n', fp);
     physwarn_text(&pw, fp);
+    if (a)
+        assume_text(a, fp);
 }
