@@ -194,7 +194,7 @@ static void sens_job(int j, void *ctx, void *out)
         sets[n++] = (char *)extra;
     r->ok = 1;
     for (int k = 0; k < 2 && r->ok; k++) {
-        if (c->periodic) {  /* steady state: three hyperperiods, not the whole duration */
+        if (c->periodic) {  /* steady state: one repeated period, not the whole duration */
             r->ok = decide_steady_current(c->o->file, sets, n, vv[k], 0, &amps[k], d) == 0;
             continue;
         }
