@@ -12,16 +12,18 @@ trap 'rm -rf "$B"' EXIT
 S="$SRCDIR/scenarios"
 
 # bench_time N CMD...: run CMD N times; sets WALL, CPU (user + sys) to the
-# medians (s) and RSS to the largest peak resident set (MB)
+# medians (s) and RSS to the largest peak resident set (MB). Exit statuses
+# 0, 1 and 4 are answers (decide's yes, no, no variant meets); any other
+# returns 1 with the status in RC and the error in $B/err.
 bench_time() {
   n=$1; shift
   : > "$B/runs"
   i=0
   while [ $i -lt "$n" ]; do
-    rc=0
-    /usr/bin/time -f '%e %U %S %M' -o "$B/time" "$@" > "$B/out" 2> "$B/err" || rc=$?
-    [ $rc -le 1 ] || { cat "$B/err"; exit 1; }   # decide answers no with 1
-    cat "$B/time" >> "$B/runs"
+    RC=0
+    /usr/bin/time -f '%e %U %S %M' -o "$B/time" "$@" > "$B/out" 2> "$B/err" || RC=$?
+    case $RC in 0|1|4) ;; *) return 1 ;; esac
+    tail -1 "$B/time" >> "$B/runs"     # after "Command exited with non-zero status"
     i=$((i + 1))
   done
   mid=$(( (n + 1) / 2 ))
@@ -29,12 +31,13 @@ bench_time() {
   CPU=$(awk '{print $2 + $3}' "$B/runs" | sort -g | sed -n "${mid}p")
   RSS=$(awk '$4 > m {m = $4} END {printf "%.1f", m / 1024}' "$B/runs")
 }
+fail() { cat "$B/err"; exit 1; }
 
 # report NAME TARGET_S: one line for the last bench_time
 report() {
   awk -v name="$1" -v t="$2" -v w="$WALL" -v c="$CPU" -v m="$RSS" -v nv="$NAIVE_WALL" -v r="$RUNS_USED" '
-    BEGIN { printf "%-44s median wall %8.3f s  cpu %8.3f s  (target <= %g s: %s; naive/this %.1fx)  peak %5.1f MB  [%d runs]\n",
-              name, w, c, t, ((w <= t) ? "met" : "MISSED"), nv / w, m, r }'
+    BEGIN { printf "%-44s median wall %8.3f s  cpu %8.3f s  (target <= %g s: wall %s, cpu %s; naive/this %.1fx wall, %.1fx cpu)  peak %5.1f MB  [%d runs]\n",
+              name, w, c, t, ((w <= t) ? "met" : "MISSED"), ((c <= t) ? "met" : "MISSED"), nv / w, nc / c, m, r }'
 }
 
 # the naive peer walks one minute of env-sensor-1min's own current profile
@@ -46,37 +49,42 @@ cat > "$B/platform.xml" <<'XML'
 <platform version="4.1"><zone id="impsim" routing="None"><host id="device" speed="1f"/></zone></platform>
 XML
 RUNS_USED=$RUNS
-bench_time "$RUNS" "$NAIVE_PEER" "$B/platform.xml" "$B/period.csv" 60 60 31557600
-NAIVE_WALL=$WALL
+bench_time "$RUNS" "$NAIVE_PEER" "$B/platform.xml" "$B/period.csv" 60 60 31557600 || fail
+NAIVE_WALL=$WALL NAIVE_CPU=$CPU
 echo "naive SimGrid peer, env-sensor-1min 1 y ($(cut -d, -f1 "$B/out" | cut -d' ' -f1) state changes): median wall $WALL s, cpu $CPU s"
 
 grep -v '^battery\|^regulator' "$S/env-sensor-1min.scn" > "$B/es1.scn"
 grep -v '^battery\|^regulator' "$S/thermostat-display.scn" > "$B/thermo.scn"
-bench_time "$RUNS" "$IMPSIM" run "$B/es1.scn" --duration 1y -o "$B/r.txt"
+bench_time "$RUNS" "$IMPSIM" run "$B/es1.scn" --duration 1y -o "$B/r.txt" || fail
 report "run env-sensor-1min 1 y (fast-forward)" 0.05
 W1=$WALL
-bench_time "$RUNS" "$IMPSIM" run "$B/es1.scn" --duration 10y -o "$B/r.txt"
+bench_time "$RUNS" "$IMPSIM" run "$B/es1.scn" --duration 10y -o "$B/r.txt" || fail
 report "run env-sensor-1min 10 y (fast-forward)" "$W1"
-bench_time "$RUNS" "$IMPSIM" run "$B/es1.scn" --duration 1y --no-fast-forward -o "$B/r.txt"
+bench_time "$RUNS" "$IMPSIM" run "$B/es1.scn" --duration 1y --no-fast-forward -o "$B/r.txt" || fail
 report "run env-sensor-1min 1 y --no-fast-forward" 1
-awk -v nv="$NAIVE_WALL" -v w="$WALL" 'BEGIN { printf "  event by event vs the naive peer: %.1fx faster (target >= 10x: %s)\n", nv / w, (nv / w >= 10) ? "met" : "MISSED" }'
-bench_time "$RUNS" "$IMPSIM" run "$B/es1.scn" --duration 30d --no-fast-forward -o "$B/r.txt"
+awk -v nv="$NAIVE_WALL" -v w="$WALL" -v nc="$NAIVE_CPU" -v c="$CPU" 'BEGIN {
+  printf "  event by event vs the naive peer: %.1fx faster in wall, %.1fx in cpu (target >= 10x: %s)\n",
+    nv / w, nc / c, (nv / w >= 10) ? "met" : "MISSED" }'
+bench_time "$RUNS" "$IMPSIM" run "$B/es1.scn" --duration 30d --no-fast-forward -o "$B/r.txt" || fail
 report "  same, 30 d (memory flat in duration?)" 1
-bench_time "$RUNS" "$IMPSIM" run "$B/thermo.scn" --duration 1y --no-fast-forward -o "$B/r.txt"
+bench_time "$RUNS" "$IMPSIM" run "$B/thermo.scn" --duration 1y --no-fast-forward -o "$B/r.txt" || fail
 report "run thermostat-display 1 y --no-fast-forward" 2
 for f in "$S"/*.scn; do
-  bench_time "$RUNS" "$IMPSIM" decide "$f" -o "$B/r.txt"
-  report "decide $(basename "$f")" 2
+  if bench_time "$RUNS" "$IMPSIM" decide "$f" -o "$B/r.txt"; then
+    report "decide $(basename "$f")" 2
+  else      # an imp002-only product: no imp004m variant to decide about
+    printf '%-44s exit %s: %s\n' "decide $(basename "$f")" "$RC" "$(head -1 "$B/err" | cut -c1-90)"
+  fi
 done
 RUNS_USED=1
-bench_time 1 "$IMPSIM" decide "$SRCDIR/bench/water-meter.scn" -o "$B/r.txt"
+bench_time 1 "$IMPSIM" decide "$SRCDIR/bench/water-meter.scn" -o "$B/r.txt" || fail
 report "decide bench/water-meter.scn (10 s, H 150 h)" 2
-bench_time 1 "$IMPSIM" decide "$S/env-sensor-15min.scn" --monte-carlo 200 -o "$B/r.txt"
+bench_time 1 "$IMPSIM" decide "$S/env-sensor-15min.scn" --monte-carlo 200 -o "$B/r.txt" || fail
 report "decide env-sensor-15min --monte-carlo 200" 10
-bench_time 1 "$IMPSIM" sweep "$S/env-sensor-15min.scn" --param every=1min..24h --steps 100 --log -o "$B/r.csv"
+bench_time 1 "$IMPSIM" sweep "$S/env-sensor-15min.scn" --param every=1min..24h --steps 100 --log -o "$B/r.csv" || fail
 report "sweep env-sensor-15min, 100 steps" 3
 RUNS_USED=$RUNS
-bench_time "$RUNS" "$IMPSIM" check "$S"
+bench_time "$RUNS" "$IMPSIM" check "$S" || fail
 report "check scenarios" 3
 
 # a measured capture: 100 s at 100 kS/s in the Nordic PPK2 export format
