@@ -293,7 +293,7 @@ static int report_variant(report_run *R, int v, int trace)
         unlink(raw);
     }
     if (fp) {
-        report_csv(&b, fp);
+        report_csv(&b, NULL, fp);   /* the page records the assumptions itself */
         if (fclose(fp))
             rc = -1;
     }
