@@ -142,6 +142,13 @@ expect_file *expect_load(const char *path, diag *d)
     char *buf = lex_read_file(path, &len, d);
     if (!buf)
         return NULL;
+    expect_file *e = expect_parse(path, buf, len, d);
+    free(buf);
+    return e;
+}
+
+expect_file *expect_parse(const char *path, const char *buf, size_t len, diag *d)
+{
     expect_file *e = calloc(1, sizeof *e);
     if (!e)
         abort();
@@ -167,7 +174,6 @@ expect_file *expect_load(const char *path, diag *d)
     e->head[head] = '\0';
     if (head && buf[head - 1] != '\n')     /* a last line without its newline */
         strcpy(e->head + head, "\n");
-    free(buf);
     if (!diag_count(d) && !e->nsec) {
         diag_pos pos = {path, 1, 1};
         diag_error(d, pos, "found no 'module NAME' section, expected at least one");

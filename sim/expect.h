@@ -46,6 +46,11 @@ typedef struct {
 
 /* Parse an expect file; NULL with file:line:col errors in d. */
 expect_file *expect_load(const char *path, diag *d);
+
+/* The same from len bytes of text held in memory (need not be
+ * NUL-terminated), named `path` in messages (borrowed: must outlive d).
+ * Any byte sequence is safe input (fuzzed: tests/fuzz/fuzz_expect.c). */
+expect_file *expect_parse(const char *path, const char *buf, size_t len, diag *d);
 void expect_free(expect_file *e);
 
 /* The value of figure `name` in b; -1 when b has no such figure. */

@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/fuzz/build.sh — build and run impsim's libFuzzer targets.
 #
-#   tests/fuzz/build.sh            build both fuzzers
+#   tests/fuzz/build.sh            build the fuzzers (scenario, figure files,
+#                                  load CSVs / captures, expect files)
 #   tests/fuzz/build.sh replay     build, then replay every kept crash
 #                                  (tests/fuzz/crashes/) as a regression
 #   tests/fuzz/build.sh run SECS   build, replay, then fuzz each target for
@@ -24,7 +25,8 @@ secs=${2:-60}
 # that needs SimGrid (engine.c, pipeline.c, cmd_*.c, main.c) is left out.
 SIM="ticks diag units lex figfile paths comp model model_schema scn_parse
      scn_check plan ledger battery_cell battery_core battery_diffusion
-     battery_kibam battery_peukert battery_shepherd battery_voltage"
+     battery_kibam battery_peukert battery_shepherd battery_voltage outfile
+     capture sha256 expect budget scn_param window"
 srcs=
 for f in $SIM; do srcs="$srcs $SRC/sim/$f.c"; done
 
@@ -38,12 +40,13 @@ CFLAGS="-std=c11 -g -O1 -fno-omit-frame-pointer -D_DEFAULT_SOURCE -D_POSIX_C_SOU
   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
   -I$SRC/sim -DFUZZ_DATADIR=\"$SRC\" -DIMPSIM_PKGDATADIR=\"$SRC\" $GSL_CFLAGS"
 
+TARGETS="scenario figfile capture expect"
 mkdir -p "$OUT/artifacts"
-for t in scenario figfile; do
+for t in $TARGETS; do
   # shellcheck disable=SC2086
   $CC $CFLAGS -o "$OUT/fuzz_$t" "$HERE/fuzz_$t.c" $srcs $GSL_LIBS -lm
 done
-echo "built $OUT/fuzz_scenario $OUT/fuzz_figfile"
+echo "built: $(for t in $TARGETS; do printf "%s " "$OUT/fuzz_$t"; done)"
 [ "$mode" = build ] && exit 0
 
 export IMPSIM_DATADIR="$SRC"
@@ -52,7 +55,7 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN
 status=0
 
 # Regressions: every kept crash, run once through its target.
-for t in scenario figfile; do
+for t in $TARGETS; do
   set -- "$HERE"/crashes/$t-*
   [ -e "$1" ] || continue
   if "$OUT/fuzz_$t" -runs=1 "$@" > "$OUT/replay-$t.log" 2>&1; then
@@ -93,14 +96,32 @@ cat > "$OUT/figfile.dict" <<'DICT'
 DICT
 tr ' ' '\n' < "$OUT/figfile.dict" | grep . > "$OUT/figfile.dict.tmp" && mv "$OUT/figfile.dict.tmp" "$OUT/figfile.dict"
 
+cat > "$OUT/capture.dict" <<'DICT'
+"Timestamp(ms)" "Current(uA)" "D0-D7" "time_s" "current_A" "Time(ms)" "Main(mA)"
+"[s]" "[A]" "t[us]" "(nA)" "," ";" "\x09" "\x0d\x0a" "\xef\xbb\xbf"
+"1e308" "-0" "nan" "inf" "0x1p3" "\x22" "1,5" "00000000"
+DICT
+tr ' ' '\n' < "$OUT/capture.dict" | grep . > "$OUT/capture.dict.tmp" && mv "$OUT/capture.dict.tmp" "$OUT/capture.dict"
+cat > "$OUT/expect.dict" <<'DICT'
+"module" "imp004m" "imp002" "error" "rel" "abs" "%" "charge_C" "energy_J"
+"avg_current_A" "wakes" "boots" "battery.life_s" "activity." ".charge_C"
+"component." "C" "J" "uA" "d" "s" "1e308" "-1" "\x22"
+DICT
+tr ' ' '\n' < "$OUT/expect.dict" | grep . > "$OUT/expect.dict.tmp" && mv "$OUT/expect.dict.tmp" "$OUT/expect.dict"
+
 # Working corpora: the seeds in the tree plus what earlier runs found.
-mkdir -p "$OUT/corpus-scenario" "$OUT/corpus-figfile"
+mkdir -p "$OUT/corpus-scenario" "$OUT/corpus-figfile" "$OUT/corpus-capture" "$OUT/corpus-expect"
 cp "$SRC"/scenarios/*.scn "$HERE"/corpus-scenario/* "$OUT/corpus-scenario/" 2>/dev/null || true
 [ -d "$SRC/tests/bad" ] && cp "$SRC"/tests/bad/*.scn "$OUT/corpus-scenario/" 2>/dev/null || true
 cp "$SRC"/models/*.model "$SRC"/models/parts/*.part "$SRC"/cells/*.cell \
    "$HERE"/corpus-figfile/* "$OUT/corpus-figfile/" 2>/dev/null || true
+[ -d "$SRC/tests/bad-model" ] && cp "$SRC"/tests/bad-model/*.model "$SRC"/tests/bad-cell/*.cell \
+   "$OUT/corpus-figfile/" 2>/dev/null || true
+# captures: the supported exports (small ones: max_len) and the broken ones
+cp "$SRC"/tests/captures/*.csv "$SRC"/tests/bad-capture/*.csv "$OUT/corpus-capture/" 2>/dev/null || true
+cp "$SRC"/scenarios/*.expect "$SRC"/tests/bad-expect/*.expect "$OUT/corpus-expect/" 2>/dev/null || true
 
-for t in scenario figfile; do
+for t in $TARGETS; do
   echo "fuzzing $t for $secs s"
   if "$OUT/fuzz_$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
        -max_len=8192 -dict="$OUT/$t.dict" -print_final_stats=1 \
