@@ -33,6 +33,7 @@ static void budget_act_make(budget *b, const ledger *L,
     for (int a = 0; a < L->nact; a++) {
         budget_act *ba = &b->act[a];
         snprintf(ba->name, sizeof ba->name, "%s", L->act[a]);
+        ba->runs = L->runs[a];
         for (int s = 0; s < comp_nstates(COMP_CPU); s++)
             ba->ticks += L->t[COMP_CPU][s][a];
         ba->time_s = ticks_to_s(ba->ticks);

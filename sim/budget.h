@@ -24,6 +24,7 @@ typedef struct {
 typedef struct {
     char name[LEDGER_ACT_NAME];
     tick_t ticks;           /* wall-clock time spent in the activity */
+    uint64_t runs;          /* runs of the task or named block (0: built-in) */
     double time_s, charge_C;
 } budget_act;
 

@@ -548,6 +548,8 @@ static void run_steps(dev *v, const plan_step *step, int from, int to)
         int64_t times = st->kind == A_REPEAT ? st->n
                       : st->kind == A_CHANCE ? gsl_rng_uniform(v->chance_rng) < st->prob
                       : v->counter[st->counter]++ % st->n == 0;
+        if (times > 0 && st->len > 0 && step[i + 1].act != st->act)
+            v->L->runs[step[i + 1].act] += (uint64_t)times;    /* a named block */
         for (int64_t k = 0; k < times && !v->stopped; k++)
             run_steps(v, step, i + 1, i + 1 + st->len);
         i += st->len;
@@ -557,6 +559,7 @@ static void run_steps(dev *v, const plan_step *step, int from, int to)
 static void run_task(dev *v, const plan_task *t)
 {
     v->act = t->act;
+    v->L->runs[t->act]++;
     run_steps(v, t->step, 0, t->nstep);
 }
 

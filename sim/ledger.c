@@ -43,6 +43,8 @@ void ledger_repeat(ledger *L, const ledger *from, int64_t k)
     L->skipped += (uint64_t)k * (L->skipped - from->skipped);
     L->connects += (uint64_t)k * (L->connects - from->connects);
     L->radio_ups += (uint64_t)k * (L->radio_ups - from->radio_ups);
+    for (int a = 0; a < L->nact; a++)
+        L->runs[a] += (uint64_t)k * (L->runs[a] - from->runs[a]);
 }
 
 void ledger_diff(ledger *out, const ledger *L, const ledger *from)
@@ -56,6 +58,8 @@ void ledger_diff(ledger *out, const ledger *L, const ledger *from)
     out->changes -= from->changes;
     out->wakes -= from->wakes;
     out->boots -= from->boots;
+    for (int a = 0; a < out->nact; a++)
+        out->runs[a] -= from->runs[a];
     out->duration -= from->duration;
 }
 

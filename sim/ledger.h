@@ -27,6 +27,8 @@ typedef struct {
     int skipped_task;       /* 1 + index of the first task with a skipped run, 0: none */
     uint64_t connects;      /* WiFi connections made (scan, join, DHCP, TLS) */
     uint64_t radio_ups;     /* radio power-ups (firmware reload + calibration) */
+    uint64_t runs[LEDGER_MAX_ACT];  /* runs of each task and named block (by
+                             * activity), so no label hides what ran */
     int overflow;           /* set if any addition would have overflowed */
 } ledger;
 

@@ -320,7 +320,9 @@ static void plan_tasks(pctx *c)
         pt->nth = t->nth;
         pt->at = t->at;
         pt->nat = t->nat;
-        pt->rate = t->rate;
+        /* '12 /day during 07:00-22:00': 12 on each day the window is open,
+         * all inside it (window_day_share); '4 /h' holds inside the window */
+        pt->rate = t->rate_daily ? t->rate / window_day_share(&t->win) : t->rate;
         pt->nstep = t->na;
         pt->step = calloc((size_t)t->na + 1, sizeof *pt->step);
         if (!pt->step)

@@ -50,8 +50,9 @@ void report_json(const budget *b, const assume *a, FILE *fp)
     for (int a = 0; a < b->nact; a++) {
         fputs(a ? ",\n    {\"name\": " : "\n    {\"name\": ", fp);
         report_json_str(fp, b->act[a].name);
-        fprintf(fp, ", \"time_s\": %s, \"charge_C\": %s}", NUM_J(b->act[a].time_s),
-                NUM_J(b->act[a].charge_C));
+        fprintf(fp, ", \"time_s\": %s, \"charge_C\": %s, \"runs\": %llu}",
+                NUM_J(b->act[a].time_s), NUM_J(b->act[a].charge_C),
+                (unsigned long long)b->act[a].runs);
     }
     fputs("\n  ]", fp);
     const budget_battery *bb = &b->battery;

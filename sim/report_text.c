@@ -41,12 +41,16 @@ static void text_components(const budget *b, FILE *fp)
 static void text_activities(const budget *b, FILE *fp)
 {
     char x[32], y[32];
-    fprintf(fp, "\n%-22s %12s %12s %12s %7s\n", "activity", "time", "", "charge", "share");
+    char r[32];
+    fprintf(fp, "\n%-22s %12s %12s %12s %7s\n", "activity", "time", "runs", "charge", "share");
     for (int a = 0; a < b->nact; a++) {
-        if (!b->act[a].ticks)
+        if (!b->act[a].ticks && !b->act[a].runs)
             continue;
+        r[0] = '\0';     /* built-in activities (connect, sleep, ...) have no runs */
+        if (b->act[a].runs)
+            snprintf(r, sizeof r, "%llu", (unsigned long long)b->act[a].runs);
         fprintf(fp, "%-22s %12s %12s %12s %6.2f%%\n", b->act[a].name,
-                fmt(b->act[a].time_s, DIM_TIME, x), "", fmt(b->act[a].charge_C, DIM_CHARGE, y),
+                fmt(b->act[a].time_s, DIM_TIME, x), r, fmt(b->act[a].charge_C, DIM_CHARGE, y),
                 pct(b->act[a].charge_C, b->charge_C));
     }
 }

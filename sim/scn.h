@@ -68,6 +68,9 @@ typedef struct {
     tick_t *at;             /* T_PIN_AT, ascending; owned */
     int nat;
     double rate;            /* T_PIN_POISSON, events per s */
+    int rate_daily;         /* the rate was given per day, week or year: with a
+                             * time-of-day window it counts per day the window
+                             * is open, all inside it (window_day_share) */
     tick_t repeat;          /* T_PIN_AT: the list repeats with this period (0: once) */
     int at_clock;           /* T_PIN_AT: `at` holds times of day (HH:MM), not times
                              * after the start; then `repeat` is whole days */

@@ -8,6 +8,12 @@
 #include "scn_param.h"
 
 
+int scn_rate_daily(const char *text)
+{
+    const char *sl = strrchr(text, '/');
+    return sl && (sl[1] == 'd' || sl[1] == 'w' || sl[1] == 'y');
+}
+
 int scn_every_base(const scn *s, tick_t *period)
 {
     for (int i = 0; i < s->ntask; i++)
@@ -163,6 +169,7 @@ static int scn_set_task(scn_task *t, const char *key, const char *field, const c
             return -1;
         }
         t->rate = v;
+        t->rate_daily = scn_rate_daily(value);
         return 0;
     }
     if (!strcmp(field, "repeat")) {

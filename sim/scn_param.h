@@ -4,6 +4,12 @@
 
 #include "scn.h"
 
+/* 1 when a rate's text ("12 /day", "3/w", "1 /y") is per day or longer:
+ * such a rate with a time-of-day window counts per day the window is open
+ * (a user's "12 a day between 07:00 and 22:00"); a rate per hour, minute or
+ * second holds inside the window ("4 /h during opening hours"). */
+int scn_rate_daily(const char *text);
+
 /* The period of the scenario's first `every TIME` task: 0, or -1 if none. */
 int scn_every_base(const scn *s, tick_t *period);
 

@@ -694,6 +694,11 @@ static int hdr_pin(pstate *p, scn_task *t)
             return -1;
         if (!(t->rate > 0) || t->rate > 1000)
             return err(p, start, "a rate > 0 and at most 1000 /s (e.g. 5 /day)");
+        char unit[64] = "";
+        for (int k = start; k < i; k++)
+            snprintf(unit + strlen(unit), sizeof unit - strlen(unit), "%s%s", p->ln->t[k].text,
+                     p->ln->t[k].unit ? p->ln->t[k].unit : "");
+        t->rate_daily = scn_rate_daily(unit);
         return hdr_as(p, i, t);
     }
     if (!lex_is_word(p->ln, i, "at"))

@@ -93,3 +93,11 @@ tick_t window_period(const scn_window *w)
         return 0;
     return w->days == 0x7f ? WINDOW_DAY : WINDOW_WEEK;
 }
+
+double window_day_share(const scn_window *w)
+{
+    if (!w->on)
+        return 1;
+    int32_t len = w->to > w->from ? w->to - w->from : w->to + 86400 - w->from;
+    return len / 86400.0;
+}

@@ -34,4 +34,12 @@ tick_t window_open_add(const scn_window *w, int32_t start, tick_t t, tick_t open
  * otherwise, 0 without a window. */
 tick_t window_period(const scn_window *w);
 
+/* The share of a day (0..1] the window is open on each of its days: 1
+ * without a window or for days alone (`during weekends`), 15/24 for
+ * 07:00-22:00. A Poisson rate of `12 /day during 07:00-22:00` means 12
+ * events on each day the window is open, all inside it, so the rate inside
+ * the window is the stated rate over this share (scenarios/README.md): what
+ * a user means by "12 door openings a day, between 7 and 22 h". */
+double window_day_share(const scn_window *w);
+
 #endif

@@ -88,6 +88,25 @@ printf 'module imp004m\nduration 10 d\nsleep idle\non pin poisson 20 /day as pin
 run pp; run pq
 check "a chance block leaves the Poisson pin events where they were" '[ -n "$(csvt "$T/pp.csv" activity,pin)" ] && [ "$(csvt "$T/pp.csv" activity,pin)" = "$(csvt "$T/pq.csv" activity,pin)" ]'
 
+# a rate per day with a time-of-day window is per day, all inside the
+# window: 12 /day during 07:00-22:00 over 30 d = 360 runs (Poisson, sd 19);
+# the report counts the runs of each task and named block (JSON, CSV, text)
+printf 'module imp004m\nduration 30 d\nsleep idle\nseed 3\non pin poisson 12 /day during 07:00-22:00 daily as door:\n  cpu 1 Mcycles\n  chance 50 %% as alarm:\n    cpu 1 Mcycles\nevery 6 h as beat:\n  cpu 1 Mcycles\n' > "$T/rd.scn"
+"$IMPSIM" run "$T/rd.scn" --format json > "$T/rd.json" 2>&1
+run rd
+"$IMPSIM" run "$T/rd.scn" > "$T/rd.txt" 2>&1
+rn() { grep -o "\"name\": \"$2\", [^}]*\"runs\": [0-9]*" "$1" | grep -o '[0-9]*$'; }
+check "12 /day during 07:00-22:00 runs 12 a day: 360 +- 4 sd (76) in 30 d" 'near "$(rn "$T/rd.json" door)" 360 76'
+check "every 6 h over 30 d: 120 runs in the JSON" '[ "$(rn "$T/rd.json" beat)" = 120 ]'
+check "a named chance block at 50 %: half the door runs +- 4 sd" 'd=$(rn "$T/rd.json" door); near "$(rn "$T/rd.json" alarm)" $((d / 2)) $(awk -v d=$d "BEGIN { print 4 * sqrt(d / 4) + 1 }")'
+check "CSV activity rows end with the runs (same as JSON)" 'head -1 "$T/rd.csv" | grep -q ",share,runs$" && [ "$(grep "^activity,door," "$T/rd.csv" | cut -d, -f8)" = "$(rn "$T/rd.json" door)" ]'
+check "text report: a runs column" 'grep -q "^beat  *[0-9.]* [a-z]*  *120 " "$T/rd.txt"'
+sed 's|12 /day|0.5 /h|' "$T/rd.scn" > "$T/rh.scn"
+"$IMPSIM" run "$T/rh.scn" --format json > "$T/rh.json" 2>&1
+check "a rate per hour holds inside the window: 0.5 /h x 15 h x 30 d = 225 +- 4 sd (60)" 'near "$(rn "$T/rh.json" door)" 225 60'
+"$IMPSIM" run "$T/rd.scn" --format json --set scenario.door.rate=24/day > "$T/rs.json" 2>&1
+check "--set scenario.door.rate=24/day is per day too: 720 +- 4 sd (107)" 'near "$(rn "$T/rs.json" door)" 720 107'
+
 # ---- fast-forward: periodic with every Nth run, not with chance ----
 printf 'module imp004m\nduration 1 d\nsleep idle\nbattery 1xCR123A\nset battery.cell.capacity = 2 mAh\nevery 10 min as work:\n  every 3rd run as up:\n    wifi send 100 B\n  cpu 9.6 Mcycles\n' > "$T/ff.scn"
 "$IMPSIM" run "$T/ff.scn" --format json > "$T/ff.json" 2>&1
@@ -95,6 +114,7 @@ printf 'module imp004m\nduration 1 d\nsleep idle\nbattery 1xCR123A\nset battery.
 l1=$(grep -o '"life_s": [0-9.e+]*' "$T/ff.json" | cut -d' ' -f2); l2=$(grep -o '"life_s": [0-9.e+]*' "$T/ffn.json" | cut -d' ' -f2)
 check "every Nth run keeps the schedule periodic: fast-forward" 'grep -q "\"method\": \"fast-forward\"" "$T/ff.json"'
 check "fast-forward and the full run agree to 0.1 %" 'awk -v a="$l1" -v b="$l2" "BEGIN { d = a - b; if (d < 0) d = -d; exit !(b > 0 && d <= 0.001 * b) }"'
+check "fast-forward counts the runs: 144 work, 48 up, as the full run" '[ "$(rn "$T/ff.json" work)" = 144 ] && [ "$(rn "$T/ff.json" up)" = 48 ] && [ "$(rn "$T/ffn.json" up)" = 48 ]'
 sed 's/every 3rd run as up:/chance 33 % as up:/' "$T/ff.scn" > "$T/fc.scn"
 "$IMPSIM" run "$T/fc.scn" --format json > "$T/fc.json" 2>&1
 check "a chance block is not periodic: battery life by the full run" 'grep -q "\"method\": \"full\"" "$T/fc.json"'
