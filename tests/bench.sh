@@ -35,7 +35,7 @@ fail() { cat "$B/err"; exit 1; }
 
 # report NAME TARGET_S: one line for the last bench_time
 report() {
-  awk -v name="$1" -v t="$2" -v w="$WALL" -v c="$CPU" -v m="$RSS" -v nv="$NAIVE_WALL" -v r="$RUNS_USED" '
+  awk -v name="$1" -v t="$2" -v w="$WALL" -v c="$CPU" -v m="$RSS" -v nv="$NAIVE_WALL" -v nc="$NAIVE_CPU" -v r="$RUNS_USED" '
     BEGIN { printf "%-44s median wall %8.3f s  cpu %8.3f s  (target <= %g s: wall %s, cpu %s; naive/this %.1fx wall, %.1fx cpu)  peak %5.1f MB  [%d runs]\n",
               name, w, c, t, ((w <= t) ? "met" : "MISSED"), ((c <= t) ? "met" : "MISSED"), nv / w, nc / c, m, r }'
 }
