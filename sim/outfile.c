@@ -326,6 +326,15 @@ int outfile_check(const char *const *outs, const char *const *labels, int n,
     for (int i = 0; i < n && !rc; i++) {
         if (!outs[i])
             continue;
+        struct stat dst;
+        if (strcmp(outs[i], "-") != 0 && stat(outs[i], &dst) == 0 && S_ISDIR(dst.st_mode)) {
+            /* caught here, before anything runs: a directory is the user's
+             * slip (a missing file name), not a system error at write time */
+            fprintf(stderr, "impsim: error: %s '%s': found a directory, expected a file "
+                    "path (e.g. '%s/out.txt')\n", labels[i], outs[i], outs[i]);
+            rc = -1;
+            break;
+        }
         outfile_identify(outs[i], &ids[i]);
         for (int j = 0; j < i && !rc; j++)
             if (outs[j] && outfile_same(&ids[i], &ids[j])) {

@@ -49,7 +49,7 @@ void outfile_note_input(const char *path);
 /* Check the outputs outs[0..n) (NULL entries skipped; "-" is standard
  * output) before anything is run or written: none may be a recorded input
  * or one of extra_in[0..nin) (inputs not read yet), and no two may be the
- * same file. Only regular files, paths that do not exist yet and standard
+ * same file, and none may be an existing directory. Only regular files, paths that do not exist yet and standard
  * output are compared (two outputs on /dev/null are fine). labels[i] names
  * outs[i] in the message (e.g. "--trace"). Returns 0, or prints
  * "impsim: error: ..." and returns -1 (exit code 2 for the caller). */

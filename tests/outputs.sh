@@ -33,6 +33,13 @@ mkdir "$T/chk"; cp "$S/door-sensor-wakepin.scn" "$S/door-sensor-wakepin.expect" 
 "$IMPSIM" check "$T/chk" --junit "$T/chk/door-sensor-wakepin.expect" > /dev/null 2> "$T/err"
 check "check --junit EXPECT-FILE: exit 2, intact" \
   '[ $? -eq 2 ] && cmp -s "$T/chk/door-sensor-wakepin.expect" "$S/door-sensor-wakepin.expect"'
+# an output that is a directory: the user's slip, exit 2 before anything runs
+mkdir "$T/outdir"
+for c in run compare; do
+  "$IMPSIM" $c "$T/s.scn" --set scenario.duration=1d -o "$T/outdir" > /dev/null 2> "$T/err"
+  check "$c -o DIRECTORY: exit 2 naming the directory" \
+    '[ $? -eq 2 ] && grep -q "found a directory, expected a file path" "$T/err"'
+done
 printf 'time,current\n0,0.01\n10,0.02\n' > "$T/load.csv"
 cp "$T/load.csv" "$T/load.orig"
 "$IMPSIM" battery --cell 2xAA-alkaline --load "csv:$T/load.csv" --trace "$T/load.csv" > /dev/null 2> "$T/err"
