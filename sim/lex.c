@@ -79,12 +79,30 @@ static size_t lex_number(const char *s, size_t i, size_t len, lex_line *ln,
     return end;
 }
 
+/* A tab in the leading whitespace matters unless the line holds nothing
+ * but whitespace or a comment (its indent is never read). */
+static int lex_indent_tab_matters(const char *s, size_t i, size_t len)
+{
+    while (i < len && is_space(s[i]))
+        i++;
+    return i < len && s[i] != '#';
+}
+
 int lex_line_split(const char *s, size_t len, diag_pos pos, lex_line *ln,
                    diag *d)
 {
     size_t i = 0;
-    while (i < len && is_space(s[i]))
+    while (i < len && is_space(s[i])) {
+        /* a tab's width is the editor's choice, so an indent holding one
+         * has no column count: name the tab itself (scenarios/README.md) */
+        if (s[i] == '\t' && lex_indent_tab_matters(s, i, len)) {
+            pos.col = (int)i + 1;
+            ln->indent = -1;
+            diag_error(d, pos, "found a tab in the indent, expected spaces");
+            return -1;
+        }
         i++;
+    }
     ln->indent = (int)i;
     while (i < len) {
         char c = s[i];

@@ -24,7 +24,7 @@ typedef struct {
 typedef struct {
     lex_tok *t;
     int n, cap;
-    int indent;     /* columns of leading white space */
+    int indent;     /* columns of leading spaces (-1: a tab in the indent, an error) */
 } lex_line;
 
 /* Tokenize line `s` of `len` bytes (no newline). Errors (unterminated
