@@ -1113,14 +1113,27 @@ scn *scn_parse(const char *name, const char *text, size_t len, diag *d)
     size_t off = 0, n;
     const char *line;
     int lineno = 0;
+    /* a line that failed takes the lines indented deeper than it (its body,
+     * if it was a task or block header) with it, silently: one error for a
+     * bad header, not one per body line. -1: nothing skipped */
+    int skip_deeper = -1;
     while (lex_next_line(text, len, &off, &line, &n)) {
         lex_line ln = {0};
         p.pos = (diag_pos){s->path, ++lineno, 1};
         p.ln = &ln;
         p.raw = line;
         p.rawlen = n;
-        if (lex_line_split(line, n, p.pos, &ln, d) == 0 && ln.n > 0)
+        int errs = diag_count(d);
+        if (lex_line_split(line, n, p.pos, &ln, d) == 0 && ln.n > 0) {
+            if (skip_deeper >= 0 && ln.indent > skip_deeper) {
+                lex_line_clear(&ln);
+                continue;
+            }
+            skip_deeper = -1;
             scn_line(&p);
+        }
+        if (diag_count(d) > errs && ln.indent >= 0 && ln.n > 0 && skip_deeper < 0)
+            skip_deeper = ln.indent;
         lex_line_clear(&ln);
     }
     block_close_all(&p);

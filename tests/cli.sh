@@ -70,6 +70,12 @@ check "syntax error exits 2" '[ $? -eq 2 ]'
 check "syntax error names file:line:col" 'grep -q "bad.scn:3:7: error: found unknown unit" "$T/err"'
 check "failed run leaves outputs untouched" 'grep -qx previous "$T/out.json" && grep -qx previous "$T/tr.csv"'
 check "no temporary files left" '[ -z "$(ls "$T" | grep tmp)" ]'
+# a bad task or block header is one error; its body is skipped silently,
+# and the lines after the body are checked again (line 11's error is named)
+printf 'module imp004m\nduration 1 d\nevery 6 h\n  cpu 1 Mcycles\n  wait 1 ms\nevery 1 h:\n  chance 150 %%:\n    cpu 1 Mcycles\n    wait 1 ms\n  cpu 1 Mcycles\n  wait 1 parsec\n' > "$T/hdr.scn"
+"$IMPSIM" run "$T/hdr.scn" > /dev/null 2> "$T/err"
+check "a bad header is one error, not one per body line (3 errors: lines 3, 7, 11)" \
+  '[ $? -eq 2 ] && [ "$(grep -c ": error: " "$T/err")" -eq 3 ] && [ "$(grep -c -e "hdr.scn:3:" -e "hdr.scn:7:" -e "hdr.scn:11:" "$T/err")" -eq 3 ]'
 
 "$IMPSIM" run "$S/env-sensor-15min.scn" --set model.cpu.run.current=3V > /dev/null 2> "$T/err"
 check "bad --set exits 2 with a message" '[ $? -eq 2 ] && grep -q "expected a current" "$T/err"'
