@@ -73,13 +73,19 @@ bad:
     return -1;
 }
 
-/* The distributions for the model that variant v runs on. */
-static int mc_spec_for(const matrix_opts *o, const variant *v, mc_spec *sp, diag *d)
+/* The distributions for the model that variant v runs on. `extra` (a
+ * sweep point's setting, or NULL) loads with the user's settings, so a
+ * swept model figure is an override like a --set and is not drawn: the
+ * sweep's point holds it fixed in every sample. */
+static int mc_spec_for(const matrix_opts *o, const char *extra, const variant *v,
+                       mc_spec *sp, diag *d)
 {
     char *all[160];
     int n = 0;
     for (int i = 0; i < o->sets.n && n < 120; i++)
         all[n++] = o->sets.v[i];
+    if (extra)
+        all[n++] = (char *)extra;
     for (int i = 0; i < v->nsets; i++)
         all[n++] = v->sets[i];
     pipeline pl;
@@ -231,7 +237,7 @@ int mc_run_samples(const matrix_opts *o, const char *extra, const variant_result
     diag *d = diag_new();
     int rc = 0;
     for (int v = 0; v < o->vs.n && !rc; v++)
-        rc = mc_spec_for(o, &o->vs.v[v], &c->spec[v], d) < 0 ? 2 : 0;
+        rc = mc_spec_for(o, extra, &o->vs.v[v], &c->spec[v], d) < 0 ? 2 : 0;
     pipeline pl;
     if (!rc && pipeline_load(&pl, o->file, o->sets.v, o->sets.n, d) == 0) {
         c->scn_seed = pl.s->seed;

@@ -131,4 +131,16 @@ check "sweep CSV: assumptions" 'grep -q "^# assumption: regulator: linear" "$T/a
 check "decide JSON: assumptions once, at the top level" \
   '"$JSONCHECK" "$T/asd.json" && [ "$(grep -o "\"assumptions\"" "$T/asd.json" | wc -l)" -eq 1 ]'
 
+# sweep --monte-carlo over a model figure holds the swept figure fixed in
+# every sample, like --set (was: the P50 column never moved)
+"$IMPSIM" sweep "$V/water-meter.scn" --param model.cpu.stop.current=10uA..60uA --steps 2 --monte-carlo 3 --format text > "$T/swmc" 2>&1
+"$IMPSIM" compare "$V/water-meter.scn" --set model.cpu.stop.current=60uA --monte-carlo 3 > "$T/swmc-set" 2>&1
+lo=$(awk '$1 == "10" && $2 == "uA" { print $9 }' "$T/swmc")
+hi=$(awk '$1 == "60" && $2 == "uA" { print $9 }' "$T/swmc")
+set60=$(awk '$1 == "imp004m-stop" && $5 == "d" { print "[" $4 "]"; exit }' "$T/swmc-set")
+check "sweep --monte-carlo: the stop-mode P50 moves with the swept stop current ($lo at 10 uA, $hi at 60 uA)" \
+  '[ -n "$lo" ] && [ -n "$hi" ] && [ "$lo" != "$hi" ]'
+check "sweep --monte-carlo: the P50 at 60 uA is the one of compare --set model.cpu.stop.current=60uA ($hi, $set60)" \
+  '[ -n "$set60" ] && [ "$hi" = "$set60" ]'
+
 tlib_done
