@@ -83,7 +83,13 @@ static void decide_text(const matrix_opts *o, const decide_result *r, const mc_r
         fprintf(fp, " (target %s)", units_format(o->target_s, DIM_TIME, a, 32));
     if (r->v.min_ratio > 0)
         fprintf(fp, " (min-ratio %.0f %%)", 100 * r->v.min_ratio);
-    fprintf(fp, "\nAnswer:   %s\n", decide_answer(r));
+    fprintf(fp, "\nAnswer:   %s", decide_answer(r));
+    /* a verdict that most samples contradict must not read as a plain one */
+    if (mc && mc->n_verdict > 0 && mc->p_holds < 0.5)
+        fprintf(fp, " - at nominal figures only: it holds in just %.1f %% of %ld Monte Carlo "
+                "samples; measure the uncertain figures (mc.* in models/README.md) before "
+                "relying on it", 100 * mc->p_holds, mc->n_verdict);
+    fputc('\n', fp);
     if (mc) {
         fprintf(fp, "          (nominal figures; the verdict holds in %.1f %% of %ld Monte Carlo "
                 "samples)\n\n", 100 * mc->p_holds, mc->n_verdict);

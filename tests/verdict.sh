@@ -143,4 +143,13 @@ check "sweep --monte-carlo: the stop-mode P50 moves with the swept stop current 
 check "sweep --monte-carlo: the P50 at 60 uA is the one of compare --set model.cpu.stop.current=60uA ($hi, $set60)" \
   '[ -n "$set60" ] && [ "$hi" = "$set60" ]'
 
+# a verdict that most Monte Carlo samples contradict says so in the answer
+# (was: a plain "YES" next to "the verdict holds in 25.0 %")
+"$IMPSIM" decide "$V/water-meter.scn" --target 5mo --monte-carlo 4 > "$T/weak" 2>&1
+check "decide: a YES holding in under 50 % of the samples says so in the answer" \
+  'grep -q "^Answer:   YES - .* - at nominal figures only: it holds in just [0-9.]* % of 4 Monte Carlo samples; measure" "$T/weak" && grep -q "verdict holds in \(0\|[1-4]\)[0-9]\?\.[0-9] % of 4" "$T/weak"'
+"$IMPSIM" decide "$V/water-meter.scn" --target 2y --monte-carlo 2 > "$T/strong" 2>&1
+check "decide: a verdict most samples keep reads plainly" \
+  'grep -q "verdict holds in 100.0 % of 2" "$T/strong" && ! grep -q "at nominal figures only" "$T/strong"'
+
 tlib_done
