@@ -95,10 +95,19 @@ const char *diag_first(const diag *d)
 
 void diag_print(diag *d, FILE *fp)
 {
+    int shown = 0, hidden = 0;
     for (int i = 0; i < d->n; i++) {
-        fprintf(fp, "%s\n", d->msg[i]);
+        int is_error = strstr(d->msg[i], ": error: ") != NULL;
+        if (is_error && shown == DIAG_MAX_SHOWN)
+            hidden++;
+        else {
+            shown += is_error;
+            fprintf(fp, "%s\n", d->msg[i]);
+        }
         free(d->msg[i]);
     }
+    if (hidden)
+        fprintf(fp, "impsim: %d more error%s not shown\n", hidden, hidden == 1 ? "" : "s");
     d->n = 0;
 }
 

@@ -41,9 +41,15 @@ void diag_warn(diag *d, diag_pos pos, const char *fmt, ...)
 /* Number of errors recorded so far. */
 int diag_count(const diag *d);
 
-/* Write all recorded messages, in order, to fp as
+/* Errors diag_print shows before it stops: past the first ones an input
+ * is usually the wrong kind of file (a CSV given to run), and hundreds of
+ * lines bury the first, real, error. */
+#define DIAG_MAX_SHOWN 20
+
+/* Write the recorded messages, in order, to fp as
  * "file:line:col: error: message" (or "impsim: error: message" when the
- * position has no file), and forget them. */
+ * position has no file), and forget them. Past DIAG_MAX_SHOWN errors the
+ * rest are counted, not shown: "impsim: N more errors not shown". */
 void diag_print(diag *d, FILE *fp);
 
 /* Move every message of `from` to the end of `into`; `from` is left
