@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "lex.h"
 #include "outfile.h"
 
@@ -181,6 +182,12 @@ char *lex_read_file(const char *path, size_t *len, diag *d)
     FILE *fp = fopen(path, "rb");
     if (!fp) {
         diag_error(d, p, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+        diag_error(d, p, "found a directory, expected a file to read (e.g. a .scn scenario)");
+        fclose(fp);
         return NULL;
     }
     outfile_note_input(path);

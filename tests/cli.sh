@@ -88,6 +88,8 @@ check "bad --set exits 2 with a message" '[ $? -eq 2 ] && grep -q "expected a cu
 check "bad --format exits 2" '[ $? -eq 2 ] && grep -q "expected text, json or csv" "$T/err"'
 "$IMPSIM" run /nonexistent.scn > /dev/null 2> "$T/err"
 check "missing file exits 2" '[ $? -eq 2 ] && grep -q "/nonexistent.scn: error: cannot open" "$T/err"'
+mkdir "$T/adir"; "$IMPSIM" run "$T/adir" > /dev/null 2> "$T/err"
+check "a directory given to run is named as one, exit 2" '[ $? -eq 2 ] && grep -q "adir: error: found a directory, expected a file" "$T/err"'
 "$IMPSIM" frob > /dev/null 2>&1; check "unknown command exits 2" '[ $? -eq 2 ]'
 
 "$IMPSIM" run "$S/env-sensor-15min.scn" --module imp009 > /dev/null 2> "$T/err"
