@@ -3,7 +3,8 @@
  * and write them as a figure file that run, compare, decide, sweep and
  * check layer over the model (--figures FILE, or `figures FILE` in a
  * scenario). Default figures to fit: the ones decide finds the verdict
- * most sensitive to. Exit: 0 done, 2 bad input, 3 an output failed. */
+ * most sensitive to. Exit: 0 done, 1 the fit does not explain the capture (no
+ * figure file written), 2 bad input, 3 an output failed. */
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -43,7 +44,13 @@ static const char calibrate_usage[] =
     "  --plot OUT.png|.svg  draw that overlay (as impsim plot overlay does)\n"
     "  --help               this text\n"
     "\n"
-    "Exit: 0 done, 2 bad input (scenario, capture, option), 3 an output failed.\n";
+    "A fit that does not explain the capture (fitted charge per cycle more than\n"
+    "10 % from the measured one, or an rms residual above half the mean current)\n"
+    "is refused: no figure file is written, so a wrong cycle or a phase the\n"
+    "chosen figures cannot describe never becomes a 'measured' figure.\n"
+    "\n"
+    "Exit: 0 done, 1 the fit does not explain the capture (nothing written),\n"
+    "2 bad input (scenario, capture, option), 3 an output failed.\n";
 
 typedef struct {
     calib_opts c;
@@ -253,6 +260,33 @@ static int cal_write_overlay(const char *path, const calib_result *r)
     return outfile_commit(f) ? 3 : 0;
 }
 
+/* Whether the fit explains the capture well enough for its figures to be
+ * written as 'measured'. Bars: the fitted charge per cycle within 10 % of the
+ * measured one, and the rms residual after the fit at most half the mean
+ * measured current. Why: a fit against the wrong cycle (a capture whose
+ * repeat is a multiple of the scenario's wake period, a phase the chosen
+ * figures cannot describe) still converges, with narrow intervals, to
+ * figures that are wrong; a figure file marked 'measured' must never carry
+ * them. The bars are generous (a good fit is within ~1 % and a few %
+ * rms): they catch a cycle that does not match, not noise. Returns 1 when
+ * acceptable, else 0 with a one-line reason in why. */
+static int cal_fit_ok(const calib_result *r, char *why, size_t n)
+{
+    double mean = r->q_meas / r->period_s;
+    double dq = r->q_meas > 0 ? r->q1 / r->q_meas - 1 : 1;
+    if (!(fabs(dq) <= 0.10)) {
+        snprintf(why, n, "the fitted charge per cycle is %+.1f %% from the measured one "
+                 "(expected within 10 %%)", 100 * dq);
+        return 0;
+    }
+    if (!(mean > 0 && r->rms1 <= 0.5 * mean)) {
+        snprintf(why, n, "the rms residual after the fit is %.0f %% of the mean current "
+                 "(expected at most 50 %%)", mean > 0 ? 100 * r->rms1 / mean : 100.0);
+        return 0;
+    }
+    return 1;
+}
+
 int cmd_calibrate(int argc, char **argv)
 {
     cal_args a;
@@ -296,7 +330,15 @@ int cmd_calibrate(int argc, char **argv)
             ov = tmp;
         }
     }
-    if (!rc && a.out)
+    char why[160];
+    int fit_ok = cal_fit_ok(&r, why, sizeof why);
+    if (!fit_ok)
+        fprintf(stderr, "impsim: error: %s: the fit does not explain the capture %s: %s; "
+                "%sexpected a capture of the product the scenario describes, with the "
+                "scenario's wake cycle (check its periods with --set, and the overlay "
+                "with --plot)\n", a.c.scn, a.c.capture, why,
+                a.out ? "no figure file written; " : "");
+    if (!rc && a.out && fit_ok)
         rc = cal_write_figures(&a, &r);
     if (!rc && ov)
         rc = cal_write_overlay(ov, &r);
@@ -308,6 +350,8 @@ int cmd_calibrate(int argc, char **argv)
     }
     if (tmp[0])
         remove(tmp);
+    if (!rc && !fit_ok)
+        rc = 1;
     if (!rc && a.out)
         printf("\nwrote %s: use it with --figures %s or 'figures %s' in the scenario\n", a.out,
                a.out, a.out);

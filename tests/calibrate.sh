@@ -63,6 +63,13 @@ if command -v gnuplot > /dev/null 2>&1 || [ -x "${IMPSIM_GNUPLOT:-/usr/bin/gnupl
   check "impsim plot overlay draws it" '[ $? -eq 0 ] && [ -s "$T/ov.png" ]'
 fi
 
+# a fit that cannot explain the capture (only the deep-sleep current free,
+# while five figures moved) is refused: exit 1, no 'measured' figure file
+"$IMPSIM" calibrate "$S" --measured "$T/cap.csv" --fit cpu.deepsleep.current \
+  -o "$T/poor.figures" > "$T/out" 2> "$T/err"
+check "a fit that does not explain the capture: exit 1, no figure file, the reason given" \
+  '[ $? -eq 1 ] && [ ! -e "$T/poor.figures" ] && grep -q "the fit does not explain the capture.*rms residual after the fit is .* of the mean current" "$T/err"'
+
 # the figure file in use: decide gives the verdict of the true figures
 # shellcheck disable=SC2086
 "$IMPSIM" decide "$S" $sets > "$T/d.true" 2>&1; rc_true=$?
@@ -114,7 +121,10 @@ check "check --figures: expectations made with the figures pass with them (0: $r
 # independent of that).
 "$IMPSIM" decide "$S" --set scenario.every=15s > "$T/d.15" 2>&1
 "$IMPSIM" calibrate "$S" --set scenario.every=15s --measured "$T/cap.csv" > "$T/out.def" 2> "$T/err"
-check "calibrate without --fit exits 0" '[ $? -eq 0 ]'
+# (the capture moved wifi.tls.time too, which is not among decide's top
+# figures: the default fit cannot explain it, so it is refused with exit 1)
+check "calibrate without --fit runs, and refuses its fit (exit 1: tls.time moved and is not fitted)" \
+  '[ $? -eq 1 ] && grep -q "the fit does not explain the capture" "$T/err"'
 check "... and warns that it simulates at the capture's 10 s cycle, not the scenario's 15 s" \
   'grep -q "the capture.s cycle (median wake to wake) is 10 s, the scenario.s 15 s: simulated with every = 10 s" "$T/err"'
 first=$(awk '/most sensitive to/ { getline; print $1 }' "$T/d.15")
