@@ -15,7 +15,8 @@ static const char usage[] =
     "  battery           evaluate a battery cell under a load profile\n"
     "  check [PATH...]   regression-check scenarios against their .expect files\n"
     "  compare FILE.scn  the scenario on every module/crystal/sleep variant, one table\n"
-    "  decide FILE.scn   can deep sleep and the 32 kHz crystal be dropped? (exit 0 yes, 1 no)\n"
+    "  decide FILE.scn   can deep sleep and the 32 kHz crystal be dropped? (exit 0 yes,\n"
+    "                    1 no: keep deep sleep, 4 no variant meets the target)\n"
     "  sweep FILE.scn    battery life of every variant across a parameter's range\n"
     "  plot KIND DATA    chart (PNG or SVG, via gnuplot) of a trace, sweep or budget CSV\n"
     "  calibrate FILE.scn --measured CAPTURE.csv\n"
@@ -26,7 +27,8 @@ static const char usage[] =
     "  impsim COMMAND --help   options of a command\n"
     "  --help, --version\n"
     "\n"
-    "Exit codes: 0 success, 1 a check or verdict failed, 2 bad input, 3 system error.\n"
+    "Exit codes: 0 success, 1 a check or verdict failed, 2 bad input, 3 system error,\n"
+    "4 (decide) no variant meets the target.\n"
     "Data (models, cells) from $IMPSIM_DATADIR or " IMPSIM_PKGDATADIR ".\n"
     "Reporting bugs: see " PACKAGE_BUGREPORT ".\n";
 

@@ -40,7 +40,7 @@ void variant_builtin(variant_set *vs)
     variant_put(vs, "imp004m-deep-pin", VAR_DEEP_PIN,
                 "imp004m, no crystal, deep sleep until the wake pin", pin);
     variant_put(vs, "imp004m-stop", VAR_AWAKE,
-                "imp004m, no crystal, stop mode, WiFi off (~8 uA standby)", stop);
+                "imp004m, no crystal, stop mode, WiFi radio powered down between connects", stop);
     variant_put(vs, "imp004m-shallow", VAR_AWAKE,
                 "imp004m, no crystal, shallow sleep, WiFi off", shallow);
     variant_put(vs, "imp004m-ps", VAR_AWAKE,

@@ -152,4 +152,13 @@ check "decide: a YES holding in under 50 % of the samples says so in the answer"
 check "decide: a verdict most samples keep reads plainly" \
   'grep -q "verdict holds in 100.0 % of 2" "$T/strong" && ! grep -q "at nominal figures only" "$T/strong"'
 
+# help and labels say what the model does (was: "~8 uA standby", decide
+# "(exit 0 yes, 1 no)" without 4)
+"$IMPSIM" --help > "$T/top" 2>&1
+check "impsim --help: decide's exit 4 is listed" 'grep -q "4 no variant meets the target" "$T/top" && grep -q "^4 (decide) no variant meets the target" "$T/top"'
+"$IMPSIM" compare --help > "$T/ch" 2>&1
+"$IMPSIM" compare "$V/water-meter.scn" > "$T/cl" 2>&1
+check "stop variant: radio powered down between connects, no ~8 uA standby" \
+  '! grep -q "8 uA standby" "$T/ch" "$T/cl" && grep -q "radio powered down between connects" "$T/ch"'
+
 tlib_done
