@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "assume.h"
 #include "chart.h"
 #include "cli.h"
 #include "config.h"
@@ -40,10 +41,14 @@ static const char report_usage[] =
     "phases and a whole day for the deep-sleep variant and the best one without\n"
     "deep sleep and crystal, the energy budget by activity and by component, the\n"
     "battery over life, life against the wake period (or --param), and the Monte\n"
-    "Carlo distribution; then the Monte Carlo summary, warnings, assumptions\n"
-    "(model figures with their sources, estimates flagged, overrides, cell,\n"
-    "regulator) and this command with the impsim version. Each chart's data is\n"
-    "kept beside it as CSV.\n"
+    "Carlo distribution; then the Monte Carlo summary, the warnings decide gives\n"
+    "(cell cannot deliver the WiFi peak, SPI-flash wear-out, not depleted within\n"
+    "the horizon, each naming its variants), the assumptions decide records\n"
+    "(scenario checksum, models, cell, regulator, overrides with their sources,\n"
+    "variants, seeds) with every model figure, its source and estimates flagged,\n"
+    "and this command with the impsim version. Each chart's data is kept beside\n"
+    "it as CSV. A chart with nothing to draw (no battery life at all) is left out\n"
+    "and the page says why.\n"
     "\n"
     "  -o, --output DIR          the report folder (required). Built beside DIR and\n"
     "                            renamed into place when complete. An existing DIR\n"
@@ -357,6 +362,21 @@ static int draw_budget(report_run *R, const void *arg, const char *out)
     return chart_budget(csv, names, a->n, a->by, title, out);
 }
 
+/* 1 when the CSV file at path has a data row under its `header` lines (0
+ * or 1): a battery curve or the Monte Carlo summary is empty when the cell
+ * fails at the first WiFi peak. */
+static int report_has_rows(const char *path, int header)
+{
+    FILE *fp = fopen(path, "r");
+    char line[512];
+    int rows = 0;
+    while (fp && rows <= header && fgets(line, sizeof line, fp))
+        rows++;
+    if (fp)
+        fclose(fp);
+    return rows > header;
+}
+
 static int draw_battery(report_run *R, const void *arg, const char *out)
 {
     const sel_arg *a = arg;
@@ -365,7 +385,7 @@ static int draw_battery(report_run *R, const void *arg, const char *out)
     int n = 0;
     for (int i = 0; i < a->n; i++) {
         snprintf(paths[n], sizeof paths[n], "%s/battery-%s.csv", R->tmp, R->o.vs.v[a->sel[i]].name);
-        if (access(paths[n], R_OK))
+        if (!report_has_rows(paths[n], 1))
             continue;
         curve[n] = paths[n];
         names[n] = R->o.vs.v[a->sel[i]].name;
@@ -569,8 +589,8 @@ static int report_build(report_run *R, int argc, char **argv)
     if (pipeline_load(&R->deep, o->file, all, ns, d) == 0) {
         R->deep_loaded = 1;
         battery_regulator reg;
-        battery_regulator_default(&reg);
-        R->doc.wifimin_V = R->deep.s->reg_wifi_min >= 0 ? R->deep.s->reg_wifi_min : reg.wifi_min_v;
+        pipeline_regulator(&R->deep, &reg);   /* as assume_collect and the battery run */
+        R->doc.wifimin_V = reg.wifi_min_v;
         R->doc.cutoff_V = R->deep.cell ? battery_cell_cutoff_V(R->deep.cell) : 0;
     }
     diag_free(d);
@@ -614,7 +634,16 @@ static int report_build(report_run *R, int argc, char **argv)
         report_add_chart(R, stem, title, cap);
     }
     sel_arg all_sel = {sel, n, NULL};
-    if (R->deep_loaded && R->deep.cell) {
+    int curves = 0;
+    for (int i = 0; i < n; i++) {
+        char p[4400];
+        snprintf(p, sizeof p, "%s/battery-%s.csv", R->tmp, o->vs.v[sel[i]].name);
+        curves += report_has_rows(p, 1);
+    }
+    if (R->deep_loaded && R->deep.cell && !curves)
+        fputs("no battery chart: no variant's battery ran past its first moment (see the "
+              "warnings below)\n", R->warn);
+    if (R->deep_loaded && R->deep.cell && curves) {
         if (report_both(R, "battery", draw_battery, &all_sel))
             return DIAG_EXIT_SYS;
         snprintf(cap, sizeof cap, "Top: the lowest battery voltage under load in each stretch "
@@ -631,6 +660,13 @@ static int report_build(report_run *R, int argc, char **argv)
                  o->target_s > 0 ? "dashed: the target." : "dashed: the bar the verdict uses "
                  "(min-ratio of the deep-sleep life).");
         report_add_chart(R, "sweep", "Battery life against the sweep", cap);
+    }
+    char mcs[4400];
+    report_path(R, "mc-summary.csv", mcs, sizeof mcs);
+    if (!report_has_rows(mcs, 0)) {
+        fputs("no Monte Carlo chart: no sample of any variant has a battery life (see the "
+              "warnings below)\n", R->warn);
+        return 0;
     }
     if (report_both(R, "mc", draw_mc, &all_sel))
         return DIAG_EXIT_SYS;
@@ -720,6 +756,11 @@ int cmd_report(int argc, char **argv)
         fclose(t);
         fclose(m);
         report_doc *doc = &R->doc;
+        assume *as = malloc(sizeof *as);
+        if (!as)
+            abort();
+        assume_collect(as, R->o.file, R->o.sets.v, R->o.sets.n, &R->o.vs, R->o.mc, R->o.seed);
+        doc->assume = as;
         doc->o = &R->o;
         doc->r = R->r;
         doc->mc = R->mc;
@@ -742,6 +783,7 @@ int cmd_report(int argc, char **argv)
         }
         free(tbl);
         free(mct);
+        free(as);
         if (!rc)
             rc = report_commit(R->tmp, dir, replace);
         if (!rc)

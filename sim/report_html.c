@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "assume.h"
 #include "chart.h"
 #include "config.h"
 #include "figfile.h"
@@ -256,9 +257,11 @@ static void html_sensitivity(const report_doc *d, FILE *fp)
     fputs("</table>\n", fp);
 }
 
+/* The warnings: those of loading each variant (one per line in
+ * d->warnings), then the physical ones (physwarn, through matrix_warnings:
+ * the list compare and decide print), each naming the variants concerned. */
 static void html_warnings(const report_doc *d, FILE *fp)
 {
-    const matrix_opts *o = d->o;
     fputs("<h2>Warnings</h2>\n<ul>\n", fp);
     int n = 0;
     char *text = strdup(d->warnings ? d->warnings : ""), *save = NULL;
@@ -270,65 +273,83 @@ static void html_warnings(const report_doc *d, FILE *fp)
         fputs("</li>\n", fp);
     }
     free(text);
-    for (int v = 0; v < o->vs.n; v++) {
-        const variant_result *r = &d->r->res[v];
-        if (r->ok && r->has_life && r->ended_by && !strcmp(r->ended_by, "not-depleted")) {
-            char a[48];
-            fputs("<li>", fp);
-            report_html_text(fp, o->vs.v[v].name);
-            fprintf(fp, ": the battery was not depleted within the %s horizon; its life is "
-                    "longer than shown.</li>\n", units_format(r->life_s, DIM_TIME, a, sizeof a));
-            n++;
-        }
+    physwarn_list w;
+    matrix_warnings(d->o, d->r->res, &w);
+    for (int i = 0; i < w.n; i++, n++) {
+        fprintf(fp, "<li class=\"phys\" data-kind=\"%s\"><b>", w.v[i].key);
+        report_html_text(fp, w.v[i].variants[0] ? w.v[i].variants : "this design");
+        fputs(":</b> ", fp);
+        report_html_text(fp, w.v[i].text);
+        fputs(".</li>\n", fp);
     }
     if (!n)
         fputs("<li>None.</li>\n", fp);
     fputs("</ul>\n", fp);
 }
 
+/* The assumptions as assume_collect gathered them (the facts run, compare,
+ * decide and sweep write), then what only the page shows: the cell's
+ * capacity and voltages, and every model figure with its provenance and
+ * source, estimates flagged. */
 static void html_assumptions(const report_doc *d, FILE *fp)
 {
-    const matrix_opts *o = d->o;
-    fputs("<h2>Assumptions</h2>\n", fp);
+    const assume *a = d->assume;
+    char x[48], y[48];
+    fputs("<h2>Assumptions</h2>\n<table>\n", fp);
+    fputs("<tr><th>Scenario</th><td><code>", fp);
+    report_html_text(fp, a->scenario);
+    fputs("</code> (", fp);
+    report_html_text(fp, a->checksum);
+    fputs(")</td></tr>\n", fp);
+    for (int i = 0; i < a->nmodels; i++) {
+        fputs("<tr><th>Model</th><td><code>", fp);
+        report_html_text(fp, a->models[i].module);
+        fputs("</code>: <code>", fp);
+        report_html_text(fp, a->models[i].path);
+        fputs("</code>", fp);
+        if (a->models[i].parts[0]) {
+            fputs("; parts <code>", fp);
+            report_html_text(fp, a->models[i].parts);
+            fputs("</code>", fp);
+        }
+        fputs("</td></tr>\n", fp);
+    }
     const pipeline *pl = d->deep;
-    if (pl && pl->cell) {
-        char a[48];
-        fputs("<p><b>Battery:</b> ", fp);
-        report_html_text(fp, battery_cell_title(pl->cell));
-        fputs(" (<code>", fp);
-        report_html_text(fp, battery_cell_name(pl->cell));
-        fprintf(fp, "</code>; %s model), %.0f mAh, nominal %.2f V, cut-off %.2f V.</p>\n",
+    fputs("<tr><th>Battery</th><td>", fp);
+    report_html_text(fp, a->cell[0] ? a->cell : "none named in the scenario: lives are not "
+                     "computed");
+    if (a->cell[0] && pl && pl->cell)
+        fprintf(fp, "; %s model, %.0f mAh, nominal %.2f V, cut-off %.2f V",
                 battery_cell_model(pl->cell), battery_cell_capacity_C(pl->cell) / 3.6,
                 battery_cell_voltage_V(pl->cell), battery_cell_cutoff_V(pl->cell));
-        const scn *s = pl->s;
-        fprintf(fp, "<p><b>Regulator:</b> %s", s->reg_switching ? "switching" : "linear");
-        if (s->reg_switching)
-            fprintf(fp, ", efficiency %.0f %%", 100 * (s->reg_eff > 0 ? s->reg_eff : 0.9));
-        fprintf(fp, ", quiescent %s", chart_fmt(s->reg_iq >= 0 ? s->reg_iq : 0, DIM_CURRENT, a,
-                                                sizeof a));
-        fprintf(fp, ", module supply %.2f V; WiFi fails below %.2f V at the battery "
-                "(wifi-min).</p>\n", pl->p.supply, d->wifimin_V);
-    } else {
-        fputs("<p><b>Battery:</b> none named in the scenario: lives are not computed.</p>\n", fp);
+    fputs("</td></tr>\n<tr><th>Regulator</th><td>", fp);
+    report_html_text(fp, a->regulator);
+    fprintf(fp, "; module supply %s; WiFi fails below %s at the battery (wifi-min)</td></tr>\n",
+            units_format(a->supply_V, DIM_VOLTAGE, x, sizeof x),
+            units_format(a->wifi_min_V, DIM_VOLTAGE, y, sizeof y));
+    fprintf(fp, "<tr><th>Run</th><td>duration %s; horizon %s; scenario seed %llu",
+            units_format(a->duration_s, DIM_TIME, x, sizeof x),
+            units_format(a->horizon_s, DIM_TIME, y, sizeof y), (unsigned long long)a->scn_seed);
+    if (a->mc)
+        fprintf(fp, "; Monte Carlo %ld samples, seed %lu", a->mc, a->mc_seed);
+    fputs("</td></tr>\n</table>\n", fp);
+    fputs("<p><b>Overrides</b> (the scenario's <code>set</code> lines, then the command line, "
+          "in order), each with its source:</p>\n<ul>\n", fp);
+    for (int i = 0; i < a->nover; i++) {
+        fputs("<li><code>", fp);
+        report_html_text(fp, a->over[i].setting);
+        fputs("</code> (", fp);
+        report_html_text(fp, a->over[i].source);
+        fputs(")</li>\n", fp);
     }
-    fputs("<p><b>Overrides</b> (command line, in order; then each variant's own settings):</p>"
-          "\n<ul>\n", fp);
-    for (int i = 0; i < o->sets.n; i++) {
-        fputs("<li><code>--set ", fp);
-        report_html_text(fp, o->sets.v[i]);
-        fputs("</code></li>\n", fp);
-    }
-    if (!o->sets.n)
-        fputs("<li>none on the command line</li>\n", fp);
+    if (!a->nover)
+        fputs("<li>none</li>\n", fp);
     fputs("</ul>\n<table><tr><th>Variant</th><th>Its settings</th></tr>\n", fp);
-    for (int v = 0; v < o->vs.n; v++) {
+    for (int v = 0; v < a->nvariants; v++) {
         fputs("<tr><td>", fp);
-        report_html_text(fp, o->vs.v[v].name);
+        report_html_text(fp, a->variants[v].name);
         fputs("</td><td><code>", fp);
-        for (int k = 0; k < o->vs.v[v].nsets; k++) {
-            report_html_text(fp, o->vs.v[v].sets[k]);
-            fputs(k + 1 < o->vs.v[v].nsets ? " &nbsp; " : "", fp);
-        }
+        report_html_text(fp, a->variants[v].settings);
         fputs("</code></td></tr>\n", fp);
     }
     fputs("</table>\n", fp);

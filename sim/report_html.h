@@ -21,8 +21,9 @@ typedef struct {
     const matrix_opts *o;
     const decide_result *r;
     const mc_result *mc;            /* NULL: no Monte Carlo */
-    const pipeline *deep;           /* the deep-sleep variant, loaded: model figures, cell,
-                                     * regulator, the scenario's own settings */
+    const pipeline *deep;           /* the deep-sleep variant, loaded: model figures and the
+                                     * cell's capacity and voltages, or NULL */
+    const struct assume *assume;    /* assume_collect's facts (owned by the caller) */
     char *table_csv;                /* matrix_table as CSV (owned by the caller) */
     char *mc_text;                  /* mc_print's text (owned by the caller), or NULL */
     char *warnings;                 /* one per line (owned by the caller) */

@@ -75,6 +75,23 @@ check "no chart holds inf or nan" '! grep -Eiq "(^|[^a-z])(inf|nan)([^a-z]|$)" "
 check "a rerun replaces an earlier report" '[ $? -eq 0 ] && [ -f "$R/.impsim-report" ] && grep -q "target of 1 y" "$R/index.html"'
 check "the target is drawn" 'grep -q ">target 1 y<" "$R/sweep.svg" && grep -q ">target 1 y<" "$R/mc.svg"'
 
+# the physical warnings (physwarn, as decide prints them) and the
+# assumptions (assume_collect, as decide writes them) are on the page
+"$IMPSIM" report "$S" -o "$T/weak" --monte-carlo 2 --steps 3 --set battery.cell.resistance=3ohm \
+  > /dev/null 2> "$T/err"
+W=$T/weak/index.html
+check "a cell that cannot deliver the WiFi peak: the report is still written" '[ $? -eq 0 ] && [ -s "$W" ]'
+"$IMPSIM" decide "$S" --set battery.cell.resistance=3ohm > "$T/wd" 2>&1
+wtext=$(sed -n 's/^warning: \(the cell cannot deliver the WiFi peak: .*\) (imp002,.*/\1/p' "$T/wd" | head -1)
+check "the page has decide's WiFi-peak warning, word for word, with its variants" \
+  '[ -n "$wtext" ] && grep -F "data-kind=\"wifi-peak\"" "$W" | grep -F "<b>imp002, imp004m-deep," | grep -Fq "$wtext."'
+check "the default report has no WiFi-peak warning" '! grep -q "data-kind=\"wifi-peak\"" "$H"'
+sum=$(sed -n 's/^  impsim .*; scenario .* (\(fnv1a64:[0-9a-f]*\))$/\1/p' "$T/wd")
+check "the assumptions are decide's: checksum, override with its source, cell, seed" \
+  '[ -n "$sum" ] && grep -q "($sum)" "$W" && grep -q "<code>battery.cell.resistance=3ohm</code> (command line (--set))" "$W" && grep -q "2xAA-alkaline (2 x AA alkaline" "$W" && grep -q "Monte Carlo 2 samples, seed 1" "$W"'
+check "the assumptions keep the model figures, estimates flagged" \
+  'grep -q "<b>Model figures</b>" "$W" && grep -q "badge\">estimate<" "$W"'
+
 # the folder policy: never damage what is not a report
 mkdir "$T/mine" && echo keep > "$T/mine/notes.txt"
 "$IMPSIM" report "$S" -o "$T/mine" --monte-carlo 2 > /dev/null 2> "$T/err"
