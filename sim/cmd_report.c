@@ -689,6 +689,7 @@ int cmd_report(int argc, char **argv)
     if (!av)
         abort();
     int ac = 0, rc = 0;
+    const char *outdir = NULL;
     for (int i = 0; i < argc && !rc; i++) {
         if (i && !strcmp(argv[i], "--param") && i + 1 < argc) {
             R->param = argv[++i];
@@ -699,6 +700,15 @@ int cmd_report(int argc, char **argv)
                 rc = cli_usage_error("report", "--steps: found '%s', expected a whole number "
                                      "from 2 to 1000", argv[i]);
             R->steps = (int)v;
+        } else if (i && (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) &&
+                   i + 1 < argc) {
+            /* the report's -o is a folder: taken here, not checked as an
+             * output file by matrix_parse (report_dir_policy judges it) */
+            outdir = argv[++i];
+        } else if (i && !strncmp(argv[i], "--output=", 9)) {
+            outdir = argv[i] + 9;
+        } else if (i && !strncmp(argv[i], "-o", 2) && argv[i][2]) {
+            outdir = argv[i] + 2;
         } else if (i && !strcmp(argv[i], "--log")) {
             R->log_given = 1;
         } else {
@@ -713,7 +723,7 @@ int cmd_report(int argc, char **argv)
         free(R);
         return rc < 0 ? 0 : rc;
     }
-    const char *dir = R->o.output;
+    const char *dir = R->o.output = outdir;
     int replace = 0;
     if (!dir)
         rc = cli_usage_error("report", "expected -o DIR (the report folder)");
