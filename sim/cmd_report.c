@@ -716,7 +716,7 @@ int cmd_report(int argc, char **argv)
         }
     }
     if (!rc)
-        rc = matrix_parse(ac, av, report_usage, MX_DECIDE | MX_MC | MX_OUTDIR, &R->o);
+        rc = matrix_parse(ac, av, report_usage, MX_DECIDE | MX_MC, &R->o);
     free(av);
     if (rc) {
         matrix_free(&R->o);

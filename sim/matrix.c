@@ -114,8 +114,7 @@ int matrix_parse(int argc, char **argv, const char *usage, int accept, matrix_op
     if ((accept & MX_SWEEP) && !o->param)
         return cli_usage_error(argv[0], "expected --param NAME=LOW..HIGH");
     const char *label = "--output";
-    if (o->output && !(accept & MX_OUTDIR) &&
-        outfile_check(&o->output, &label, 1, &o->file, 1))
+    if (o->output && outfile_check(&o->output, &label, 1, &o->file, 1))
         return 2;
     if (variant_check_user(&o->vs, o->file, o->sets.v, o->sets.n))
         return 2;

@@ -28,9 +28,7 @@ typedef struct {
     const struct assume *assume;    /* written at the end of matrix_table, NULL: not */
 } matrix_opts;
 
-/* MX_OUTDIR: -o names a folder (impsim report), checked by its own policy,
- * not as an output file. */
-enum { MX_DECIDE = 1, MX_SWEEP = 2, MX_MC = 4, MX_OUTDIR = 8 };
+enum { MX_DECIDE = 1, MX_SWEEP = 2, MX_MC = 4 };
 
 /* Parse argv (argv[0] = the command) accepting the options in `accept`.
  * Returns 0, -1 when --help was printed (exit 0), or 2 after printing a
