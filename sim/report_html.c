@@ -163,15 +163,26 @@ static void html_table(const report_doc *d, FILE *fp)
         fputs("</td><td>", fp);
         report_html_text(fp, o->vs.v[row].desc);
         if (!ok) {
-            /* the reason, unquoted ("" -> ") */
+            /* the reason: one quoted CSV field ("" -> "), ended at its
+             * closing quote, since more columns (sleep, crystal, connects...)
+             * follow it */
             char *e = f[8];
-            if (*e == '"')
+            if (*e == '"') {
                 e++;
-            size_t el = strlen(e);
-            if (el && e[el - 1] == '"')
-                e[el - 1] = '\0';
-            for (char *q = e; (q = strstr(q, "\"\"")); q++)
-                memmove(q, q + 1, strlen(q));
+                char *w = e;
+                for (char *q = e; *q; q++) {
+                    if (*q == '"' && q[1] == '"')
+                        q++;
+                    else if (*q == '"')
+                        break;
+                    *w++ = *q;
+                }
+                *w = '\0';
+            } else {
+                char *c = strchr(e, ',');
+                if (c)
+                    *c = '\0';
+            }
             fputs("</td><td colspan=\"5\">not possible: ", fp);
             report_html_text(fp, e);
             fputs("</td></tr>\n", fp);

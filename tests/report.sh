@@ -36,6 +36,8 @@ check "the verdict comes before the table" \
 check "the page states the margin" 'grep -q "<b>Margin [+-][0-9.]* %.</b>" "$H"'
 check "the page has the variant table with every variant" \
   'for v in imp002 imp004m-deep imp004m-deep-pin imp004m-stop imp004m-shallow imp004m-ps; do grep -q "<td>$v</td>" "$H" || exit 1; done'
+check "a variant that cannot run shows its reason, not the CSV columns after it" \
+  'grep -q "not possible: imp004m without a 32 kHz crystal cannot wake from deep sleep on a timer; expected .*(on pin \.\.\.)</td>" "$H"'
 check "the page has the Monte Carlo summary" 'grep -q "<h2>Monte Carlo</h2>" "$H" && grep -q "probability that the verdict (.*) holds" "$H" && grep -q "the verdict holds in <b>[0-9.]* %</b>" "$H"'
 check "the page has warnings and assumptions" 'grep -q "<h2>Warnings</h2>" "$H" && grep -q "<h2>Assumptions</h2>" "$H" && grep -q "badge\">estimate<" "$H"'
 check "the page records the command and the version" \
