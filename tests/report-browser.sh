@@ -6,18 +6,11 @@
 # screenshot of the stated size is taken. A page with a missing chart must
 # fail the same checks (the check can fail). Skipped (77) only when
 # chromium is not installed; CI installs it (.ci/run).
-set -u
-: "${IMPSIM:=./impsim}" "${SRCDIR:=.}"
-export IMPSIM_DATADIR="${IMPSIM_DATADIR:-$SRCDIR}"
+: "${SRCDIR:=.}"
+. "$SRCDIR/tests/tlib.sh"
 CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
 [ -n "$CHROMIUM" ] || { echo "SKIP: chromium not installed"; exit 77; }
 . "$SRCDIR/tests/pngsize.sh"
-T=$(mktemp -d) || exit 99
-trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok()   { pass=$((pass + 1)); echo "ok   - $1"; }
-bad()  { fail=$((fail + 1)); echo "FAIL - $1"; }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
 # the browser's own files go to $T, never to the user's home
 export HOME=$T XDG_CONFIG_HOME=$T/.config XDG_CACHE_HOME=$T/.cache
 browse() {  # browse URL DUMP ERR [extra flags]: dump the DOM after the load event
@@ -55,5 +48,4 @@ check "a missing chart is caught (charts loaded < all)" \
   '! grep -q "data-charts-loaded=\"$nimg/$nimg\"" "$T/dom2" && grep -q "data-charts-loaded=\"$((nimg - 1))/$nimg\"" "$T/dom2"'
 check "a missing chart is an error on the console" 'grep -q "CONSOLE.*chart did not load: sweep.svg" "$T/log2"'
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+tlib_done

@@ -6,17 +6,10 @@
 # parts, only variants that ran, break-even, P10/P50/P90, cut-off); the
 # folder policy never damages a folder that is not a report.
 # Needs IMPSIM, SRCDIR and IMPSIM_DATADIR (set by make check) and gnuplot.
-set -u
-: "${IMPSIM:=./impsim}" "${SRCDIR:=.}"
-export IMPSIM_DATADIR="${IMPSIM_DATADIR:-$SRCDIR}"
+: "${SRCDIR:=.}"
+. "$SRCDIR/tests/tlib.sh"
 command -v gnuplot > /dev/null 2>&1 || { echo "SKIP: gnuplot not installed"; exit 77; }
 . "$SRCDIR/tests/pngsize.sh"
-T=$(mktemp -d) || exit 99
-trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok()   { pass=$((pass + 1)); echo "ok   - $1"; }
-bad()  { fail=$((fail + 1)); echo "FAIL - $1"; }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
 S=$SRCDIR/scenarios/env-sensor-15min.scn
 R=$T/rep
 
@@ -126,5 +119,4 @@ check "plot sweep: a not-depleted run drawn as such, a variant that never ran le
 "$IMPSIM" plot budget "$R/budget-imp002.csv" --name a --name b -o "$T/x.png" > /dev/null 2> "$T/err"
 check "plot budget: a --name per file" '[ $? -eq 2 ] && [ ! -e "$T/x.png" ]'
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+tlib_done
