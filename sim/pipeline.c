@@ -280,10 +280,13 @@ int pipeline_life(pipeline *pl, int fast_forward, budget *b)
         bb->ended_by = battery_end_word(res.ended_by);
         bb->depleted = res.ended_by != BATTERY_ALIVE;
         bb->horizon_s = PIPELINE_HORIZON_S;
-        bb->wifi_peak_A = res.wifi_peak_A;
+        /* the peak from the model figures too: a cell that dies before the
+         * run's first WiFi burst has still failed at the WiFi peak */
+        double model_peak = plan_wifi_peak_A(&pl->p);
+        bb->wifi_peak_A = res.wifi_peak_A > model_peak ? res.wifi_peak_A : model_peak;
         bb->wifi_min_V = reg.wifi_min_v;
-        if (res.wifi_peak_A > 0)
-            bb->peak_fails = battery_peak_check(cell, &reg, res.wifi_peak_A, &bb->wifi_peak_V);
+        if (bb->wifi_peak_A > 0)
+            bb->peak_fails = battery_peak_check(cell, &reg, bb->wifi_peak_A, &bb->wifi_peak_V);
     }
     return rc < 0 ? -1 : 0;
 }

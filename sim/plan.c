@@ -518,6 +518,37 @@ tick_t plan_hyperperiod(const plan *p)
     return r;
 }
 
+double plan_wifi_peak_A(const plan *p)
+{
+    int radio = p->wifi_connected || p->latch;
+    for (int i = 0; i < p->ntask && !radio; i++)
+        for (int k = 0; k < p->task[i].nstep && !radio; k++)
+            radio = p->task[i].step[k].kind == A_WIFI_CONNECT;
+    if (!radio)
+        return 0;
+    /* what stays on around a burst: the 32 kHz source, the flash at rest,
+     * the regulator and the loads that are always on */
+    double rest = p->cur[COMP_CLK32K][p->crystal ? CLK_XTAL : CLK_RC] + p->cur[COMP_REG][REG_ON]
+                  + (p->has_flash ? p->cur[COMP_FLASH][p->flash_rest] : 0);
+    for (int k = 0; k < p->nload; k++)
+        rest += p->load_always[k] ? p->cur[COMP_LOAD0 + k][LOAD_ON] : 0;
+    /* the CPU state the engine pairs with each radio state (sim/device.c):
+     * busy for the TLS handshake and the firmware download (flash reading),
+     * idle for the rest */
+    static const int idle_states[] = {WIFI_SCAN, WIFI_JOIN, WIFI_DHCP, WIFI_ASSOC,
+                                      WIFI_PS_BEACON, WIFI_TX, WIFI_RX, WIFI_CAL, WIFI_POWERUP};
+    double peak = 0, idle = p->cur[COMP_CPU][CPU_IDLE] + rest;
+    for (size_t i = 0; i < sizeof idle_states / sizeof *idle_states; i++)
+        if (p->cur[COMP_WIFI][idle_states[i]] + idle > peak)
+            peak = p->cur[COMP_WIFI][idle_states[i]] + idle;
+    double tls = p->cur[COMP_WIFI][WIFI_TLS] + p->cur[COMP_CPU][CPU_RUN] + rest;
+    double fw = p->fwload > 0 ? p->cur[COMP_WIFI][WIFI_POWERUP] + p->cur[COMP_CPU][CPU_RUN] + rest
+                                + (p->has_flash ? p->cur[COMP_FLASH][FLASH_READ]
+                                                  - p->cur[COMP_FLASH][p->flash_rest] : 0)
+                              : 0;
+    return peak > tls ? (peak > fw ? peak : fw) : (tls > fw ? tls : fw);
+}
+
 const char *plan_comp_name(const plan *p, comp_id c)
 {
     int k = (int)c - COMP_LOAD0;

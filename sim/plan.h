@@ -79,6 +79,15 @@ typedef struct {
 int plan_build(plan *p, const scn *s, const model *m, diag *d);
 void plan_free(plan *p);
 
+/* The largest module current (A) the plan's radio will draw at a WiFi
+ * burst, from the model figures alone (the calibration burst at every radio
+ * power-up, TX, the connect phases with the CPU state the engine pairs with
+ * each), with the 32 kHz source, the flash at rest, the regulator and the
+ * always-on loads; 0 when nothing ever turns the radio on. Why: a cell too
+ * weak to reach its first burst must still be judged against the WiFi peak
+ * it would have to carry (pipeline_life), not only the peaks the run saw. */
+double plan_wifi_peak_A(const plan *p);
+
 /* The name component c is reported under: a board load's own name
  * (`load gps ...`), NULL for a load slot the scenario does not use, else
  * comp_name(c). Borrowed from p. */

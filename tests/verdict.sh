@@ -67,6 +67,17 @@ check "Li-SOCl2 compare JSON: life_s null with peak_fails, the warning once" \
 check "Li-SOCl2 compare CSV: empty life, ended_by wifi-peak, the warning as a comment" \
   'grep -q "^imp004m-stop,imp004m,1,[0-9.e-]*,[0-9.e-]*,,wifi-peak," "$T/fz.csv" && grep -q "^# warning: wifi-peak: " "$T/fz.csv"'
 
+# a cell so weak it dies before the run's first WiFi burst (60 ohm: the
+# firmware download already pulls it below its cut-off) still gets the
+# warning, judged on the model's WiFi peak (was: "battery life 0 s", no
+# warning, and "YES - ... lasts 0 s, 0.0 % of imp004m-deep's 0 s")
+"$IMPSIM" run "$V/weak-cell.scn" > "$T/wk" 2>&1
+check "weak cell: no life, the WiFi-peak warning although the run never reached a burst" \
+  'grep -q "^battery life: none on .*weak.cell .*the cell cannot deliver the WiFi peak" "$T/wk" && grep -q "ended by cutoff-voltage after 0 s" "$T/wk" && [ "$(grep -c "^warning: the cell cannot deliver the WiFi peak: 350 mA drawn by the module" "$T/wk")" -eq 1 ]'
+"$IMPSIM" decide "$V/weak-cell.scn" > "$T/wkd" 2>&1; rc=$?
+check "weak cell: decide says no variant works (exit 4), no 0 s life" \
+  '[ $rc -eq 4 ] && grep -q "^Answer:   NO VARIANT WORKS - the cell cannot deliver the WiFi peak" "$T/wkd" && ! grep -q " 0 s" "$T/wkd"'
+
 # persist every 30 s: 2,880 sector erases a day, 100,000 cycles: 34.72 d
 "$IMPSIM" run "$V/persist-30s.scn" > "$T/ps" 2>&1
 check "persist every 30 s: flash wear-out warning (2880 erases/day, 34.72 d, before the battery)" \
