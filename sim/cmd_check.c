@@ -196,7 +196,7 @@ static void check_job_run(int j, void *ctx, void *out)
     diag *d = diag_new();
     pipeline pl;
     if (pipeline_load(&pl, s->scn, sets, nsets, d) == 0) {
-        r->ok = pipeline_run(&pl, NULL, &r->b, NULL) == 0 && pipeline_life(&pl, 1, &r->b) == 0;
+        r->ok = pipeline_run(&pl, NULL, &r->b, NULL) == 0 && pipeline_life(&pl, 1, &r->b, NULL) == 0;
         if (!r->ok && !diag_count(d))
             snprintf(r->err, sizeof r->err, "the simulation failed");
         pipeline_free(&pl);

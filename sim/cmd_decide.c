@@ -166,6 +166,18 @@ static void decide_json(const matrix_opts *o, const decide_result *r, FILE *fp,
             }
         fputs("]", fp);
     }
+    if (r->v.nuneval) {
+        fputs(",\n \"not_evaluated\": [", fp);
+        for (int j = 0; j < r->v.nuneval; j++) {
+            const variant_result *u = &r->res[r->v.uneval[j]];
+            fputs(j ? ", {\"name\": " : "{\"name\": ", fp);
+            report_json_str(fp, o->vs.v[r->v.uneval[j]].name);
+            fputs(", \"reason\": ", fp);
+            report_json_str(fp, u->err);
+            fprintf(fp, ", \"max_events_needed\": %.2g}", u->max_events_needed);
+        }
+        fputs("]", fp);
+    }
     fprintf(fp, ",\n \"break_even\": {\"status\": \"%s\"",
             r->be_status == 0 ? "found" : r->be_status == 1 ? "deep-sleep-always-better"
             : r->be_status == 2 ? "awake-always-better" : "n/a");

@@ -287,7 +287,7 @@ static int report_variant(report_run *R, int v, int trace)
     if (!rc && pl.cell) {
         snprintf(raw, sizeof raw, "%s/.battery-raw-%s.csv", R->tmp, name);
         pl.battery_trace = fopen(raw, "w");
-        rc = pl.battery_trace ? pipeline_life(&pl, !pl.event_by_event, &b) : -1;
+        rc = pl.battery_trace ? pipeline_life(&pl, !pl.event_by_event, &b, NULL) : -1;
         if (pl.battery_trace && fclose(pl.battery_trace))
             rc = -1;
         pl.battery_trace = NULL;

@@ -133,7 +133,7 @@ static int run_outputs(pipeline *pl, const run_opts *o)
     free(r);
     if (failed)
         goto done;
-    int life = pipeline_life(pl, !o->no_ff, b);
+    int life = pipeline_life(pl, !o->no_ff, b, NULL);
     if (life) {
         rc = life == -2 ? 2 : 3;
         goto done;

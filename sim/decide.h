@@ -17,7 +17,7 @@ typedef struct {
 typedef struct {
     variant_result res[VARIANT_MAX];
     verdict v;                      /* the answer (verdict_of on res) */
-    char sentence[512];             /* verdict_sentence */
+    char sentence[1024];            /* verdict_sentence */
     int deep, best, pin;            /* v.deep, v.awake, v.pin: indices; -1 when not possible */
     int can_drop;                   /* v.answer == VERDICT_YES */
     double ratio;                   /* v.ratio: awake / deep (life, else inverse current) */

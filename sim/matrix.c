@@ -173,8 +173,9 @@ static void table_text(const matrix_opts *o, const variant_result *res, FILE *fp
     for (int i = 0; i < o->vs.n; i++) {
         const variant_result *r = &res[i];
         if (!r->ok) {
-            fprintf(fp, "%-18s %12s %12s %14s %10s  %s\n      not possible: %s\n", o->vs.v[i].name,
-                    "-", "-", "-", "-", o->vs.v[i].desc, r->err);
+            fprintf(fp, "%-18s %12s %12s %14s %10s  %s\n      %s: %s\n", o->vs.v[i].name,
+                    "-", "-", "-", "-", o->vs.v[i].desc,
+                    r->max_events_needed > 0 ? "not evaluated" : "not possible", r->err);
             continue;
         }
         double ch = matrix_change(r, &res[0]);
@@ -222,6 +223,8 @@ static void table_json(const matrix_opts *o, const variant_result *res, FILE *fp
         if (!r->ok) {
             fputs(", \"error\": ", fp);
             report_json_str(fp, r->err);
+            if (r->max_events_needed > 0)
+                fprintf(fp, ", \"max_events_needed\": %.2g", r->max_events_needed);
             fputs("}", fp);
             continue;
         }

@@ -242,7 +242,7 @@ void pipeline_regulator(const pipeline *pl, battery_regulator *reg)
         reg->wifi_min_v = s->reg_wifi_min;
 }
 
-int pipeline_life(pipeline *pl, int fast_forward, budget *b)
+int pipeline_life(pipeline *pl, int fast_forward, budget *b, diag *why)
 {
     const battery_cell *cell = pl->cell;
     if (!cell)
@@ -255,11 +255,13 @@ int pipeline_life(pipeline *pl, int fast_forward, budget *b)
     if (!fast_forward || !plan_hyperperiod(&pl->p)) {
         double life = b->avg_current_A > 0 ? battery_cell_capacity_C(cell) / b->avg_current_A
                                            : PIPELINE_HORIZON_S;
-        diag *d = diag_new();
+        diag *d = why ? why : diag_new();
         int refused = workload_check(&pl->p, life < PIPELINE_HORIZON_S ? life : PIPELINE_HORIZON_S,
                                      0, pl->s->path, "the battery life (event by event to depletion)", d);
-        diag_print(d, stderr);
-        diag_free(d);
+        if (!why) {
+            diag_print(d, stderr);
+            diag_free(d);
+        }
         if (refused)
             return -2;
     }

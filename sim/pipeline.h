@@ -62,8 +62,9 @@ int pipeline_steady(pipeline *pl, double *amps, double *period_s);
  * Returns 0 (also when the scenario names no battery: b->battery.present
  * stays 0), -2 after printing why when an event-by-event life would take
  * more work than the bound (workload.h: bad input, exit code 2), or -1
- * after printing why the engine failed. */
-int pipeline_life(pipeline *pl, int fast_forward, budget *b);
+ * after printing why the engine failed. The refusal is recorded in `why`
+ * when it is not NULL (a variant's row shows it), else printed. */
+int pipeline_life(pipeline *pl, int fast_forward, budget *b, diag *why);
 
 /* The regulator between the scenario's battery and the module, as the
  * battery run uses it (kind, efficiency, quiescent current, wifi-min, the

@@ -6,6 +6,7 @@
 #include "pool.h"
 #include "units.h"
 #include "variant.h"
+#include "workload.h"
 
 static void variant_put(variant_set *vs, const char *name, variant_role role,
                         const char *desc, const char *const *sets)
@@ -140,13 +141,14 @@ void variant_run_inline(const char *path, char *const *sets, int nsets, const va
     for (int i = 0; i < v->nsets; i++)
         all[n++] = v->sets[i];
     memset(r, 0, sizeof *r);
+    workload_take_refusal();    /* a refusal of an earlier job in this worker is not ours */
     diag *d = diag_new();
     pipeline pl;
     budget *b = calloc(1, sizeof *b);
     if (!b)
         abort();
     if (pipeline_load(&pl, path, all, n, d) == 0) {
-        r->ok = pipeline_run(&pl, NULL, b, NULL) == 0 && pipeline_life(&pl, 1, b) == 0;
+        r->ok = pipeline_run(&pl, NULL, b, NULL) == 0 && pipeline_life(&pl, 1, b, d) == 0;
         r->crystal = pl.s->crystal != 0;
         snprintf(r->sleep, sizeof r->sleep, "%s", scn_sleep_name(pl.s->sleep));
         r->wifi_connected = pl.s->wifi_connected;
@@ -155,6 +157,7 @@ void variant_run_inline(const char *path, char *const *sets, int nsets, const va
         r->outages = pl.s->nap;
         pipeline_free(&pl);
     }
+    r->max_events_needed = r->ok ? 0 : workload_take_refusal();
     if (!r->ok) {
         /* the variant's own settings are applied as --set: an error there is
          * the variant's, so the row needs no "--set: error: " prefix */

@@ -29,6 +29,10 @@ typedef struct {
 typedef struct {
     int ok;
     char err[512];
+    double max_events_needed;       /* !ok because the run (or its battery life, event by
+                                     * event) would exceed the event limit: the --max-events
+                                     * that allows it ("not evaluated"); 0 otherwise ("not
+                                     * possible") */
     char module[32];
     double avg_current_A, charge_day_C;
     int has_life;

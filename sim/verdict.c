@@ -44,6 +44,12 @@ verdict_answer verdict_of(const matrix_opts *o, const variant_result *row, verdi
     if (v->by_target)
         for (int i = 0; i < o->vs.n; i++)
             v->meets[i] = row[i].ok ? (signed char)verdict_meets(o, &row[i]) : -1;
+    for (int i = 0; i < o->vs.n; i++) {
+        variant_role ro = o->vs.v[i].role;
+        if (!row[i].ok && row[i].max_events_needed > 0 &&
+            (ro == VAR_DEEP || ro == VAR_DEEP_PIN || ro == VAR_AWAKE))
+            v->uneval[v->nuneval++] = i;
+    }
     if (v->deep < 0 || v->awake < 0)
         return v->answer;
     const variant_result *deep = &row[v->deep], *awake = &row[v->awake];
@@ -80,9 +86,39 @@ const char *verdict_word(verdict_answer a)
     return a == VERDICT_YES ? "yes" : a == VERDICT_NO ? "no" : a == VERDICT_NONE ? "none" : "n/a";
 }
 
+/* "; NOT EVALUATED: NAME (...--max-events N allows it)" for the variants
+ * refused for the event limit, or "". */
+static void verdict_uneval_text(const matrix_opts *o, const variant_result *row,
+                                const verdict *v, char *buf, size_t n)
+{
+    size_t k = 0;
+    buf[0] = '\0';
+    for (int j = 0; j < v->nuneval && k < n; j++) {
+        int i = v->uneval[j];
+        int w = snprintf(buf + k, n - k, "%s%s (over the event limit: --max-events %.2g allows it)",
+                         j ? ", " : "; NOT EVALUATED: ", o->vs.v[i].name, row[i].max_events_needed);
+        k += w > 0 ? (size_t)w : 0;
+    }
+}
+
+static void verdict_sentence_core(const matrix_opts *o, const variant_result *row,
+                                  const verdict *v, char *buf, size_t n);
+
 void verdict_sentence(const matrix_opts *o, const variant_result *row, const verdict *v,
                       char *buf, size_t n)
 {
+    verdict_sentence_core(o, row, v, buf, n);
+    char u[400];
+    verdict_uneval_text(o, row, v, u, sizeof u);
+    size_t k = strlen(buf);
+    if (u[0] && k < n)
+        snprintf(buf + k, n - k, "%s", u);
+}
+
+static void verdict_sentence_core(const matrix_opts *o, const variant_result *row,
+                                  const verdict *v, char *buf, size_t n)
+{
+    const char *best_of = v->nuneval ? "the best of those evaluated" : "the best";
     char t[32], a[96], d[96], p[96], b[96];
     const variant_set *vs = &o->vs;
     if (v->answer == VERDICT_NA) {
@@ -114,8 +150,8 @@ void verdict_sentence(const matrix_opts *o, const variant_result *row, const ver
         int k = v->crystal_can_go ? v->pin : v->deep;
         const char *kn = vs->v[k].name, *kl = v->crystal_can_go ? p : d;
         if (v->by_target && v->meets[v->awake] != 1)
-            snprintf(buf, n, "%s: %s meets the %s target with %s; without deep sleep the "
-                     "best, %s, %s %s", keep, kn, t, kl, an,
+            snprintf(buf, n, "%s: %s meets the %s target with %s; without deep sleep %s, "
+                     "%s, %s %s", keep, kn, t, kl, best_of, an,
                      row[v->awake].peak_fails ? "has" : "lasts only", a);
         else
             snprintf(buf, n, "%s: %s %s %s, only %.1f %% of %s's %s (bar: %.0f %%)%s%s%s",
@@ -136,7 +172,7 @@ void verdict_sentence(const matrix_opts *o, const variant_result *row, const ver
         snprintf(buf, n, "NO VARIANT WORKS - the cell cannot deliver the WiFi peak in any "
                  "imp004m variant (see the warning)");
     else if (v->by_target)
-        snprintf(buf, n, "NO imp004m VARIANT MEETS %s - the best is %s at %s (%s: %s); %s", t, bn, b,
+        snprintf(buf, n, "NO imp004m VARIANT MEETS %s - %s is %s at %s (%s: %s); %s", t, best_of, bn, b,
                  v->best == v->awake ? dn : an, v->best == v->awake ? d : a, drop);
     else
         snprintf(buf, n, "NO - keep deep sleep and the crystal: %s %s %s, only %.1f %% of %s's %s "

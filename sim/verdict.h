@@ -32,6 +32,10 @@ typedef struct {
     const char *criterion;  /* static text */
     signed char meets[VARIANT_MAX];     /* --target: 1 meets, 0 misses, -1 did not run /
                                          * no target */
+    int uneval[VARIANT_MAX];    /* imp004m variants the verdict weighs (deep, deep-pin,
+                                 * without both) that were refused for the event limit:
+                                 * not evaluated, so "best" is best of those evaluated */
+    int nuneval;
 } verdict;
 
 /* The verdict for one row of results (o->vs.n entries) under o->target_s

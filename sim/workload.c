@@ -7,6 +7,14 @@
 #include "workload.h"
 
 static double workload_max = WORKLOAD_MAX_EVENTS;
+static double workload_refused;     /* --max-events the last refusal asked for */
+
+double workload_take_refusal(void)
+{
+    double n = workload_refused;
+    workload_refused = 0;
+    return n;
+}
 
 int workload_option(const char *arg)
 {
@@ -103,6 +111,7 @@ int workload_check(const plan *p, double seconds, int fast_forward, const char *
     if (n <= workload_max)
         return 0;
     double per_day = workload_events(p, 86400);
+    workload_refused = n * 1.5;
     char t[48];
     diag_error(d, (diag_pos){file, 0, 0},
                "%s would simulate about %.3g events (%.3g per simulated day) over %s, "

@@ -46,4 +46,11 @@ int workload_option(const char *arg);
 int workload_check(const plan *p, double seconds, int fast_forward, const char *file,
                    const char *what, diag *d);
 
+/* The --max-events value the latest refusal of workload_check in this
+ * process suggested (0: none since the last call), and forget it. Why: a
+ * variant of compare/decide refused for its size is "not evaluated", not
+ * "not possible", and its row and the verdict name the flag that allows
+ * it (variant_run_inline). */
+double workload_take_refusal(void);
+
 #endif

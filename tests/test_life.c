@@ -19,7 +19,7 @@ static int life(const char *text, int ff, const char *set, budget_battery *out)
     int rc = -1;
     memset(&b, 0, sizeof b);
     if (pipeline_load_text(&pl, "t.scn", text, sets, set ? 1 : 0, d) == 0) {
-        rc = pipeline_life(&pl, ff, &b);
+        rc = pipeline_life(&pl, ff, &b, NULL);
         pipeline_free(&pl);
     }
     if (rc || diag_count(d))

@@ -78,6 +78,20 @@ check "weak cell: no life, the WiFi-peak warning although the run never reached 
 check "weak cell: decide says no variant works (exit 4), no 0 s life" \
   '[ $rc -eq 4 ] && grep -q "^Answer:   NO VARIANT WORKS - the cell cannot deliver the WiFi peak" "$T/wkd" && ! grep -q " 0 s" "$T/wkd"'
 
+# a variant refused for the event limit (imp004m-ps stays associated on a
+# Poisson wake-pin product, 60 Ah: its battery life event by event is
+# ~5e8 events) is "not evaluated", named with the flag that allows it, and
+# "best" is the best of those evaluated (was: "not possible: the simulation
+# failed", and a plain "the best is ...")
+"$IMPSIM" decide "$S/door-sensor-wakepin.scn" --set battery.cell.capacity=60Ah --target 40y > "$T/ne" 2>"$T/ne.err"; rc=$?
+check "not evaluated: decide names it with --max-events, best of those evaluated (exit 4)" \
+  '[ $rc -eq 4 ] && grep -q "^Answer:   NO imp004m VARIANT MEETS 40 y - the best of those evaluated is imp004m-deep-pin at 28.27 y (imp004m-stop: 23.92 y); dropping deep sleep and the crystal would make it worse; NOT EVALUATED: imp004m-ps (over the event limit: --max-events 7.9e+08 allows it)$" "$T/ne"'
+check "not evaluated: the table row says why, not 'the simulation failed'" \
+  'grep -A1 "^imp004m-ps " "$T/ne" | grep -q "^      not evaluated: .*battery life (event by event to depletion) would simulate about 5.24e+08 events.*--max-events 7.9e+08$" && ! grep -q "simulation failed" "$T/ne" "$T/ne.err"'
+"$IMPSIM" decide "$S/door-sensor-wakepin.scn" --set battery.cell.capacity=60Ah --format json > "$T/ne.json" 2>&1
+check "not evaluated: decide JSON lists it with its reason and max_events_needed" \
+  '"$JSONCHECK" "$T/ne.json" && grep -q "\"not_evaluated\": \[{\"name\": \"imp004m-ps\", \"reason\": \".*event by event to depletion.*\", \"max_events_needed\": 7.9e+08}\]" "$T/ne.json" && grep -q "\"sentence\": \"NO - keep deep sleep, but the crystal can go: .*; NOT EVALUATED: imp004m-ps" "$T/ne.json" && grep -q "\"ok\": false, \"error\": \".*\", \"max_events_needed\": 7.9e+08}" "$T/ne.json"'
+
 # persist every 30 s: 2,880 sector erases a day, 100,000 cycles: 34.72 d
 "$IMPSIM" run "$V/persist-30s.scn" > "$T/ps" 2>&1
 check "persist every 30 s: flash wear-out warning (2880 erases/day, 34.72 d, before the battery)" \
