@@ -11,16 +11,19 @@
 load plotsdir.'/style.gp'
 set title title
 set xlabel sprintf('time since the wake started (%s)', tunit)
-set ylabel 'current (log scale)'
+set ylabel 'supply current (log scale)'
 set logscale y
 set yrange [ymin:ymax]
 eval(current_log_tics)
 set xrange [(w0 - t0) * tscale:(w1 - t0) * tscale]
+# phase labels on a light box behind the current line, so that both read
+set style textbox opaque fc rgb '#33ffffff' noborder margins 1,1
 load phasefile
-set arrow 1 from graph 0, first avg_uA to graph 1, first avg_uA nohead dt 2 lw 2 lc rgb '#c0392b' front
+# the average and the peak in black: the variant's colour is the current's
+set arrow 1 from graph 0, first avg_uA to graph 1, first avg_uA nohead dt 2 lw 2.5 lc rgb '#111111' front
 set key below left Left reverse maxcols 1 samplen 2
 set bmargin 7
 plot datafile skip 1 using (($1 - t0) * tscale):($2 * 1e6 > ymin ? $2 * 1e6 : ymin) \
      with steps lw 2.5 lc rgb col title vname.' (supply current)', \
-     NaN with lines dt 2 lw 2 lc rgb '#c0392b' title avg_label, \
-     '+' using ((peak_t - t0) * tscale):(peak_uA) every ::0::0 with points pt 7 ps 1.5 lc rgb '#c0392b' title peak_label
+     NaN with lines dt 2 lw 2.5 lc rgb '#111111' title avg_label, \
+     '+' using ((peak_t - t0) * tscale):(peak_uA) every ::0::0 with points pt 7 ps 1.8 lc rgb '#111111' title peak_label

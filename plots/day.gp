@@ -7,16 +7,16 @@
 load plotsdir.'/style.gp'
 set title title
 set xlabel sprintf('time (%s)', xunit)
-set ylabel 'current (log scale)'
+set ylabel 'supply current (log scale)'
 set logscale y
 set yrange [ymin:ymax]
 eval(current_log_tics)
 # a little room either side, so that a wake at t = 0 is not hidden on the axis
 set xrange [-0.015 * xend:1.015 * xend]
 if (xunit eq 'h' && xend <= 48) { set xtics 3 }
-set arrow 1 from graph 0, first avg_uA to graph 1, first avg_uA nohead dt 2 lw 2 lc rgb '#c0392b' front
+set arrow 1 from graph 0, first avg_uA to graph 1, first avg_uA nohead dt 2 lw 3 lc rgb '#111111' front
 set key below left Left reverse maxcols 1 samplen 2
 set bmargin 7
 plot datafile skip 1 using ($1 * xscale):($2 * 1e6 > ymin ? $2 * 1e6 : ymin) \
      with steps lw 1.5 lc rgb col title vname.' (supply current)', \
-     NaN with lines dt 2 lw 2 lc rgb '#c0392b' title avg_label
+     NaN with lines dt 2 lw 3 lc rgb '#111111' title avg_label

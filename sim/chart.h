@@ -50,12 +50,20 @@ const char *chart_color(int i);
  * title (scenario, module, what is shown); vname the variant's name for
  * the legend; col its line colour ("#rrggbb"). */
 
-/* One wake cycle of an `impsim run --trace` CSV (the second wake when
- * there are two, the first being power-on): current on a log axis, each
- * phase shaded and named from the trace's phase column, the cycle's
- * average (this wake to the next) and its peak marked. */
-int chart_cycle(const char *trace, const char *title, const char *vname, const char *col,
-                const char *out);
+/* One wake of an `impsim run --trace` CSV: current on a log axis, each
+ * phase shaded and named in design-review terms (radio power-up, firmware
+ * load, scan, join, DHCP, TLS, send, receive, disconnect ...: from the
+ * trace's phase column, the activity and the radio's or the flash's
+ * state), the average and the peak marked. The wake drawn is the
+ * representative one, not the first: the first after power-on that brings
+ * the radio up (else the costliest of a cycle). When the wakes repeat in a
+ * cycle of k > 1 wakes (sample every wake, upload every 4th: k = 4) the
+ * average is over that whole cycle and the title says which wake it is
+ * (1 of every k); when they do not repeat (Poisson), over the whole trace.
+ * The title is "<which wake> on <vname> (<vdesc>)" (vdesc may be NULL)
+ * and then `title` on the next line. */
+int chart_cycle(const char *trace, const char *title, const char *vname, const char *vdesc,
+                const char *col, const char *out);
 
 /* The whole trace (e.g. a day) on a log axis with its average line. */
 int chart_day(const char *trace, const char *title, const char *vname, const char *col,

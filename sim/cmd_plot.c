@@ -168,7 +168,7 @@ int cmd_plot(int argc, char **argv)
     if (!strcmp(kind, "trace"))
         rc = chart_day(data[0], title, names[0], chart_color(0), out);
     else if (!strcmp(kind, "cycle"))
-        rc = chart_cycle(data[0], title, names[0], chart_color(0), out);
+        rc = chart_cycle(data[0], title, names[0], NULL, chart_color(0), out);
     else if (!strcmp(kind, "budget"))
         rc = chart_budget(data, names, ndata, by, title, out);
     else if (!strcmp(kind, "overlay"))

@@ -327,10 +327,10 @@ static int report_variant(report_run *R, int v, int trace)
 static int draw_cycle(report_run *R, const void *arg, const char *out)
 {
     int v = *(const int *)arg;
-    char trace[4400], title[512];
+    char trace[4400];
     snprintf(trace, sizeof trace, "%s/trace-%s.csv", R->tmp, R->o.vs.v[v].name);
-    snprintf(title, sizeof title, "One wake cycle on %s\n%s", R->o.vs.v[v].name, R->title);
-    return chart_cycle(trace, title, R->o.vs.v[v].name, chart_color(v), out);
+    return chart_cycle(trace, R->title, R->o.vs.v[v].name, R->o.vs.v[v].desc, chart_color(v),
+                       out);
 }
 
 static int draw_day(report_run *R, const void *arg, const char *out)
@@ -338,7 +338,8 @@ static int draw_day(report_run *R, const void *arg, const char *out)
     int v = *(const int *)arg;
     char trace[4400], title[512];
     snprintf(trace, sizeof trace, "%s/trace-%s.csv", R->tmp, R->o.vs.v[v].name);
-    snprintf(title, sizeof title, "One day on %s\n%s", R->o.vs.v[v].name, R->title);
+    snprintf(title, sizeof title, "One day on %s (%s)\n%s", R->o.vs.v[v].name,
+             R->o.vs.v[v].desc, R->title);
     return chart_day(trace, title, R->o.vs.v[v].name, chart_color(v), out);
 }
 
@@ -603,11 +604,14 @@ static int report_build(report_run *R, int argc, char **argv)
         snprintf(stem, sizeof stem, "cycle-%s", vn);
         if (report_both(R, stem, draw_cycle, &pair[k]))
             return DIAG_EXIT_SYS;
-        snprintf(title, sizeof title, "One wake cycle on %s", vn);
-        snprintf(cap, sizeof cap, "Supply current of %s through one wake (log scale), each phase "
-                 "shaded and named after the activity and what the radio or the SPI flash is "
-                 "doing; dashed: the average over the whole cycle, from this wake to the next; "
-                 "dot: the peak.", vn);
+        snprintf(title, sizeof title, "One wake on %s", vn);
+        snprintf(cap, sizeof cap, "Supply current of %s through one wake (log scale): the first "
+                 "after power-on that brings the radio up (when the wakes differ, the chart's "
+                 "title says which one it is), each phase shaded and named (wake or boot, the "
+                 "scenario's tasks, radio power-up, firmware load from the SPI flash, "
+                 "calibration, scan, join, DHCP, TLS, send, receive, disconnect, sleep); dashed: "
+                 "the average over the whole cycle (this wake to the next, or every wake until "
+                 "the pattern repeats); dot: the peak.", vn);
         report_add_chart(R, stem, title, cap);
     }
     for (int k = 0; k < 2; k++) {

@@ -49,7 +49,11 @@ for c in cycle-imp004m-deep cycle-imp004m-stop day-imp004m-deep day-imp004m-stop
   check "chart $c is there" '[ -s "$R/$c.svg" ] && grep -q "src=\"$c.svg\"" "$H"'
 done
 check "wake cycle: phases named from the trace" \
-  'grep -q ",phase$" "$R/trace-imp004m-deep.csv" && grep -q ",connect: scan$" "$R/trace-imp004m-deep.csv" && grep -q ">connect: scan<" "$R/cycle-imp004m-deep.svg"'
+  'grep -q ",phase$" "$R/trace-imp004m-deep.csv" && grep -q ",connect: scan$" "$R/trace-imp004m-deep.csv" && grep -q ">scan<" "$R/cycle-imp004m-deep.svg"'
+check "wake cycle: the whole connect cycle, every phase named in review terms" \
+  'for p in boot sense "radio power-up" "firmware load" "radio calibration" scan join DHCP TLS "upload: send" "upload: receive reply" disconnect sleep; do grep -q ">$p<" "$R/cycle-imp004m-deep.svg" || { echo "no $p"; exit 1; }; done; grep -q ">wake<" "$R/cycle-imp004m-stop.svg"'
+check "wake cycle: the title names the variant and what it is" \
+  'grep -q ">One wake cycle on imp004m-deep (imp004m, 32 kHz crystal, timed deep sleep)<" "$R/cycle-imp004m-deep.svg"'
 check "wake cycle: average and peak marked, in µA/mA" \
   'grep -q ">cycle average [0-9.]* µA" "$R/cycle-imp004m-deep.svg" && grep -q ">peak [0-9.]* mA" "$R/cycle-imp004m-deep.svg" && grep -q ">100 µA<" "$R/cycle-imp004m-deep.svg"'
 check "day: the average line and hours" 'grep -q ">average [0-9.]* µA over 1 d<" "$R/day-imp004m-deep.svg" && grep -q ">time (h)<" "$R/day-imp004m-deep.svg"'
@@ -107,6 +111,13 @@ check "report --help states the folder policy" 'grep -q "impsim-report" "$T/h" &
 # impsim plot: the same charts from the CLI, at the stated size
 "$IMPSIM" plot cycle "$R/trace-imp004m-deep.csv" -o "$T/c.png" --name imp004m-deep > /dev/null 2>&1
 check "plot cycle writes a 1600x900 PNG" '[ $? -eq 0 ] && [ "$(png_size "$T/c.png")" = 1600x900 ]'
+# wakes that differ (sense every wake, upload every 4th): the chart shows the
+# wake that connects, says so, and averages over the whole 4-wake cycle
+printf 'scenario "x"\nmodule imp004m\ncrystal yes\nduration 1 d\nsleep deep\nevery 30 min as sense:\n    cpu 100 kcycles\nevery 4th wake as upload:\n    wifi connect\n    wifi send 256 B\n' > "$T/nth.scn"
+"$IMPSIM" run "$T/nth.scn" --trace "$T/nth.csv" > /dev/null 2>&1
+"$IMPSIM" plot cycle "$T/nth.csv" -o "$T/nth.svg" --name nth > /dev/null 2> "$T/err"
+check "plot cycle: of wakes that differ, the one that connects, averaged over the whole cycle" \
+  '[ $? -eq 0 ] && grep -q ">The wake that connects (1 of every 4 wakes) on nth<" "$T/nth.svg" && grep -q ">average [0-9.]* µA over the whole cycle: 4 wakes in 2 h<" "$T/nth.svg" && grep -q ">firmware load<" "$T/nth.svg" && grep -q ">upload: send<" "$T/nth.svg"'
 "$IMPSIM" plot budget "$R/budget-imp002.csv" "$R/budget-imp004m-deep.csv" --by component -o "$T/b.png" > /dev/null 2>&1
 check "plot budget of two runs writes a 1600x900 PNG" '[ $? -eq 0 ] && [ "$(png_size "$T/b.png")" = 1600x900 ]'
 "$IMPSIM" plot sweep "$R/sweep.csv" --target 12mo -o "$T/s.svg" > /dev/null 2>&1
