@@ -15,11 +15,12 @@ set grid noytics
 set key below left Left reverse maxcols 3 samplen 1.5
 set bmargin 6
 if (target > 0) {
-    set arrow 1 from first target, graph 0 to first target, graph 1 nohead dt 2 lw 2 lc rgb '#c0392b' front
+    set arrow 1 from first target, graph 0 to first target, graph 1 nohead dt (18,6,4,6) lw 2.5 lc rgb '#111111' front
+    set label 3 target_label at first target, graph 1 left offset 0.5,-0.6 font smallfont tc rgb '#111111' front
 }
 plot datafile using ($2 * xscale):($1 + 0.16 * (rand(0) - 0.5)) with points pt 7 ps 0.9 lc rgb '#6f8fbf' \
          title sprintf('one sample (%d per variant)', nsamples), \
      pfile using ($3 * xscale):1:($2 * xscale):($4 * xscale) with xerrorbars pt 9 ps 2.5 lw 3 lc rgb '#1a1a1a' \
          title 'P10 - P90, P50 marked', \
      pfile using ($3 * xscale):1:5 with labels offset 0,1.6 font smallfont notitle, \
-     (target > 0) ? NaN : 1/0 with lines dt 2 lw 2 lc rgb '#c0392b' title target_label
+     (target > 0) ? NaN : 1/0 with lines dt (18,6,4,6) lw 2.5 lc rgb '#111111' title target_label

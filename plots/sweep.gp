@@ -1,6 +1,7 @@
 # sweep.gp — battery life (or average current) of every variant that can
 # run, against the swept parameter in its own unit; break-even points
-# marked and labelled; the target (or the min-ratio bar) drawn; runs whose
+# marked and labelled; the target (or the min-ratio bar) drawn and named in
+# a style no variant has; runs whose
 # battery outlived the horizon drawn as such. Drawn by `impsim report` and
 # `impsim plot sweep` from `impsim sweep` CSV (impsim picks the columns).
 # Variables: datafile, title, cols, names, colors, n (the variants' y
@@ -30,9 +31,14 @@ do for [b=1:nbe] {
     set arrow 10 + b from first x, graph 0 to first x, graph 1 nohead dt 3 lw 2 lc rgb '#333333' front
     set label 10 + b sprintf('%s', word(be_labels, b)) at first x, graph 0.97 left offset 0.6,0 font smallfont tc rgb '#333333' front
 }
+# the target and the min-ratio bar in black and grey, dash-dotted and dashed:
+# no variant's colour (red is imp004m-deep's)
 if (target > 0) {
-    set arrow 1 from graph 0, first target to graph 1, first target nohead dt 2 lw 2 lc rgb '#c0392b' front
+    set arrow 1 from graph 0, first target to graph 1, first target nohead dt (18,6,4,6) lw 2.5 lc rgb '#111111' front
+    set label 3 target_label at graph 0.99, first target right offset 0,0.7 font smallfont tc rgb '#111111' front
 }
+# the key names the break-even line only when there is one
+be_key = nbe == 0 ? '' : xname eq 'wake period' ? 'break-even wake interval' : 'break-even point'
 if (horizon > 0 && has_over) {
     set arrow 2 from graph 0, first horizon to graph 1, first horizon nohead dt 4 lw 1 lc rgb '#7f7f7f'
 }
@@ -42,6 +48,6 @@ plot for [i=1:n] datafile skip 1 using ($1 * xscale):(cap(column(word(cols, i) +
          with points pt 9 ps 2.2 lc rgb word(colors, i) notitle, \
      (horizon > 0 && has_over) ? NaN : 1/0 with points pt 9 ps 2 lc rgb '#555555' title horizon_label, \
      for [k=1:(bar_col > 0)] datafile skip 1 using ($1 * xscale):(cap(column(bar_col) * yscale * bar_ratio)) \
-         with lines dt 2 lw 2 lc rgb '#c0392b' title bar_label, \
-     (target > 0) ? NaN : 1/0 with lines dt 2 lw 2 lc rgb '#c0392b' title target_label, \
-     (nbe > 0) ? NaN : 1/0 with lines dt 3 lw 2 lc rgb '#333333' title 'break-even wake interval'
+         with lines dt 2 lw 2 lc rgb '#666666' title bar_label, \
+     (target > 0) ? NaN : 1/0 with lines dt (18,6,4,6) lw 2.5 lc rgb '#111111' title target_label, \
+     (nbe > 0) ? NaN : 1/0 with lines dt 3 lw 2 lc rgb '#333333' title be_key

@@ -127,6 +127,9 @@ printf 'scenario.every_s,a_life_s,a_avg_current_A,b_life_s,b_avg_current_A,break
 "$IMPSIM" plot sweep "$T/nd.csv" -o "$T/nd.svg" > /dev/null 2> "$T/err"
 check "plot sweep: a not-depleted run drawn as such, a variant that never ran left out" \
   '[ $? -eq 0 ] && grep -q ">not depleted within 30 y (drawn at it)<" "$T/nd.svg" && grep -q ">a<" "$T/nd.svg" && ! grep -q ">b<" "$T/nd.svg"'
+check "plot sweep: no break-even in the key when there is none" '! grep -q "break-even" "$T/nd.svg"'
+check "plot sweep: the target named on the chart and in the key, in black, not a variant's red" \
+  '[ "$(grep -c ">target 1 y<" "$T/s.svg")" -eq 2 ] && grep -q "stroke=\"rgb( 17,  17,  17)\"" "$T/s.svg" && ! grep -q "c0392b\|rgb(192,  57,  43)" "$T/s.svg"'
 "$IMPSIM" plot budget "$R/budget-imp002.csv" --name a --name b -o "$T/x.png" > /dev/null 2> "$T/err"
 check "plot budget: a --name per file" '[ $? -eq 2 ] && [ ! -e "$T/x.png" ]'
 
