@@ -196,15 +196,23 @@ int chart_battery(const char *const *curve, const char *const *names, const char
         return -1;
     }
     vlo = fmin(vlo, fmin(cutoff_V > 0 ? cutoff_V : vlo, wifimin_V > 0 ? wifimin_V : vlo));
-    vlo = floor((vlo - 0.1) * 10) / 10;
+    /* room below the lower limit for its name, which goes under it */
+    vlo = floor((vlo - 0.1 - 0.09 * (vhi - vlo)) * 10) / 10;
     vhi = ceil((vhi + 0.05) * 10) / 10;
+    /* the higher limit is named above its line, the lower below its own */
+    double cut_dy = cutoff_V > 0 && wifimin_V > cutoff_V ? -0.75 : 0.75, wifi_dy = -cut_dy;
+    char cut_label[96];
+    snprintf(cut_label, sizeof cut_label, "%s %.2f V",
+             wifimin_V > 0 && fabs(wifimin_V - cutoff_V) < 1e-9 ? "cell cut-off and WiFi minimum"
+                                                                : "cell cut-off", cutoff_V);
     size_t vn = 3 * ln + 1024;
     char *vars = malloc(vn), tt[512];
     if (!vars)
         abort();
     snprintf(vars, vn, "files='%s'; names='%s'; colors='%s'; n=%d; title='%s'; cutoff=%.6g; "
-             "wifimin=%.6g; vlo=%.3g; vhi=%.3g", files, nm, cl, n,
-             chart_gp_text(title, tt, sizeof tt), cutoff_V, wifimin_V, vlo, vhi);
+             "wifimin=%.6g; cutoff_label='%s'; cutoff_dy=%g; wifimin_dy=%g; vlo=%.3g; vhi=%.3g",
+             files, nm, cl, n, chart_gp_text(title, tt, sizeof tt), cutoff_V, wifimin_V, cut_label,
+             cut_dy, wifi_dy, vlo, vhi);
     int rc = chart_draw("battery", vars, out);
     free(vars), free(files), free(nm), free(cl);
     return rc;
