@@ -32,6 +32,7 @@
 #include "units.h"
 
 int cmd_sweep(int argc, char **argv);
+int cmd_calibrate(int argc, char **argv);
 
 static const char report_usage[] =
     "Usage: impsim report FILE.scn -o DIR [OPTIONS]\n"
@@ -63,6 +64,16 @@ static const char report_usage[] =
     "  --monte-carlo N           Monte Carlo samples (default 40)\n"
     "  --seed S                  Monte Carlo seed (default 1)\n"
     "  --set KEY=VALUE, --variant 'NAME: K=V ...', -j N   as for decide\n"
+    "  --measured CAPTURE.csv    add one wake cycle measured against simulated: runs\n"
+    "                            impsim calibrate on the capture (an analyzer export\n"
+    "                            or a CSV whose header names its units; with --set)\n"
+    "                            fitting the figures decide ranks as most sensitive;\n"
+    "                            the overlay chart and calibrate's printout go on the\n"
+    "                            page, the printout as DIR/calibrate.txt, the fitted\n"
+    "                            figures as DIR/fitted.figures (when the fit explains\n"
+    "                            the capture). The rest of the page uses the model as\n"
+    "                            it is. A capture that cannot be read: exit 2\n"
+    "  --fit KEY                 with --measured: a figure to fit instead (repeatable)\n"
     "\n"
     "Exit: 0 report written (whatever the verdict), 2 bad input or a DIR that is\n"
     "not a report, 3 system error (gnuplot missing, cannot write).\n";
@@ -84,6 +95,9 @@ typedef struct {
     FILE *warn;             /* collects warnings */
     char title[160];        /* the scenario's title */
     const char *param;      /* --param, or NULL */
+    const char *measured;   /* --measured CAPTURE, or NULL */
+    char *calib_text;       /* calibrate's printout and messages */
+    int calib_refused;      /* calibrate exit 1: the fit does not explain the capture */
     char param_buf[160];    /* the sweep's parameter as run */
     int steps, log_given;   /* --steps (0: not given), --log */
 } report_run;
@@ -512,6 +526,144 @@ static int report_sweep(report_run *R, int argc, char **argv)
     return cmd_sweep(n, av) ? -1 : 0;
 }
 
+/* ---- --measured: impsim calibrate itself, its output into the folder ---- */
+
+/* Read a whole small file (calibrate's printout) into a new string. */
+static char *report_slurp(const char *path)
+{
+    FILE *fp = fopen(path, "r");
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *m = open_memstream(&buf, &n);
+    if (!m)
+        abort();
+    char chunk[4096];
+    size_t k;
+    while (fp && (k = fread(chunk, 1, sizeof chunk, fp)) > 0)
+        fwrite(chunk, 1, k, m);
+    if (fp)
+        fclose(fp);
+    fclose(m);
+    return buf;
+}
+
+static int draw_overlay(report_run *R, const void *arg, const char *out)
+{
+    (void)arg;
+    char csv[4400], title[768];
+    const char *b = strrchr(R->measured, '/') ? strrchr(R->measured, '/') + 1 : R->measured;
+    report_path(R, "overlay.csv", csv, sizeof csv);
+    snprintf(title, sizeof title, "One wake cycle measured (%s) against the model\n%s", b,
+             R->title);
+    return chart_overlay(csv, title, out);
+}
+
+/* `impsim calibrate` itself (one code path, as the sweep), with the user's
+ * settings and the figures decide ranked as most sensitive (its result is
+ * at hand: not run again): its printout (stdout) becomes DIR/calibrate.txt,
+ * its messages (stderr) follow it on the page, its overlay DIR/overlay.csv
+ * is drawn as the measured-against-simulated chart and its figure file is
+ * DIR/fitted.figures. Returns 0 (also when the fit does not explain the
+ * capture: the page says so), or calibrate's exit code 2 or 3 after
+ * passing its messages on to stderr. */
+static int report_calibrate(report_run *R, int argc, char **argv)
+{
+    char csv[4400], txt[4400], err[4400], fig[4400];
+    report_path(R, "overlay.csv", csv, sizeof csv);
+    report_path(R, "calibrate.txt", txt, sizeof txt);
+    report_path(R, ".calibrate-messages", err, sizeof err);
+    report_path(R, "fitted.figures", fig, sizeof fig);
+    char *av[512];
+    int n = 0;
+    av[n++] = "calibrate";
+    av[n++] = (char *)R->o.file;
+    av[n++] = "--measured";
+    av[n++] = (char *)R->measured;
+    int fits = 0;
+    for (int i = 1; i < argc && n < 480; i++)
+        if ((!strcmp(argv[i], "--set") || !strcmp(argv[i], "--fit")) && i + 1 < argc) {
+            fits += argv[i][2] == 'f';
+            av[n++] = argv[i];
+            av[n++] = argv[++i];
+        } else if (!strncmp(argv[i], "--set=", 6)) {
+            av[n++] = argv[i];
+        }
+    for (int k = 0; !fits && k < R->r->nsens && k < 6; k++) {   /* as calibrate's default */
+        av[n++] = "--fit";
+        av[n++] = R->r->sens[k].key;
+    }
+    av[n++] = "--overlay";
+    av[n++] = csv;
+    av[n++] = "-o";
+    av[n++] = fig;
+    av[n] = NULL;
+    fflush(stdout);
+    fflush(stderr);
+    int so = dup(STDOUT_FILENO), se = dup(STDERR_FILENO);
+    FILE *t = fopen(txt, "w"), *e = fopen(err, "w");
+    int rc;
+    if (so < 0 || se < 0 || !t || !e || dup2(fileno(t), STDOUT_FILENO) < 0 ||
+        dup2(fileno(e), STDERR_FILENO) < 0) {
+        rc = DIAG_EXIT_SYS;
+    } else {
+        rc = cmd_calibrate(n, av);
+        fflush(stdout);
+        fflush(stderr);
+    }
+    if (so >= 0)
+        dup2(so, STDOUT_FILENO), close(so);
+    if (se >= 0)
+        dup2(se, STDERR_FILENO), close(se);
+    if (t)
+        fclose(t);
+    if (e)
+        fclose(e);
+    char *out = report_slurp(txt), *msg = report_slurp(err);
+    unlink(err);
+    if (rc != 0 && rc != 1) {
+        fputs(msg, stderr);
+        if (rc == DIAG_EXIT_SYS && !*msg)
+            fprintf(stderr, "impsim: error: cannot write %s\n", txt);
+        free(out);
+        free(msg);
+        return rc;
+    }
+    R->calib_refused = rc == 1;
+    /* its closing "wrote FILE: use it with ..." names the folder being
+     * built: the page says where the figure file is instead */
+    char *wrote = strstr(out, "\nwrote ");
+    if (wrote)
+        wrote[1] = '\0';
+    size_t len = strlen(out) + strlen(msg) + 2;
+    R->calib_text = malloc(len);
+    if (!R->calib_text)
+        abort();
+    snprintf(R->calib_text, len, "%s%s%s", out, *msg && *out ? "\n" : "", msg);
+    free(out);
+    free(msg);
+    t = fopen(txt, "w");   /* calibrate.txt: what the page shows */
+    if (!t || fputs(R->calib_text, t) < 0 || fclose(t)) {
+        fprintf(stderr, "impsim: error: cannot write %s\n", txt);
+        return DIAG_EXIT_SYS;
+    }
+    return 0;
+}
+
+/* The measured-against-simulated chart of report_calibrate's overlay. */
+static int report_overlay_chart(report_run *R)
+{
+    if (report_both(R, "overlay", draw_overlay, NULL))
+        return DIAG_EXIT_SYS;
+    char cap[768];
+    const char *b = strrchr(R->measured, '/') ? strrchr(R->measured, '/') + 1 : R->measured;
+    snprintf(cap, sizeof cap, "One wake cycle measured in %s (its whole cycles averaged, aligned "
+             "at the wake; grey) against the simulated one with the model as it is (dashed) and "
+             "with the figures impsim calibrate fitted (solid), the rms differences in the key; "
+             "the fit itself is under Measured against simulated below.", b);
+    report_add_chart(R, "overlay", "Measured against simulated", cap);
+    return 0;
+}
+
 /* The command line, shell-quoted where needed. */
 static void report_command(report_run *R, int argc, char **argv)
 {
@@ -550,6 +702,10 @@ static int report_build(report_run *R, int argc, char **argv)
                 "deep sleep failed to run; see impsim compare\n");
         return DIAG_EXIT_INPUT;
     }
+    /* --measured first: a capture that cannot be read fails before the
+     * Monte Carlo runs */
+    if (R->measured && (rc = report_calibrate(R, argc, argv)) != 0)
+        return rc;
     rc = mc_run_samples(o, NULL, r->res, R->mc, &R->samples);
     if (rc)
         return rc;
@@ -670,16 +826,16 @@ static int report_build(report_run *R, int argc, char **argv)
     if (!report_has_rows(mcs, 0)) {
         fputs("no Monte Carlo chart: no sample of any variant has a battery life (see the "
               "warnings below)\n", R->warn);
-        return 0;
+    } else {
+        if (report_both(R, "mc", draw_mc, &all_sel))
+            return DIAG_EXIT_SYS;
+        snprintf(cap, sizeof cap, "Battery life of %ld Monte Carlo samples per variant "
+                 "(estimate figures drawn within their range, mc.* distributions, a new seed "
+                 "for stochastic events each), with P10, P50 and P90%s.", R->mc->n,
+                 o->target_s > 0 ? " and the target" : "");
+        report_add_chart(R, "mc", "Battery life under uncertainty", cap);
     }
-    if (report_both(R, "mc", draw_mc, &all_sel))
-        return DIAG_EXIT_SYS;
-    snprintf(cap, sizeof cap, "Battery life of %ld Monte Carlo samples per variant (estimate "
-             "figures drawn within their range, mc.* distributions, a new seed for stochastic "
-             "events each), with P10, P50 and P90%s.", R->mc->n,
-             o->target_s > 0 ? " and the target" : "");
-    report_add_chart(R, "mc", "Battery life under uncertainty", cap);
-    return 0;
+    return R->measured ? report_overlay_chart(R) : 0;
 }
 
 int cmd_report(int argc, char **argv)
@@ -713,6 +869,12 @@ int cmd_report(int argc, char **argv)
             outdir = argv[i] + 9;
         } else if (i && !strncmp(argv[i], "-o", 2) && argv[i][2]) {
             outdir = argv[i] + 2;
+        } else if (i && !strcmp(argv[i], "--fit") && i + 1 < argc) {
+            i++;   /* --measured's: report_calibrate passes it on */
+        } else if (i && !strcmp(argv[i], "--measured") && i + 1 < argc) {
+            R->measured = argv[++i];
+        } else if (i && !strncmp(argv[i], "--measured=", 11)) {
+            R->measured = argv[i] + 11;
         } else if (i && !strcmp(argv[i], "--log")) {
             R->log_given = 1;
         } else {
@@ -782,6 +944,8 @@ int cmd_report(int argc, char **argv)
         doc->table_csv = tbl;
         doc->mc_text = mct;
         doc->warnings = R->warn_buf;
+        doc->calib_text = R->calib_text;
+        doc->calib_refused = R->calib_refused;
         char p[4400];
         report_path(R, "index.html", p, sizeof p);
         FILE *fp = fopen(p, "w");
@@ -808,6 +972,7 @@ int cmd_report(int argc, char **argv)
     if (R->deep_loaded)
         pipeline_free(&R->deep);
     free(R->warn_buf);
+    free(R->calib_text);
     free(R->samples);
     free(R->mc);
     free(R->r);

@@ -268,6 +268,26 @@ static void html_sensitivity(const report_doc *d, FILE *fp)
     fputs("</table>\n", fp);
 }
 
+/* --measured: what impsim calibrate printed for the capture (the capture
+ * as read, the cycles averaged, each fitted figure with its 95 % interval,
+ * the residuals and charges), word for word. */
+static void html_calibration(const report_doc *d, FILE *fp)
+{
+    if (!d->calib_text)
+        return;
+    fputs("<h2>Measured against simulated</h2>\n<p>", fp);
+    fputs(d->calib_refused
+              ? "<b>The fit does not explain the capture</b>: no figure file was written (see "
+                "the message below and the chart <i>Measured against simulated</i>). "
+              : "The model's figures the verdict is most sensitive to, fitted to the capture "
+                "by <code>impsim calibrate</code>; the fitted figures are beside this page as "
+                "<a href=\"fitted.figures\">fitted.figures</a> (rerun with <code>--figures "
+                "fitted.figures</code> to use them). ", fp);
+    fputs("The rest of this page uses the model as it is.</p>\n<pre>", fp);
+    report_html_text(fp, d->calib_text);
+    fputs("</pre>\n", fp);
+}
+
 /* The warnings: those of loading each variant (one per line in
  * d->warnings), then the physical ones (physwarn, through matrix_warnings:
  * the list compare and decide print), each naming the variants concerned. */
@@ -439,6 +459,7 @@ void report_html(const report_doc *d, FILE *fp)
         html_tag(fp, "p", NULL, d->sweep_note);
     html_mc(d, fp);
     html_sensitivity(d, fp);
+    html_calibration(d, fp);
     html_warnings(d, fp);
     html_assumptions(d, fp);
     fputs("<h2>How this report was made</h2>\n<p>impsim " PACKAGE_VERSION ", with:</p>\n<pre>",

@@ -32,6 +32,9 @@ typedef struct {
     char command[4096];             /* the command line, shell-quoted */
     double cutoff_V, wifimin_V;
     const char *sweep_note;         /* why there is no sweep chart, or NULL */
+    char *calib_text;               /* --measured: impsim calibrate's printout and messages
+                                     * (owned by the caller), or NULL */
+    int calib_refused;              /* --measured: the fit did not explain the capture */
 } report_doc;
 
 /* Write the HTML page for d to fp: the one-sentence verdict and its margin

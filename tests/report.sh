@@ -91,6 +91,28 @@ check "the assumptions are decide's: checksum, override with its source, cell, s
 check "the assumptions keep the model figures, estimates flagged" \
   'grep -q "<b>Model figures</b>" "$W" && grep -q "badge\">estimate<" "$W"'
 
+# --measured: the overlay chart and calibrate's result on the page, from a
+# synthetic PPK2 capture of tests/calib/sensor-10s.scn whose cpu.run.current
+# is 30 % above the model's (as tests/calibrate.sh makes them, smaller)
+C=$SRCDIR/tests/calib
+"$IMPSIM" run "$C/sensor-10s.scn" --duration 31s --trace "$T/truth.csv" --set model.cpu.run.current=39mA > /dev/null 2>&1
+awk -v RATE=10000 -v T0=5 -v T1=30.5 -v SEED=7 -f "$C/synth.awk" "$T/truth.csv" > "$T/cap.csv"
+M=$T/meas
+"$IMPSIM" report "$C/sensor-10s.scn" -o "$M" --measured "$T/cap.csv" --fit cpu.run.current \
+  --set scenario.duration=2h --monte-carlo 2 --steps 3 > /dev/null 2> "$T/err"
+check "report --measured exits 0" '[ $? -eq 0 ]' || cat "$T/err"
+check "--measured: the overlay chart is on the page, PNG and SVG at size" \
+  'grep -q "src=\"overlay.svg\"" "$M/index.html" && [ "$(png_size "$M/overlay.png")" = 1600x900 ] && grep -q "width=\"1200\" height=\"675\"" "$M/overlay.svg" && grep -q ">One wake cycle measured (cap.csv) against the model<" "$M/overlay.svg"'
+check "--measured: the fit is on the page and beside it: cpu.run.current 30 mA fitted to 39 mA" \
+  'grep -q "<h2>Measured against simulated</h2>" "$M/index.html" && grep -Eq "^cpu.run.current +30 mA +3[89](\.[0-9]+)? mA" "$M/calibrate.txt" && grep -Eq "^cpu.run.current +30 mA +3[89](\.[0-9]+)? mA" "$M/index.html" && grep -q "^residual  rms" "$M/calibrate.txt"'
+check "--measured: the fitted figures beside the page (provenance measured), no temporary path in the text" \
+  'grep -q "^cpu.run.current .* measured \"impsim calibrate: cap.csv sha256" "$M/fitted.figures" && ! grep -q "tmp-" "$M/calibrate.txt" "$M/index.html"'
+printf 'time,current\n0,1\n' > "$T/nounits.csv"
+"$IMPSIM" report "$C/sensor-10s.scn" -o "$T/badmeas" --measured "$T/nounits.csv" --fit cpu.run.current \
+  --monte-carlo 2 --steps 3 > /dev/null 2> "$T/err"
+check "--measured with a capture that cannot be read: exit 2, calibrate's error, no folder" \
+  '[ $? -eq 2 ] && grep -q "nounits.csv:1:" "$T/err" && [ ! -e "$T/badmeas" ] && [ -z "$(ls -d "$T"/badmeas.tmp-* 2>/dev/null)" ]'
+
 # the folder policy: never damage what is not a report
 mkdir "$T/mine" && echo keep > "$T/mine/notes.txt"
 "$IMPSIM" report "$S" -o "$T/mine" --monte-carlo 2 > /dev/null 2> "$T/err"
