@@ -24,10 +24,15 @@
 typedef struct {
     const plan *p;
     ledger *L;
+    ledger_acc *acc;            /* in front of L: ticks per configuration */
     const device_hooks *h;
     tick_t now;
     int stopped;
-    int st[COMP__COUNT];
+    unsigned char st[COMP__COUNT];  /* each component's power state */
+    unsigned char rest[COMP__COUNT];    /* at rest while awake (set_awake), from
+                                         * the enabled parts and loads (dev_parts) */
+    unsigned char mask[COMP__COUNT];    /* dev_rest_mask: fixed for the run */
+    int kept;                   /* an enabled peripheral keeps the clocks (no stop mode) */
     int act;
     int connected, ps;
     int radio_fw;               /* the radio is powered and holds its firmware */
@@ -35,14 +40,12 @@ typedef struct {
     int enabled[64];            /* per declared peripheral */
     int load_on[COMP_LOADS];    /* board loads switched on by the firmware */
     tick_t cal_acc, ka_acc;
-    /* ticks not yet in the ledger, per component: (state, activity) and
-     * how long (book() adds to the ledger only when they change); for
-     * every component but the radio, since when (book_states) */
-    int pend_s[COMP__COUNT], pend_a[COMP__COUNT];
-    tick_t pend_t[COMP__COUNT], since[COMP__COUNT];
+    tick_t cal_every, ka_every; /* the radio's calibration and keepalive intervals, 0:
+                                 * none (fixed for the run) */
     /* trace */
     double last[COMP__COUNT];
-    int traced, last_radio, last_act, last_st[COMP__COUNT];
+    int traced, last_radio, last_act;
+    unsigned char last_st[COMP__COUNT];
     /* schedule */
     tick_t *due;                /* T_EVERY next run; T_PIN_* next event */
     int *pin_i;                 /* T_PIN_AT index of the next event */
@@ -66,68 +69,40 @@ static tick_t mul_div(tick_t a, tick_t b, tick_t c)
     return (tick_t)((__int128)a * b / c);
 }
 
-static void book_flush_one(dev *v, int c)
-{
-    if (c != COMP_WIFI)
-        v->pend_t[c] = v->now - v->since[c];
-    if (v->pend_t[c])
-        ledger_add(v->L, (comp_id)c, v->pend_s[c], v->pend_a[c], v->pend_t[c]);
-    v->pend_t[c] = 0;
-    v->since[c] = v->now;
-}
-
-/* Put every pending tick into the ledger (at wakes and at the end: the
- * ledger is then complete). */
-static void book_flush(dev *v)
-{
-    for (int c = 0; c < COMP__COUNT; c++)
-        book_flush_one(v, c);
-}
-
-/* Before time moves on: every component except the radio (book_wifi)
- * whose state or activity changed since it was last seen gets its time
- * in the old one booked. Cheap when nothing changed, which is most
- * components at most state changes. */
-static void book_states(dev *v)
-{
-    for (int c = 0; c < COMP__COUNT; c++)
-        if (c != COMP_WIFI && (v->st[c] != v->pend_s[c] || v->act != v->pend_a[c])) {
-            book_flush_one(v, c);
-            v->pend_s[c] = v->st[c];
-            v->pend_a[c] = v->act;
-        }
-}
-
-/* dt ticks of component c in state s for the current activity; q gets
- * charge x ticks (for the trace). Booked lazily: a component that stays in
- * its state costs one addition per advance, the ledger sees it once. */
-static void book(dev *v, comp_id c, int s, tick_t dt, double *q)
-{
-    if (dt <= 0)
-        return;
-    if (v->pend_t[c] && (v->pend_s[c] != s || v->pend_a[c] != v->act))
-        book_flush_one(v, c);
-    v->pend_s[c] = s;
-    v->pend_a[c] = v->act;
-    v->pend_t[c] += dt;
-    *q += v->p->cur[c][s] * (double)dt;
-}
-
-/* Book the radio's dt; in power-save the DTIM beacon windows (a few ms
- * every ~100 ms) are carved out of the doze time and averaged into the
- * segment. Returns charge*ticks for the trace. */
-static double book_wifi(dev *v, tick_t dt)
+/* Book dt ticks of the current configuration (every component's state,
+ * the activity). While the radio dozes in power-save, the DTIM beacon
+ * windows (a few ms every ~100 ms) are carved out of the doze time: the
+ * beacon share is rounded down per segment. Returns the radio's charge x
+ * ticks (for the trace: its mean current over the segment). */
+static double book(dev *v, tick_t dt)
 {
     const plan *p = v->p;
     int s = v->st[COMP_WIFI];
     double q = 0;
     if (s == WIFI_PS_DOZE) {
         tick_t x = mul_div(dt, p->beacon, p->dtim);
-        book(v, COMP_WIFI, WIFI_PS_BEACON, x, &q);
+        if (x > 0) {
+            v->st[COMP_WIFI] = WIFI_PS_BEACON;
+            ledger_acc_add(v->acc, v->st, v->act, x);
+            v->st[COMP_WIFI] = (unsigned char)s;
+            q += p->cur[COMP_WIFI][WIFI_PS_BEACON] * (double)x;
+        }
         dt -= x;
     }
-    book(v, COMP_WIFI, s, dt, &q);
+    if (dt > 0) {
+        ledger_acc_add(v->acc, v->st, v->act, dt);
+        q += p->cur[COMP_WIFI][s] * (double)dt;
+    }
     return q;
+}
+
+/* The trace hook with the last reported point (states as ints). */
+static void trace_call(const dev *v, tick_t t)
+{
+    int st[COMP__COUNT];
+    for (int c = 0; c < COMP__COUNT; c++)
+        st[c] = v->last_st[c];
+    v->h->trace(v->h->ctx, t, v->last, v->last_radio, v->last_act, st);
 }
 
 static void trace_point(dev *v, tick_t t, const double cur[COMP__COUNT])
@@ -144,7 +119,19 @@ static void trace_point(dev *v, tick_t t, const double cur[COMP__COUNT])
     v->last_radio = radio;
     v->last_act = v->act;
     v->traced = 1;
-    v->h->trace(v->h->ctx, t, cur, radio, v->act, v->st);
+    trace_call(v, t);
+}
+
+/* book() and the trace point of a segment of dt starting now. */
+static void book_traced(dev *v, tick_t dt)
+{
+    double qw = book(v, dt);
+    if (!v->h->trace)
+        return;
+    double cur[COMP__COUNT];
+    for (int c = 0; c < COMP__COUNT; c++)
+        cur[c] = c == COMP_WIFI ? qw / (double)dt : v->p->cur[c][v->st[c]];
+    trace_point(v, v->now, cur);
 }
 
 /* Advance time by dt in the current states, clipped at the end of the run:
@@ -159,14 +146,10 @@ static void advance_flat(dev *v, tick_t dt)
         if (dt == 0)
             return;
     }
-    book_states(v);
-    double qw = book_wifi(v, dt);
-    if (v->h->trace) {
-        double cur[COMP__COUNT];
-        for (int c = 0; c < COMP__COUNT; c++)
-            cur[c] = c == COMP_WIFI ? qw / (double)dt : v->p->cur[c][v->st[c]];
-        trace_point(v, v->now, cur);
-    }
+    if (!v->h->trace && v->st[COMP_WIFI] != WIFI_PS_DOZE)
+        ledger_acc_add(v->acc, v->st, v->act, dt);      /* the hot path: book() */
+    else
+        book_traced(v, dt);
     v->now += dt;
     v->L->changes++;
     if (v->h->stop && v->h->stop(v->h->ctx, v->now))
@@ -187,6 +170,8 @@ static void radio_burst(dev *v, int ws, tick_t len, tick_t *dt)
     *dt -= x;
 }
 
+static void advance_radio(dev *v, tick_t dt, int s);
+
 /* Advance time by dt. While the radio is on, its periodic calibration
  * bursts (wifi.cal.interval) and, while associated, keepalives
  * (wifi.keepalive.interval) fall inside dt where their counters say and
@@ -194,23 +179,32 @@ static void radio_burst(dev *v, int ws, tick_t len, tick_t *dt)
  * peak, not a mean); the rest of dt stays in the current states. */
 static void advance(dev *v, tick_t dt)
 {
-    const plan *p = v->p;
     int s = v->st[COMP_WIFI];
     if (!radio_on(s)) {
         v->cal_acc = v->ka_acc = 0;
         advance_flat(v, dt);
         return;
     }
-    int cal = p->cal_interval > 0 && p->cal > 0;
-    int ka = (s == WIFI_ASSOC || s == WIFI_PS_DOZE) && p->ka_interval > 0 && p->ka_tx + p->ka_rx > 0;
+    advance_radio(v, dt, s);
+}
+
+/* advance() with the radio on (in state s). */
+static void advance_radio(dev *v, tick_t dt, int s)
+{
+    const plan *p = v->p;
+    tick_t cal_every = v->cal_every;
+    tick_t ka_every = s == WIFI_ASSOC || s == WIFI_PS_DOZE ? v->ka_every : 0;
+    int cal = cal_every > 0, ka = ka_every > 0;
     while (dt > 0 && !v->stopped) {
-        tick_t to_cal = cal ? (v->cal_acc < p->cal_interval ? p->cal_interval - v->cal_acc : 0)
-                            : TICK_MAX;
-        tick_t to_ka = ka ? (v->ka_acc < p->ka_interval ? p->ka_interval - v->ka_acc : 0)
-                          : TICK_MAX;
+        tick_t to_cal = cal ? (v->cal_acc < cal_every ? cal_every - v->cal_acc : 0) : TICK_MAX;
+        tick_t to_ka = ka ? (v->ka_acc < ka_every ? ka_every - v->ka_acc : 0) : TICK_MAX;
         tick_t step = to_cal < to_ka ? to_cal : to_ka;
-        if (step > dt)
-            step = dt;
+        if (dt < step) {        /* the usual case: no burst falls due in dt */
+            advance_flat(v, dt);
+            v->cal_acc += dt;
+            v->ka_acc += dt;
+            return;
+        }
         advance_flat(v, step);
         v->cal_acc += step;
         v->ka_acc += step;
@@ -248,32 +242,51 @@ static int wifi_base(const dev *v)
     return v->ps ? WIFI_PS_DOZE : WIFI_ASSOC;
 }
 
-static int periph_rest_state(const dev *v, comp_id c)
+/* After a change of the enabled peripherals or loads: each component's
+ * state at rest while awake (a peripheral is on while one of its declared
+ * instances is enabled; a load while the firmware has it on or it is wired
+ * to the supply) and whether a clock-keeping peripheral blocks stop mode.
+ * Kept in the state so that set_awake, at nearly every state change, is
+ * a copy. */
+static void dev_parts(dev *v)
 {
-    for (int i = 0; i < v->p->nperiph; i++)
-        if (v->p->periph_comp[i] == c && v->enabled[i])
-            return PERIPH_ON;
-    return PERIPH_OFF;
+    const plan *p = v->p;
+    memset(v->rest, 0, sizeof v->rest);
+    v->kept = 0;
+    v->rest[COMP_CLK32K] = p->crystal ? CLK_XTAL : CLK_RC;
+    for (int c = COMP_PERIPH_FIRST; c <= COMP_PERIPH_LAST; c++)
+        v->rest[c] = PERIPH_OFF;
+    for (int i = 0; i < p->nperiph; i++)
+        if (v->enabled[i]) {
+            v->rest[p->periph_comp[i]] = PERIPH_ON;
+            if (p->keeps_clocks[p->periph_comp[i]])
+                v->kept = 1;
+        }
+    for (int k = 0; k < p->nload; k++)
+        v->rest[COMP_LOAD0 + k] = v->load_on[k] || p->load_always[k] ? LOAD_ON : LOAD_OFF;
 }
 
-static int clocks_kept(const dev *v)
+/* The components set_awake sets from dev_parts' rest states: the 32 kHz
+ * clock, the peripherals and the declared loads (bytes of 0xff). */
+static void dev_rest_mask(const plan *p, unsigned char mask[COMP__COUNT])
 {
-    for (int i = 0; i < v->p->nperiph; i++)
-        if (v->enabled[i] && v->p->keeps_clocks[v->p->periph_comp[i]])
-            return 1;
-    return 0;
+    memset(mask, 0, COMP__COUNT);
+    mask[COMP_CLK32K] = 0xff;
+    for (int c = COMP_PERIPH_FIRST; c <= COMP_PERIPH_LAST; c++)
+        mask[c] = 0xff;
+    for (int k = 0; k < p->nload; k++)
+        mask[COMP_LOAD0 + k] = 0xff;
 }
 
-/* Awake and idle-at-rest states: CPU as given, radio at its base. */
+/* Awake and idle-at-rest states: CPU as given, radio at its base, the
+ * clock, peripherals and loads at rest (dev_parts); the flash and the
+ * regulator as they are. */
 static void set_awake(dev *v, int cpu)
 {
-    v->st[COMP_CPU] = cpu;
-    v->st[COMP_WIFI] = wifi_base(v);
-    v->st[COMP_CLK32K] = v->p->crystal ? CLK_XTAL : CLK_RC;
-    for (int c = COMP_PERIPH_FIRST; c <= COMP_PERIPH_LAST; c++)
-        v->st[c] = periph_rest_state(v, (comp_id)c);
-    for (int k = 0; k < v->p->nload; k++)
-        v->st[COMP_LOAD0 + k] = v->load_on[k] || v->p->load_always[k] ? LOAD_ON : LOAD_OFF;
+    for (int c = 0; c < COMP__COUNT; c++)
+        v->st[c] = (unsigned char)((v->st[c] & ~v->mask[c]) | (v->rest[c] & v->mask[c]));
+    v->st[COMP_CPU] = (unsigned char)cpu;
+    v->st[COMP_WIFI] = (unsigned char)wifi_base(v);
 }
 
 /* Run for dt with the CPU in `cpu` and everything else at rest. */
@@ -391,6 +404,7 @@ static void wifi_offline(dev *v)
         boot_os(v);
         memcpy(v->enabled, kept, sizeof kept);
         memcpy(v->load_on, kept_loads, sizeof kept_loads);
+        dev_parts(v);
         v->latch = kept_latch;
     }
     v->act = save;
@@ -452,7 +466,7 @@ static void wifi_xfer(dev *v, int wstate, tick_t air, int response_first)
  * off: a latched, powered radio counts as on), else clock-gated idle. */
 static int idle_cpu_state(const dev *v)
 {
-    if (v->p->has_stop && !v->connected && !v->radio_fw && !clocks_kept(v))
+    if (v->p->has_stop && !v->connected && !v->radio_fw && !v->kept)
         return CPU_STOP;
     return CPU_IDLE;
 }
@@ -500,6 +514,7 @@ static void do_step(dev *v, const plan_step *st)
             v->load_on[st->load] = st->kind == A_ENABLE;
         else
             v->enabled[st->periph] = st->kind == A_ENABLE;
+        dev_parts(v);
         set_awake(v, CPU_RUN);
         break;
     case A_FLASH_READ: flash_wake(v); flash_op(v, FLASH_READ, st->t1); break;
@@ -585,6 +600,7 @@ static void boot(dev *v)
     v->latch = p->latch;
     memset(v->enabled, 0, sizeof v->enabled);
     memset(v->load_on, 0, sizeof v->load_on);
+    dev_parts(v);
     boot_os(v);
     /* hardware.wakereason() is WAKEREASON_POWER_ON only at the first start;
      * TIMER, PIN or SNOOZE after a deep sleep */
@@ -612,6 +628,7 @@ static void deep_states(dev *v)
     memset(v->load_on, 0, sizeof v->load_on);
     for (int k = 0; k < v->p->nload; k++)
         v->st[COMP_LOAD0 + k] = v->p->load_always[k] ? LOAD_ON : LOAD_OFF;
+    dev_parts(v);
 }
 
 static void deep_sleep(dev *v, tick_t until)
@@ -785,7 +802,6 @@ static void dev_key(const dev *v, unsigned char *key)
     memcpy(&k, v, sizeof k);
     k.now = 0;
     k.wakes = 0;
-    memset(k.since, 0, sizeof k.since);     /* all = now: flushed */
     k.traced = k.last_radio = k.last_act = 0;
     memset(k.last, 0, sizeof k.last);
     memset(k.last_st, 0, sizeof k.last_st);
@@ -855,7 +871,7 @@ static tick_t dev_bound(const dev *v)
  * 0 to keep looking, -1 to stop looking. */
 static int dev_fast_forward(dev *v, repeat *r, unsigned char *key)
 {
-    book_flush(v);
+    ledger_acc_flush(v->acc);
     dev_key(v, key);
     tick_t now = v->now;
     if (!repeat_offer(r, key, now, v->wakes, dev_bound(v), v->L))
@@ -883,8 +899,6 @@ static int dev_fast_forward(dev *v, repeat *r, unsigned char *key)
     }
     ledger_repeat(v->L, r->at, k);
     v->now += shift;
-    for (int c = 0; c < COMP__COUNT; c++)
-        v->since[c] = v->now;
     v->wakes += k * dw;
     for (int i = 0; i < v->p->ntask; i++) {
         scn_tkind kind = v->p->task[i].kind;
@@ -909,6 +923,15 @@ int device_run(const plan *p, ledger *L, const device_hooks *h)
     v.p = p;
     v.L = L;
     v.h = h;
+    ledger_acc *accp = malloc(sizeof *accp);
+    if (!accp)
+        abort();
+    ledger_acc_init(accp, L);
+    v.acc = accp;
+    dev_rest_mask(p, v.mask);
+    v.cal_every = p->cal_interval > 0 && p->cal > 0 ? p->cal_interval : 0;
+    v.ka_every = p->ka_interval > 0 && p->ka_tx + p->ka_rx > 0 ? p->ka_interval : 0;
+    dev_parts(&v);
     v.due = calloc((size_t)p->ntask + 1, sizeof *v.due);
     v.pin_i = calloc((size_t)p->ntask + 1, sizeof *v.pin_i);
     v.rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -950,12 +973,13 @@ int device_run(const plan *p, ledger *L, const device_hooks *h)
             L->wakes++;
         }
     }
-    book_flush(&v);
+    ledger_acc_flush(v.acc);
+    free(v.acc);
     L->duration = v.now;
     if (h->advance)
         h->advance(h->ctx, v.now);
     if (h->trace && v.traced)
-        h->trace(h->ctx, v.now, v.last, v.last_radio, v.last_act, v.last_st);  /* end row: the run's end */
+        trace_call(&v, v.now);      /* end row: the run's end */
     if (h->repeat) {
         repeat_free(&r);
         free(key);

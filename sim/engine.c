@@ -178,7 +178,10 @@ static void engine_device_actor(int argc, char **argv)
     (void)argv;
     engine_child_ctx *c = &engine_ctx;
     int segs = c->o->trace || c->bat;
-    device_hooks h = {engine_advance, segs ? engine_segment : NULL, engine_stop,
+    /* engine_stop can end the run only with a battery or when looking for
+     * the steady state: otherwise no poll at every state change */
+    int stops = c->bat || c->o->steady;
+    device_hooks h = {engine_advance, segs ? engine_segment : NULL, stops ? engine_stop : NULL,
                       c->o->fast_forward ? engine_repeat : NULL, c, c->o->trace != NULL};
     c->r->L = c->p.names;
     c->rc = device_run(&c->p, &c->r->L, &h);

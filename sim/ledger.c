@@ -28,6 +28,69 @@ void ledger_add(ledger *L, comp_id c, int state, int act, tick_t dt)
         *cell = x;
 }
 
+void ledger_acc_init(ledger_acc *a, ledger *L)
+{
+    memset(a, 0, sizeof *a);
+    a->L = L;
+    for (int i = 0; i < LEDGER_ACC_SLOTS; i++)
+        a->slot[i].act = -1;
+    a->last = &a->slot[0];      /* free: matches no configuration */
+}
+
+static unsigned ledger_acc_hash(const uint64_t k[LEDGER_ACC_WORDS], int act)
+{
+    uint64_t h = (uint64_t)act * UINT64_C(0x9e3779b97f4a7c15);
+    for (int i = 0; i < LEDGER_ACC_WORDS; i++)
+        h = (h ^ k[i]) * UINT64_C(0xc2b2ae3d27d4eb4f);
+    return (unsigned)(h >> 56) & (LEDGER_ACC_SLOTS - 1);
+}
+
+ledger_acc_slot *ledger_acc_find(ledger_acc *a, const uint64_t k[LEDGER_ACC_WORDS], int act)
+{
+    unsigned i = ledger_acc_hash(k, act);
+    for (;; i = (i + 1) & (LEDGER_ACC_SLOTS - 1)) {
+        ledger_acc_slot *s = &a->slot[i];
+        if (s->act == act && !memcmp(s->k, k, sizeof s->k))
+            return s;
+        if (s->act < 0)
+            break;
+    }
+    if (a->nused >= LEDGER_ACC_SLOTS * 3 / 4) {     /* full: empty it into the ledger */
+        ledger_acc_flush(a);
+        for (int j = 0; j < a->nused; j++) {
+            a->slot[a->used[j]].act = -1;
+            a->slot[a->used[j]].next = NULL;
+        }
+        a->nused = 0;
+        a->last->next = NULL;
+        return ledger_acc_find(a, k, act);
+    }
+    ledger_acc_slot *s = &a->slot[i];
+    memcpy(s->k, k, sizeof s->k);
+    s->act = act;
+    s->t = 0;
+    s->next = NULL;
+    a->used[a->nused++] = (short)i;
+    return s;
+}
+
+void ledger_acc_flush(ledger_acc *a)
+{
+    ledger *L = a->L;
+    for (int j = 0; j < a->nused; j++) {
+        ledger_acc_slot *s = &a->slot[a->used[j]];
+        if (!s->t)
+            continue;
+        unsigned char st[LEDGER_ACC_WORDS * 8];
+        memcpy(st, s->k, sizeof st);
+        for (int c = 0; c < COMP__COUNT; c++)
+            ledger_add(L, (comp_id)c, st[c], s->act, s->t);
+        s->t = 0;
+    }
+    if (a->overflow)
+        L->overflow = 1;
+}
+
 void ledger_repeat(ledger *L, const ledger *from, int64_t k)
 {
     for (int c = 0; c < COMP__COUNT; c++)
