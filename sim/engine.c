@@ -229,10 +229,10 @@ static void engine_simulate(engine_child_ctx *c)
 {
     /* Under the sanitizers, actors run as threads: ASan cannot follow
      * SimGrid's default stack-switching contexts. */
-    char a0[] = "impsim", a1[] = "--log=root.thres:critical",
-         a2[] = "--cfg=contexts/factory:thread";
-    char *argv[] = {a0, a1, a2, NULL};
-    int argc = getenv("IMPSIM_THREAD_CONTEXTS") || IMPSIM_SANITIZED ? 3 : 2;
+    char a0[] = "impsim", a1[] = "--log=root.thres:critical", a2[] = "--cfg=cpu/optim:TI",
+         a3[] = "--cfg=contexts/factory:thread";
+    char *argv[] = {a0, a1, a2, a3, NULL};
+    int argc = getenv("IMPSIM_THREAD_CONTEXTS") || IMPSIM_SANITIZED ? 4 : 3;
     simgrid_init(&argc, argv);
     if (engine_platform()) {
         c->rc = -2;
