@@ -71,6 +71,8 @@ typedef struct {
     const units_dim *dim;
     /* the cycle */
     double P, pre, w;
+    double quiet;           /* s: a wake is a rise after at least this long
+                               below the threshold (calib_wakes) */
     int nb;
     const double *meas;     /* measured bins */
     double *logm;           /* log(smoothed measured + floor), this level; or
@@ -173,14 +175,135 @@ static double calib_threshold(const calib_trace *tr)
     return fmax(10 * lo, CALIB_THR_MIN);
 }
 
-/* Start (s) of the steady cycle: the first wake at or after one cycle,
- * minus pre. -1 when there is none. */
-static double calib_cycle_start(const calib_trace *tr, double H, double pre, double thr)
+/* ---- wakes --------------------------------------------------------------- */
+
+/* A streaming wake detector, the same for the simulated trace and the
+ * capture so that both are cut alike. A wake starts at a rise above thr
+ * that follows at least `quiet` seconds below it (a low stretch seen from
+ * its start: a capture that begins low does not count its first stretch
+ * as seen whole). Shorter dips inside a wake (a `wait` in stop mode
+ * between two I2C transfers) therefore do not start a new wake. Each wake
+ * gets its charge from its rise to the next wake's rise (held samples);
+ * the last one's is unfinished. With `lows`, every low stretch seen whole
+ * is also recorded with the time of the rise that ends it. */
+typedef struct {
+    double thr, quiet;
+    int have, high;
+    double low_since;       /* start of the current low stretch, NAN if unseen */
+    double t_prev, i_prev, acc;
+    double *t, *q;          /* owned: wake rises (s) and charges (C) */
+    int n, cap;
+    int lows;               /* record low stretches */
+    double *lt, *ld;        /* owned: rise ending the stretch (s), its length (s) */
+    int nl, lcap;
+} calib_wakes;
+
+static void calib_push2(double **a, double **b, int *n, int *cap, double x, double y)
 {
-    for (int k = 1; k < tr->n; k++)
-        if (tr->i[k] >= thr && tr->i[k - 1] < thr && tr->t[k] >= H - pre)
-            return tr->t[k] - pre;
-    return -1;
+    if (*n == *cap) {
+        *cap = *cap ? 2 * *cap : 64;
+        *a = realloc(*a, (size_t)*cap * sizeof **a);
+        *b = realloc(*b, (size_t)*cap * sizeof **b);
+        if (!*a || !*b)
+            abort();
+    }
+    (*a)[*n] = x;
+    (*b)[(*n)++] = y;
+}
+
+static int calib_wake_sample(void *ctx, double t, double i)
+{
+    calib_wakes *w = ctx;
+    int above = i >= w->thr;
+    if (!w->have) {
+        w->low_since = above ? NAN : t;
+    } else {
+        w->acc += w->i_prev * (t - w->t_prev);
+        if (above && !w->high) {
+            double len = t - w->low_since;     /* NAN when not seen whole */
+            if (w->lows && isfinite(len))
+                calib_push2(&w->lt, &w->ld, &w->nl, &w->lcap, t, len);
+            if (isfinite(len) && len >= w->quiet) {
+                if (w->n)
+                    w->q[w->n - 1] = w->acc;
+                calib_push2(&w->t, &w->q, &w->n, &w->cap, t, 0);
+                w->acc = 0;
+            }
+        } else if (!above && w->high) {
+            w->low_since = t;
+        }
+    }
+    w->have = 1;
+    w->high = above;
+    w->t_prev = t;
+    w->i_prev = i;
+    return 0;
+}
+
+static void calib_wakes_free(calib_wakes *w)
+{
+    free(w->t);
+    free(w->q);
+    free(w->lt);
+    free(w->ld);
+}
+
+static void calib_wakes_trace(calib_wakes *w, const calib_trace *tr)
+{
+    for (int k = 0; k < tr->n; k++)
+        calib_wake_sample(w, tr->t[k], tr->i[k]);
+}
+
+/* Start (s) of the steady simulated cycle: the first wake at or after one
+ * hyperperiod H, minus pre. -1 when there is none. */
+static double calib_cycle_start(const calib_trace *tr, double H, double pre, double thr,
+                                double quiet)
+{
+    calib_wakes w = {.thr = thr, .quiet = quiet};
+    calib_wakes_trace(&w, tr);
+    double s = -1;
+    for (int k = 0; k < w.n && s < 0; k++)
+        if (w.t[k] >= H - pre)
+            s = w.t[k] - pre;
+    calib_wakes_free(&w);
+    return s;
+}
+
+static int calib_cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The shortest low stretch that separates two wakes, from the simulated
+ * trace's steady hyperperiod [H - pre, 2H - pre): the low stretches there
+ * are the sleeps between wakes and the dips inside them (waits in stop or
+ * idle below the threshold). Sorted, the widest ratio between neighbours
+ * (at least 3x) splits dips from sleeps, and the cut is their geometric
+ * mean, so a phase 30 % longer or shorter in the capture still falls on
+ * its side. Without such a gap every stretch is a sleep: half the
+ * shortest. */
+static double calib_quiet(const calib_trace *tr, double H, double pre, double thr)
+{
+    calib_wakes w = {.thr = thr, .quiet = INFINITY, .lows = 1};
+    calib_wakes_trace(&w, tr);
+    int n = 0;
+    for (int k = 0; k < w.nl; k++)
+        if (w.lt[k] >= H - pre && w.lt[k] < 2 * H - pre)
+            w.ld[n++] = w.ld[k];
+    double quiet = 0;
+    if (n > 0) {
+        qsort(w.ld, (size_t)n, sizeof *w.ld, calib_cmp);
+        double best = 3;
+        quiet = 0.5 * w.ld[0];
+        for (int k = 0; k + 1 < n; k++)
+            if (w.ld[k] > 0 && w.ld[k + 1] / w.ld[k] >= best) {
+                best = w.ld[k + 1] / w.ld[k];
+                quiet = sqrt(w.ld[k] * w.ld[k + 1]);
+            }
+    }
+    calib_wakes_free(&w);
+    return quiet;
 }
 
 /* Bin means of the steady simulated cycle for phi into out (nb). */
@@ -191,7 +314,7 @@ static int calib_sim_bins(calib_ctx *c, const double *phi, double *out, diag *d)
     c->sims++;
     int rc = calib_simulate(c, phi, &tr, &H, d);
     if (rc == 0) {
-        double s = calib_cycle_start(&tr, H, c->pre, calib_threshold(&tr));
+        double s = calib_cycle_start(&tr, H, c->pre, calib_threshold(&tr), c->quiet);
         if (s < 0) {
             diag_error(d, (diag_pos){c->o->scn, 0, 0}, "found no wake in the simulated "
                        "cycle, expected one to line the capture up with");
@@ -210,32 +333,6 @@ static int calib_sim_bins(calib_ctx *c, const double *phi, double *out, diag *d)
 }
 
 /* ---- the measured cycle ------------------------------------------------- */
-
-typedef struct {
-    double thr, gap;        /* threshold; minimum wake-to-wake interval */
-    double *wake;           /* owned */
-    int nw, cap;
-    double prev_i;
-    int any;
-} calib_pass1;
-
-static int calib_p1(void *ctx, double t, double i)
-{
-    calib_pass1 *p = ctx;
-    if (p->any && i >= p->thr && p->prev_i < p->thr &&
-        (p->nw == 0 || t - p->wake[p->nw - 1] >= p->gap)) {
-        if (p->nw == p->cap) {
-            p->cap = p->cap ? 2 * p->cap : 64;
-            p->wake = realloc(p->wake, (size_t)p->cap * sizeof *p->wake);
-            if (!p->wake)
-                abort();
-        }
-        p->wake[p->nw++] = t;
-    }
-    p->any = 1;
-    p->prev_i = i;
-    return 0;
-}
 
 typedef struct {
     const double *ws;       /* window starts, increasing */
@@ -260,12 +357,6 @@ static int calib_p2(void *ctx, double t, double i)
     p->t_prev = t;
     p->i_prev = i;
     return 0;
-}
-
-static int calib_cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 /* ---- the fit ------------------------------------------------------------ */
@@ -471,52 +562,169 @@ static int calib_bases(const calib_opts *o, double *base, units_dim *dim, diag *
     return rc;
 }
 
-/* Read the capture: wakes, cycle length, and the mean measured cycle. */
-static int calib_measure(const calib_opts *o, calib_ctx *c, double H_sim, double thr,
-                         calib_result *r, double **meas, diag *d)
+/* The simulated hyperperiod's wakes: m wakes whose rise falls in the
+ * steady hyperperiod [H - pre, 2H - pre), each with its charge (C, rise to
+ * the next wake's rise) and its interval to the next wake (s). */
+typedef struct {
+    int m;
+    double *q, *iv;     /* owned, m each */
+} calib_pattern;
+
+static int calib_pattern_sim(const calib_trace *tr, double H, double pre, double thr,
+                             double quiet, calib_pattern *pat)
 {
-    calib_pass1 p1 = {thr, 0.5 * H_sim, NULL, 0, 0, 0, 0};
+    calib_wakes w = {.thr = thr, .quiet = quiet};
+    calib_wakes_trace(&w, tr);
+    int a = 0;
+    while (a < w.n && w.t[a] < H - pre)
+        a++;
+    int b = a;
+    while (b < w.n && w.t[b] < 2 * H - pre)
+        b++;
+    pat->m = b - a;
+    int ok = pat->m > 0 && b < w.n;     /* the next hyperperiod's first wake closes it */
+    if (ok) {
+        pat->q = malloc((size_t)pat->m * sizeof *pat->q);
+        pat->iv = malloc((size_t)pat->m * sizeof *pat->iv);
+        if (!pat->q || !pat->iv)
+            abort();
+        for (int j = 0; j < pat->m; j++) {
+            pat->q[j] = w.q[a + j];
+            pat->iv[j] = w.t[a + j + 1] - w.t[a + j];
+        }
+    }
+    calib_wakes_free(&w);
+    return ok ? 0 : -1;
+}
+
+/* How far apart the measured wakes k = 0..nc-1 (charges q, intervals iv)
+ * are from the simulated pattern when measured wake k is simulated wake
+ * (k + s) mod m: the rms, over the wakes, of the log ratios of charge and
+ * of interval, each less its mean (a capture whose figures differ scales
+ * every wake's charge, one whose period differs every interval). 0 for a
+ * capture that is the pattern up to scale; a wake matched with one 20x
+ * larger adds ln 20 ~ 3. */
+static double calib_pattern_rms(const calib_pattern *pat, const double *q, const double *iv,
+                                int nc, int s)
+{
+    double sd = 0, sdd = 0, se = 0, see = 0;
+    for (int k = 0; k < nc; k++) {
+        int j = (k + s) % pat->m;
+        double dq = log(fmax(q[k], 1e-18) / fmax(pat->q[j], 1e-18));
+        double di = log(fmax(iv[k], 1e-12) / fmax(pat->iv[j], 1e-12));
+        sd += dq;
+        sdd += dq * dq;
+        se += di;
+        see += di * di;
+    }
+    if (nc == 0)
+        return 0;
+    double v = (sdd - sd * sd / nc) / nc + (see - se * se / nc) / nc;
+    return sqrt(fmax(v, 0));
+}
+
+#define CALIB_PATTERN_RMS 0.69   /* ln 2: wakes matched within 2x, after scale */
+
+/* Read the capture: its wakes, lined up with the simulated hyperperiod's
+ * pattern (pat), the cycle length, and the mean measured cycle. The
+ * measured wake that is the simulated hyperperiod's first is the one whose
+ * shift makes the measured sequence of wake charges and intervals closest
+ * to the simulated one (calib_pattern_rms): a product that connects every
+ * 4th wake has one wake in four with a radio burst, and the cycle starts
+ * at the same wake as the simulated one. */
+static int calib_measure(const calib_opts *o, calib_ctx *c, double H_sim, double thr,
+                         const calib_pattern *pat, calib_result *r, double **meas, diag *d)
+{
+    calib_wakes w = {.thr = thr, .quiet = c->quiet};
     capture_opts co = o->co;
     co.checksum = 1;
-    if (capture_read(o->capture, &co, calib_p1, &p1, &r->info, d))
-        return free(p1.wake), -1;
+    if (capture_read(o->capture, &co, calib_wake_sample, &w, &r->info, d))
+        return calib_wakes_free(&w), -1;
     diag_pos at = {o->capture, 0, 0};
-    char b1[32], b2[32];
-    if (p1.nw == 0) {
-        diag_error(d, at, "found no wake (no rise above %s), expected the capture of at "
-                   "least one whole wake cycle of %s",
+    char b1[32], b2[32], b3[32];
+    int m = pat->m, nc = w.n - 1;        /* wakes with a charge and an interval */
+    if (w.n == 0 || (m > 1 && nc < 1)) {
+        diag_error(d, at, "found %s above %s after at least %s below it), expected "
+                   "the capture of at least one whole wake cycle of %s%s",
+                   w.n ? "one wake (one rise" : "no wake (no rise",
                    units_format(thr, DIM_CURRENT, b1, sizeof b1),
-                   units_format(H_sim, DIM_TIME, b2, sizeof b2));
-        free(p1.wake);
+                   units_format(c->quiet, DIM_TIME, b3, sizeof b3),
+                   units_format(H_sim, DIM_TIME, b2, sizeof b2),
+                   m > 1 ? " (the scenario's hyperperiod, several wakes)" : "");
+        calib_wakes_free(&w);
         return -1;
     }
-    double P = H_sim;
-    if (p1.nw >= 2) {
-        double *iv = malloc((size_t)(p1.nw - 1) * sizeof *iv);
-        if (!iv)
-            abort();
-        for (int k = 0; k + 1 < p1.nw; k++)
-            iv[k] = p1.wake[k + 1] - p1.wake[k];
-        qsort(iv, (size_t)(p1.nw - 1), sizeof *iv, calib_cmp);
-        P = iv[(p1.nw - 1) / 2];
-        free(iv);
-    }
-    double pre = CALIB_PRE * P;
-    double *ws = malloc((size_t)p1.nw * sizeof *ws);
-    if (!ws)
+    double *iv = malloc((size_t)(nc > 0 ? nc : 1) * sizeof *iv);
+    if (!iv)
         abort();
-    int nw = 0;
-    for (int k = 0; k < p1.nw; k++) {
-        double s = p1.wake[k] - pre;
-        if (s >= r->info.t_first && s + P <= r->info.t_last)
-            ws[nw++] = s;
+    for (int k = 0; k < nc; k++)
+        iv[k] = w.t[k + 1] - w.t[k];
+    int best = 0;
+    double rms = 0, second = INFINITY;
+    if (m > 1) {
+        rms = INFINITY;
+        for (int s = 0; s < m; s++) {
+            double e = calib_pattern_rms(pat, w.q, iv, nc, s);
+            if (e < rms) {
+                second = rms;
+                rms = e;
+                best = s;
+            } else if (e < second) {
+                second = e;
+            }
+        }
+        if (!(rms <= CALIB_PATTERN_RMS)) {
+            diag_error(d, at, "found %d wakes whose charges and intervals do not repeat as "
+                       "the scenario's %d wakes per hyperperiod of %s do (best alignment "
+                       "still %.0f %% rms apart, expected within %.0f %%), expected a "
+                       "capture of the product the scenario describes (check its tasks "
+                       "and their periods)", w.n, m,
+                       units_format(H_sim, DIM_TIME, b1, sizeof b1), 100 * expm1(rms),
+                       100 * expm1(CALIB_PATTERN_RMS));
+            free(iv);
+            calib_wakes_free(&w);
+            return -1;
+        }
     }
-    free(p1.wake);
+    /* the hyperperiod starts: the wakes that are simulated wake 0 */
+    int first = (m - best) % m;
+    int ns = 0;
+    double *st = malloc((size_t)w.n * sizeof *st);
+    if (!st)
+        abort();
+    for (int k = first; k < w.n; k += m)
+        st[ns++] = w.t[k];
+    double P = H_sim;
+    if (ns >= 2) {
+        for (int k = 0; k + 1 < ns; k++)
+            iv[k] = st[k + 1] - st[k];
+        qsort(iv, (size_t)(ns - 1), sizeof *iv, calib_cmp);
+        P = iv[(ns - 1) / 2];
+    } else if (m > 1 && nc >= m) {      /* one start: its m intervals */
+        P = 0;
+        for (int k = first; k < first + m && k < nc; k++)
+            P += w.t[k + 1] - w.t[k];
+    }
+    free(iv);
+    double pre = CALIB_PRE * P;
+    int nw = 0;
+    for (int k = 0; k < ns; k++) {
+        double s = st[k] - pre;
+        if (s >= r->info.t_first && s + P <= r->info.t_last)
+            st[nw++] = s;
+    }
+    double *ws = st;
+    r->wakes_per_cycle = m;
+    r->wakes_seen = w.n;
+    r->pattern_rms = rms;
+    r->pattern_second = second;
+    calib_wakes_free(&w);
     if (nw == 0) {
         diag_error(d, at, "found %s of capture with no whole cycle of %s in it (from "
-                   "just before a wake to the next), expected at least one",
+                   "just before a wake to the next%s), expected at least one",
                    units_format(r->info.t_last - r->info.t_first, DIM_TIME, b1, sizeof b1),
-                   units_format(P, DIM_TIME, b2, sizeof b2));
+                   units_format(P, DIM_TIME, b2, sizeof b2),
+                   m > 1 ? " that starts the scenario's hyperperiod" : "");
         free(ws);
         return -1;
     }
@@ -588,11 +796,23 @@ int calib_run(const calib_opts *o, calib_result *r, diag *d)
         return -1;
     }
     double thr = calib_threshold(&tr);
+    c.quiet = calib_quiet(&tr, H, CALIB_PRE * H, thr);
+    calib_pattern pat = {0};
+    int prc = calib_pattern_sim(&tr, H, CALIB_PRE * H, thr, c.quiet, &pat);
     free(tr.t);
     free(tr.i);
+    if (prc) {
+        diag_error(d, (diag_pos){o->scn, 0, 0}, "found no wake in the simulated hyperperiod "
+                   "(no rise above 10x its sleep current), expected one to line the capture "
+                   "up with");
+        return -1;
+    }
     r->sim_period_s = H;
     double *meas = NULL;
-    if (calib_measure(o, &c, H, thr, r, &meas, d))
+    prc = calib_measure(o, &c, H, thr, &pat, r, &meas, d);
+    free(pat.q);
+    free(pat.iv);
+    if (prc)
         return -1;
     /* a capture cycle that is not the scenario's: simulate at its length */
     if (fabs(r->period_s / H - 1) > 1e-3) {

@@ -1,18 +1,32 @@
 /* calib.h — calibrate model figures against a measured capture.
  *
  * Method (segmentation + least squares):
- *  1. Simulate the scenario (with the user's settings) for three cycles
- *     and take the steady cycle: from just before the second cycle's first
- *     wake, one hyperperiod long. Its sleep floor sets the wake threshold
- *     (10x the floor, at least 100 uA: imp wakes draw milliamperes, sleep
- *     tens of microamperes at most).
+ *  1. Simulate the scenario (with the user's settings) for three
+ *     hyperperiods (plan_hyperperiod: the lcm of the task periods times
+ *     the `every Nth wake` counts, so a product that uploads at every 4th
+ *     wake has a cycle of 4 wakes) and take the steady one: from just
+ *     before the first wake of the second hyperperiod, one hyperperiod
+ *     long. Its sleep floor sets the wake threshold (10x the floor, at
+ *     least 100 uA: imp wakes draw milliamperes, sleep tens of microamperes
+ *     at most). A wake is a rise above the threshold after a low stretch
+ *     long enough to be a sleep, not a dip inside a wake (a `wait` in stop
+ *     mode): the cut between the two is taken from the simulated cycle's
+ *     own low stretches. Each simulated wake of the hyperperiod has its
+ *     charge (to the next wake) and its interval to the next wake: the
+ *     pattern the capture must show.
  *  2. Read the capture twice (it streams; memory does not grow with it):
- *     first find the wakes (rising crossings of the threshold, one per
- *     cycle at most) and the measured cycle length (median wake-to-wake
- *     interval); then average every complete cycle, aligned at its wake,
- *     into bins (exact integrals of the held samples). Averaging aligned
- *     cycles divides the analyzer's noise by the square root of their
- *     number before any fitting.
+ *     first find its wakes (the same rule) with their charges and
+ *     intervals, and line them up with the simulated pattern: the shift
+ *     whose log charge and interval ratios, less their means, are
+ *     smallest (rms) marks which measured wakes start a hyperperiod (the
+ *     one with the radio burst, say). A capture whose wakes match no shift
+ *     within 2x rms is refused: it is not the scenario's product. The
+ *     measured cycle length is the median interval between hyperperiod
+ *     starts (a capture whose period differs from the scenario's is
+ *     simulated at the capture's, with a warning). Then average every
+ *     complete cycle, aligned at its start, into bins (exact integrals of
+ *     the held samples). Averaging aligned cycles divides the analyzer's
+ *     noise by the square root of their number before any fitting.
  *  3. Fit: each chosen figure is base x exp(phi); the residual of bin b is
  *     (simulated - measured) / (0.2 uA + 1 % of the measured mean), the
  *     0.2 uA being a PPK2-class quantisation step and 1 % an analyzer's
@@ -61,6 +75,14 @@ typedef struct {
     int n;
     capture_info info;    /* the capture as read (units, rows, sha256) */
     int cycles;           /* complete measured cycles averaged */
+    int wakes_per_cycle;  /* wakes in the scenario's hyperperiod */
+    int wakes_seen;       /* wakes found in the capture */
+    double pattern_rms;   /* how far the capture's wakes (charges and
+                             intervals, log, less their means) are from
+                             the simulated pattern at the chosen
+                             alignment; 0 with one wake per cycle */
+    double pattern_second;/* the same at the next best alignment (INFINITY
+                             with one wake per cycle) */
     double period_s;      /* measured cycle length (median wake interval) */
     double sim_period_s;  /* the scenario's cycle (hyperperiod) */
     double pre_s;         /* the cycle starts this long before the wake */

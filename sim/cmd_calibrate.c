@@ -21,10 +21,13 @@
 static const char calibrate_usage[] =
     "Usage: impsim calibrate FILE.scn --measured CAPTURE.csv [--fit KEY]... [options]\n"
     "Fit the module model's figures to a measured current capture of the product\n"
-    "the scenario describes: the capture's wake cycles are found, averaged and\n"
-    "lined up with the simulated cycle, and the chosen figures fitted by least\n"
-    "squares (GSL). Each fitted figure is printed with its 95 % interval; a figure\n"
-    "the capture cannot pin down is reported and left unchanged.\n"
+    "the scenario describes: the capture's wake cycles (the scenario's hyperperiod:\n"
+    "4 wakes for a product that uploads at every 4th wake) are found, lined up with\n"
+    "the simulated cycle by their wakes' charges and intervals (a capture whose\n"
+    "wakes do not follow the scenario's pattern is refused), averaged, and the\n"
+    "chosen figures fitted by least squares (GSL). Each fitted figure is printed\n"
+    "with its 95 % interval; a figure the capture cannot pin down is reported and\n"
+    "left unchanged.\n"
     "\n"
     "  --measured FILE      the capture: an export of the Nordic PPK2, Joulescope,\n"
     "                       Otii or PyMonsoon, or a CSV whose header names its units\n"
@@ -170,6 +173,11 @@ static void cal_print(const cal_args *a, const calib_result *r)
            "rise above %s\n", r->cycles, units_format(r->period_s, DIM_TIME, b1, sizeof b1),
            units_format(r->sim_period_s, DIM_TIME, b2, sizeof b2),
            units_format(r->threshold_A, DIM_CURRENT, b3, sizeof b3));
+    if (r->wakes_per_cycle > 1)
+        printf("          %d wakes per cycle (the scenario's hyperperiod): the %d wakes found "
+               "line up with the simulated ones within %.1f %% rms (charge and interval; the "
+               "next best alignment: %.0f %%)\n", r->wakes_per_cycle, r->wakes_seen,
+               100 * expm1(r->pattern_rms), 100 * expm1(r->pattern_second));
     printf("          %d bins of %s; the cycle starts %s before the wake\n", r->nbins,
            units_format(r->bin_s, DIM_TIME, b1, sizeof b1),
            units_format(r->pre_s, DIM_TIME, b2, sizeof b2));
