@@ -1,30 +1,42 @@
 /* capture.c — stream a measured current capture (analyzer CSV export) into
  * samples with their units right; see capture.h.
  *
- * Recognised exports (header → units), each checked against the tool's own
- * export code as published in its repository:
+ * Recognised exports (header → units), each checked against the source
+ * named (README.md, "Measured captures", has the same table):
  *
- *  - Nordic Power Profiler app for the PPK2 (pc-nrfconnect-ppk 4.x,
- *    src/actions/exportChartAction.ts, checked at v4.4.1): header
- *    `Timestamp(ms),Current(uA)` then optionally `D0-D7` (one 8-character
- *    string of '0' '1' '-' 'X') or `D0,D1,...,D7`; time in ms (sample index
- *    × 10 µs / 1000), current in µA with 3 decimals.
- *  - Joulescope UI statistics recording (joulescope_ui 1.x,
- *    statistics_record.py, 2023): header `#time,current,voltage,power,
- *    charge,energy`, all SI (s, A, V, W, C, J), time relative to the first
- *    row.
- *  - PyMonsoon (msoon/PyMonsoon, Monsoon/sampleEngine.py): header
- *    `Time(ms),Main(mA),...,` with a trailing comma on every line; the
- *    "Time(ms)" column is in fact `time.time() - start`, i.e. seconds, one
- *    stamp per USB packet (so consecutive rows may share a time: they are
- *    averaged into one sample). numpy 2 writes values as `np.float64(x)`:
- *    accepted.
- *  - Qoitech Otii 3: format as documented by the header seen in one user's
- *    export (`"Wall-clock time (UTC)","Arc Main Current (A)",...`), NOT
- *    checked against a real file or Qoitech's documentation: impsim takes a
- *    quoted header whose second column ends in `Main Current (A)` (any
- *    device name before it) with a first column `Timestamp (s)` or
- *    `Time (s)` in seconds; a wall-clock time column is refused.
+ *  - Nordic Power Profiler app for the PPK2 (NordicSemiconductor/
+ *    pc-nrfconnect-ppk, src/actions/exportChartAction.ts, and the 2020
+ *    exportChartAction.js): the header is the dialog's selection of
+ *    `Timestamp(ms)`, `Current(uA)`, `D0-D7` (one 8-character string of
+ *    '0' '1' '-' 'X') and `D0,D1,...,D7`; time indexToTimestamp(n) / 1000,
+ *    i.e. microseconds / 1000 = ms, in JavaScript's shortest form (up to 17
+ *    significant digits, exponent form possible); current in µA with 3
+ *    decimals (toFixed(3)). A selection without `Timestamp(ms)` is refused.
+ *  - Joulescope UI statistics recording (jetperch/pyjoulescope_ui, class
+ *    StatisticsRecord, 2023, UI 1.x; the 0.x UI's _record_statistics_item
+ *    writes the same header): `#time,current,voltage,power,charge,energy`,
+ *    all SI (s, A, V, W, C, J, printed with %g), time relative to the first
+ *    row (its offset subtracted).
+ *  - PyMonsoon (msoon/PyMonsoon, Monsoon/sampleEngine.py): the enabled
+ *    channels' names "Time(ms)", "Main(mA)", "USB(mA)", "Aux(mA)", "Main
+ *    Voltage(V)", "USB Voltage(V)", each followed by a comma (so every line
+ *    ends in one); the "Time(ms)" column is in fact `time.time() - start`,
+ *    i.e. seconds, one stamp per USB packet (so consecutive rows may share
+ *    a time: they are averaged into one sample); values written with
+ *    repr(), which numpy 2 makes `np.float64(x)`: accepted.
+ *  - Qoitech Otii 3: no export format is published that we found (the
+ *    Otii 3 user manual's pages on recordings do not list the CSV
+ *    columns); two public scripts that read Otii CSV exports show headers
+ *    `"Wall-clock time (UTC)","Arc Main Current (A)","Arc Main Voltage
+ *    (V)","Arc Main Energy (J)"` (an Otii Arc, wall-clock time chosen) and
+ *    `Timestamp (S),File Main Current (A),File Main Voltage (V),File Main
+ *    Energy (J),File UART (TXT)` (a recording named "File", with its UART
+ *    log as a text column). impsim takes a header with one column ending in
+ *    `Main Current (A)` (any device name before it, any case; mA, uA, nA
+ *    also taken) and a first column `Timestamp (s)` or `Time (s)` in
+ *    seconds; quoted text with commas in it (the UART column) is skipped;
+ *    a wall-clock time column, or a second device's current, is refused.
+ *    Not checked against a real export file nor Qoitech's documentation.
  *  - impsim's own `run --trace` (time_s,current_A,...).
  * Anything else: a header naming the units (`Time (ms)`, `time[us]`,
  * `current_uA`, `I (mA)`) or --time-unit / --current-unit.
@@ -309,6 +321,8 @@ typedef struct {
     double tu, cu;        /* from the header; 0 = none */
     int tpos, cpos;       /* columns of the header fields */
     int dup_ok;           /* rows may share a time (PyMonsoon) */
+    int quotes;           /* rows may hold quoted text with separators in it
+                             (an Otii UART column); not the fixed-form exports */
 } cap_layout;
 
 static int cap_is(const cap_field *f, const char *s)
@@ -400,6 +414,24 @@ static void cap_name(char *dst, size_t n, const cap_field *f)
     snprintf(dst, n, "%.*s", (int)(f->n < n - 1 ? f->n : n - 1), f->p);
 }
 
+/* The first of f[0..k) that is an Otii export's current column, "<device>
+ * Main Current (A)" (any device name, e.g. "Arc", or "File" for an
+ * imported recording; any case; mA, uA or nA also taken), with its unit in
+ * *unit (A per unit). -1 when there is none. */
+static int cap_otii_current(const cap_field *f, int k, double *unit)
+{
+    static const struct { const char *end; double u; } t[] = {
+        {"Main Current (A)", 1}, {"Main Current (mA)", 1e-3},
+        {"Main Current (uA)", 1e-6}, {"Main Current (nA)", 1e-9}};
+    for (int j = 0; j < k && j < CAP_MAX_COLS; j++)
+        for (size_t m = 0; m < sizeof t / sizeof t[0]; m++)
+            if (cap_ends(&f[j], t[m].end)) {
+                *unit = t[m].u;
+                return j;
+            }
+    return -1;
+}
+
 /* Recognise the header fields f[0..k). Returns 0, or -1 after an error. */
 static int cap_header(const cap_field *f, int k, int hash, cap_layout *L,
                       capture_info *in, const char *name, int line, diag *d)
@@ -428,7 +460,18 @@ static int cap_header(const cap_field *f, int k, int hash, cap_layout *L,
         L->tu = 1;          /* PyMonsoon stamps seconds under "Time(ms)" */
         L->cu = 1e-3;
         L->dup_ok = 1;
-    } else if (k >= 2 && cap_ends(&f[1], "Main Current (A)")) {
+    } else if (cap_otii_current(f, k, &L->cu) >= 0) {
+        int j = cap_otii_current(f, k, &L->cu);
+        for (int m = j + 1; m < k && m < CAP_MAX_COLS; m++) {
+            double u;
+            if (cap_otii_current(f + m, 1, &u) == 0) {
+                diag_error(d, (diag_pos){ name, line, f[m].col }, "found a second "
+                           "current column '%.*s' after '%.*s' in an Otii export, "
+                           "expected one device's Main Current (export one device "
+                           "at a time)", (int)f[m].n, f[m].p, (int)f[j].n, f[j].p);
+                return -1;
+            }
+        }
         if (!(cap_is(&f[0], "Timestamp (s)") || cap_is(&f[0], "Time (s)"))) {
             diag_error(d, at, "found time column '%.*s' in an Otii export, "
                        "expected a time in seconds from the start of the "
@@ -437,7 +480,8 @@ static int cap_header(const cap_field *f, int k, int hash, cap_layout *L,
         }
         L->kind = CAPTURE_OTII;
         L->tu = 1;
-        L->cu = 1;
+        L->cc = j;
+        L->cpos = f[j].col;
     } else if (k >= 2 && cap_is(&f[0], "time_s") && cap_is(&f[1], "current_A")) {
         L->kind = CAPTURE_IMPSIM;
         L->tu = 1;
@@ -487,6 +531,8 @@ static int cap_header(const cap_field *f, int k, int hash, cap_layout *L,
             return -1;
         }
     }
+    L->quotes = !(L->kind == CAPTURE_PPK2 || L->kind == CAPTURE_JOULESCOPE
+                  || L->kind == CAPTURE_MONSOON || L->kind == CAPTURE_IMPSIM);
     in->kind = L->kind;
     in->time_col = L->tc;
     in->cur_col = L->cc;
@@ -573,6 +619,21 @@ static int cap_emit(cap_rows *c, double t, double i)
     return c->sink ? c->sink(c->ctx, t, i) : 0;
 }
 
+/* The separator ending the field that starts at p (NULL: the line's end),
+ * a separator inside double quotes being text ("tx 12,34" in a UART
+ * column). */
+static const char *cap_sep_quoted(const char *p, const char *end, char sep)
+{
+    int q = 0;
+    for (; p < end; p++) {
+        if (*p == '"')
+            q = !q;
+        else if (*p == sep && !q)
+            return p;
+    }
+    return NULL;
+}
+
 /* One data row. 0 ok, -1 error (recorded), -2 stopped by the sink. */
 static int cap_row(cap_rows *c, const char *s, size_t n)
 {
@@ -582,8 +643,10 @@ static int cap_row(cap_rows *c, const char *s, size_t n)
     double raw[2] = { 0, 0 };
     int col = 0, need = 0, fpos[2] = { 1, 1 };
     diag_pos at = { c->r->name, c->r->line, 1 };
+    int quoted = L->quotes && memchr(s, '"', n);
     for (;; col++) {
-        const char *fe = memchr(p, c->sep, (size_t)(end - p));
+        const char *fe = quoted ? cap_sep_quoted(p, end, c->sep)
+                                : memchr(p, c->sep, (size_t)(end - p));
         if (!fe)
             fe = end;
         int which = col == L->tc ? 0 : col == L->cc ? 1 : -1;

@@ -27,7 +27,7 @@ typedef enum {
     CAPTURE_IMPSIM,       /* impsim run --trace: time_s,current_A,... */
     CAPTURE_PPK2,         /* Nordic Power Profiler app: Timestamp(ms),Current(uA) */
     CAPTURE_JOULESCOPE,   /* Joulescope UI: #time,current,voltage,... (SI) */
-    CAPTURE_OTII,         /* Qoitech Otii: "Timestamp (s)","<dev> Main Current (A)" */
+    CAPTURE_OTII,         /* Qoitech Otii: Timestamp (s),...,<dev> Main Current (A),... */
     CAPTURE_MONSOON       /* PyMonsoon: Time(ms),Main(mA),... (time in s) */
 } capture_kind;
 

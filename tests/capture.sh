@@ -1,7 +1,9 @@
 #!/bin/sh
 # capture.sh — measured captures read right: one small capture in each
 # supported export format (tests/captures/*.csv: Nordic PPK2 with the bits
-# as one string and as eight columns, Joulescope, Otii, PyMonsoon with its
+# as one string and as eight columns, Joulescope, Otii (quoted Arc header;
+# an imported "File" recording with a UART text column holding commas in
+# quotes, current not in the second column), PyMonsoon with its
 # seconds-under-"Time(ms)", shared time stamps and numpy 2 values, a
 # semicolon file in us/mA, a tab file in ms/nA with a byte-order mark) must
 # give exactly the profile of the SI equivalent si.csv: same period, mean
