@@ -34,7 +34,10 @@ static const char decide_usage[] =
     "(+25 % each). With --monte-carlo, the uncertainty comes first: P10/P50/P90 of\n"
     "each variant's life, where the nominal run sits among the samples, the\n"
     "probability that each meets the target and that the verdict holds; the\n"
-    "figures after it are labelled nominal.\n"
+    "figures after it are labelled nominal. With --monte-carlo the answer is YES\n"
+    "only when at least 50 % of the samples answer YES; a YES at nominal figures\n"
+    "that fewer samples keep is answered NO (exit 1, or 4 when no deep-sleep\n"
+    "variant meets the criterion either) and says so. A nominal NO stays NO.\n"
     "\n"
     "  --target TIME             battery-life target, with unit (12mo, 2y, 400d)\n"
     "  --min-ratio R             fraction of the deep-sleep variant's life (0.9 or 90 %)\n"
@@ -51,11 +54,14 @@ static const char decide_usage[] =
     "\n"
     "Exit codes:\n"
     "  0  YES: the best variant without deep sleep and crystal meets the criterion\n"
-    "  1  NO: it does not, but a deep-sleep variant does (keep deep sleep; the\n"
-    "     sentence says when the crystal can go anyway: deep sleep until the wake pin)\n"
+    "     (with --monte-carlo: and in at least 50 % of the samples)\n"
+    "  1  NO: it does not (or, with --monte-carlo, in under 50 % of the samples),\n"
+    "     but a deep-sleep variant does (keep deep sleep; the sentence says when the\n"
+    "     crystal can go anyway: deep sleep until the wake pin)\n"
     "  4  NO VARIANT MEETS the target (or none can deliver the WiFi peak from the\n"
-    "     cell): the product is off target whatever it does; the sentence names the\n"
-    "     best design\n"
+    "     cell; or, with --monte-carlo, only the one without deep sleep does, in\n"
+    "     under 50 % of the samples): the product is off target whatever it does;\n"
+    "     the sentence names the best design\n"
     "  2  bad input (nothing written)    3  system error\n";
 
 /* "imp004m-deep no, imp004m-stop yes, ..." for the variants that ran. */
@@ -85,14 +91,19 @@ static void decide_text(const matrix_opts *o, const decide_result *r, const mc_r
         fprintf(fp, " (min-ratio %.0f %%)", 100 * r->v.min_ratio);
     fprintf(fp, "\nAnswer:   %s", decide_answer(r));
     /* a verdict that most samples contradict must not read as a plain one */
-    if (mc && mc->n_verdict > 0 && mc->p_holds < 0.5)
+    if (mc && mc->n_verdict > 0 && mc->p_holds < 0.5 && !r->v.mc_demoted)
         fprintf(fp, " - at nominal figures only: it holds in just %.1f %% of %ld Monte Carlo "
                 "samples; measure the uncertain figures (mc.* in models/README.md) before "
                 "relying on it", 100 * mc->p_holds, mc->n_verdict);
     fputc('\n', fp);
-    if (mc) {
+    if (mc && r->v.mc_demoted)
+        fprintf(fp, "          (at nominal figures the answer is yes; with --monte-carlo a YES "
+                "needs %.0f %% of the samples, it has %.1f %% of %ld)\n\n",
+                100 * VERDICT_MC_MAJORITY, 100 * mc->p_can_drop, mc->n_verdict);
+    else if (mc)
         fprintf(fp, "          (nominal figures; the verdict holds in %.1f %% of %ld Monte Carlo "
                 "samples)\n\n", 100 * mc->p_holds, mc->n_verdict);
+    if (mc) {
         mc_print(o, mc, fp);
     }
     fprintf(fp, "\nNominal (every figure at its model value):\n");
@@ -141,7 +152,10 @@ static void decide_json(const matrix_opts *o, const decide_result *r, FILE *fp,
 {
     fputs("{\"scenario\": ", fp);
     report_json_str(fp, o->file);
-    fprintf(fp, ",\n \"answer\": \"%s\", \"sentence\": ", verdict_word(r->v.answer));
+    fprintf(fp, ",\n \"answer\": \"%s\", ", verdict_word(r->v.answer));
+    if (mc && mc->n_verdict > 0)
+        fprintf(fp, "\"answer_nominal\": \"%s\", ", verdict_word(r->v.nominal));
+    fputs("\"sentence\": ", fp);
     report_json_str(fp, r->sentence);
     fprintf(fp, ",\n \"can_drop\": %s, \"criterion\": \"%s\"", r->can_drop ? "true" : "false",
             r->criterion);
@@ -226,6 +240,8 @@ int cmd_decide(int argc, char **argv)
     rc = decide_run(&o, r);
     if (rc == 0 && o.mc)
         rc = mc_run(&o, NULL, r->res, mc);
+    if (rc == 0 && o.mc)
+        decide_apply_mc(&o, r, mc);     /* with Monte Carlo, YES needs a majority */
     if (rc == 0) {
         outfile *f = outfile_open(o.output ? o.output : "-");
         rc = DIAG_EXIT_SYS;

@@ -709,6 +709,7 @@ static int report_build(report_run *R, int argc, char **argv)
     rc = mc_run_samples(o, NULL, r->res, R->mc, &R->samples);
     if (rc)
         return rc;
+    decide_apply_mc(o, r, R->mc);   /* decide's answer, Monte Carlo rule included */
     /* the variants charted: every one that ran, except those drawing more
      * than ten times the least (they would flatten the others; the table
      * shows them) */

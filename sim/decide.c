@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "decide.h"
+#include "mc.h"
 #include "pipeline.h"
 #include "pool.h"
 #include "progress.h"
@@ -295,7 +296,7 @@ static int decide_all(const matrix_opts *o, decide_result *r)
     memset(r, 0, sizeof *r);
     if (variant_run_all(o->file, o->sets.v, o->sets.n, NULL, &o->vs, o->jobs, r->res))
         return 3;
-    verdict_of(o, r->res, &r->v);
+    verdict_of(o, r->res, -1, &r->v);
     r->deep = r->v.deep;
     r->best = r->v.awake;
     r->pin = r->v.pin;
@@ -331,6 +332,15 @@ static int decide_all(const matrix_opts *o, decide_result *r)
                  : "the scenario has no timed wake (wake pin only)");
     decide_sensitivity(o, r);
     return 0;
+}
+
+void decide_apply_mc(const matrix_opts *o, decide_result *r, const mc_result *mc)
+{
+    if (!mc || mc->n_verdict <= 0 || r->deep < 0 || r->best < 0)
+        return;
+    verdict_of(o, r->res, mc->p_can_drop, &r->v);
+    r->can_drop = r->v.answer == VERDICT_YES;
+    verdict_sentence(o, r->res, &r->v, r->sentence, sizeof r->sentence);
 }
 
 const char *decide_answer(const decide_result *r)

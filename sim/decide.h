@@ -49,6 +49,14 @@ void decide_break_even(const matrix_opts *o, decide_result *r);
  * as long as r. */
 const char *decide_answer(const decide_result *r);
 
+struct mc_result_s;
+
+/* The verdict again with the Monte Carlo rule (verdict_of with mc's
+ * P(can drop); see VERDICT_MC_MAJORITY): r->v, can_drop, margin and the
+ * sentence follow it; r->v.nominal keeps the nominal answer. Call after
+ * mc_run on r->res. */
+void decide_apply_mc(const matrix_opts *o, decide_result *r, const struct mc_result_s *mc);
+
 /* Run everything `decide` reports: the variants, the verdict (verdict_of)
  * and its sentence, the break-even interval and the sensitivity. Returns 0,
  * or 2 (bad input: error printed) or 3 (system failure). */

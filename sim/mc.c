@@ -254,7 +254,7 @@ int mc_run_samples(const matrix_opts *o, const char *extra, const variant_result
     r->n = o->mc;
     r->horizon_s = PIPELINE_HORIZON_S;
     verdict nv0;
-    r->nominal = nominal ? verdict_of(o, nominal, &nv0) : VERDICT_NA;
+    r->nominal = nominal ? verdict_of(o, nominal, -1, &nv0) : VERDICT_NA;
     int nv = o->vs.n;
     variant_result *res = calloc((size_t)(r->n * nv), sizeof *res);
     int *ok = calloc((size_t)(r->n * nv), sizeof *ok);
@@ -267,7 +267,7 @@ int mc_run_samples(const matrix_opts *o, const char *extra, const variant_result
     long yes = 0, holds = 0;
     for (long i = 0; i < r->n && !rc; i++) {
         verdict vs;
-        verdict_answer a = verdict_of(o, &res[i * nv], &vs);
+        verdict_answer a = verdict_of(o, &res[i * nv], -1, &vs);
         if (a != VERDICT_NA) {
             r->n_verdict++;
             yes += a == VERDICT_YES;

@@ -20,7 +20,7 @@ typedef struct {
                              * figure (-1: no nominal): where the nominal run sits */
 } mc_stats;
 
-typedef struct {
+typedef struct mc_result_s {
     long n;
     mc_stats v[VARIANT_MAX];
     verdict_answer nominal; /* verdict_of on the nominal row (VERDICT_NA: none) */

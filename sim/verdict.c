@@ -26,9 +26,11 @@ static int verdict_better(const variant_result *row, int a, int b)
     return variant_merit(&row[b]) > variant_merit(&row[a]) ? b : a;
 }
 
-verdict_answer verdict_of(const matrix_opts *o, const variant_result *row, verdict *v)
+verdict_answer verdict_of(const matrix_opts *o, const variant_result *row, double p_yes,
+                          verdict *v)
 {
     memset(v, 0, sizeof *v);
+    v->p_yes = p_yes >= 0 ? p_yes : -1;
     memset(v->meets, -1, sizeof v->meets);
     v->answer = VERDICT_NA;
     v->deep = variant_best(&o->vs, row, VAR_DEEP);
@@ -77,6 +79,11 @@ verdict_answer verdict_of(const matrix_opts *o, const variant_result *row, verdi
         v->answer = VERDICT_NO;
     else
         v->answer = VERDICT_NONE;
+    v->nominal = v->answer;
+    if (v->answer == VERDICT_YES && v->p_yes >= 0 && v->p_yes < VERDICT_MC_MAJORITY) {
+        v->answer = deep_ok || pin_ok ? VERDICT_NO : VERDICT_NONE;
+        v->mc_demoted = 1;
+    }
     v->crystal_can_go = v->answer == VERDICT_NO && pin_ok;
     return v->answer;
 }
@@ -134,6 +141,24 @@ static void verdict_sentence_core(const matrix_opts *o, const variant_result *ro
     units_format(o->target_s, DIM_TIME, t, sizeof t);
     int life = row[v->awake].has_life && row[v->deep].has_life;
     const char *what = life ? "lasts" : "draws";
+    if (v->mc_demoted) {
+        /* YES at nominal figures, but not in most Monte Carlo samples */
+        char nom[400];
+        if (v->by_target && v->min_ratio <= 0)
+            snprintf(nom, sizeof nom, "%s meets the %s target with %s at nominal figures", an, t, a);
+        else
+            snprintf(nom, sizeof nom, "%s %s %s at nominal figures, %.1f %% of %s's %s (bar: "
+                     "%.0f %%)", an, what, a, 100 * v->ratio, dn, d, 100 * v->min_ratio);
+        const char *head = v->answer == VERDICT_NONE ? "NO imp004m VARIANT RELIABLY MEETS THE TARGET"
+                           : v->crystal_can_go ? "NO - keep deep sleep, but the crystal can go"
+                                               : "NO - keep deep sleep and the crystal";
+        snprintf(buf, n, "%s: %s, but the criterion holds in only %.1f %% of the Monte Carlo "
+                 "samples (a YES needs %.0f %%)%s%s%s", head, nom, 100 * v->p_yes,
+                 100 * VERDICT_MC_MAJORITY,
+                 v->crystal_can_go ? "; deep sleep until the wake pin needs no crystal (" : "",
+                 v->crystal_can_go ? p : "", v->crystal_can_go ? ")" : "");
+        return;
+    }
     if (v->answer == VERDICT_YES) {
         if (v->by_target && v->min_ratio <= 0)
             snprintf(buf, n, "YES - drop deep sleep and the crystal: %s meets the %s target "

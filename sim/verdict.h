@@ -36,16 +36,32 @@ typedef struct {
                                  * without both) that were refused for the event limit:
                                  * not evaluated, so "best" is best of those evaluated */
     int nuneval;
+    verdict_answer nominal;     /* the answer at nominal figures (= answer without Monte Carlo) */
+    double p_yes;               /* with Monte Carlo: fraction of samples answering YES; -1 none */
+    int mc_demoted;             /* YES at nominal figures, but in under VERDICT_MC_MAJORITY
+                                 * of the samples: answered NO (or NONE) */
 } verdict;
 
+/* With --monte-carlo, YES needs at least this fraction of the samples to
+ * answer YES: dropping deep sleep and the crystal is a design change that
+ * should be more likely right than wrong, not a coin toss at nominal
+ * figures. A nominal NO is kept whatever the samples say (keeping deep
+ * sleep is the design that works today). */
+#define VERDICT_MC_MAJORITY 0.5
+
 /* The verdict for one row of results (o->vs.n entries) under o->target_s
- * and o->min_ratio (default 0.9 when there is no target). A variant meets a
+ * and o->min_ratio (default 0.9 when there is no target), and, when p_yes
+ * >= 0 (the fraction of Monte Carlo samples whose own verdict_of, with
+ * p_yes < 0, is YES), the Monte Carlo rule: a nominal YES with p_yes <
+ * VERDICT_MC_MAJORITY becomes NO (a deep-sleep variant meets the
+ * criterion) or NONE, with v->mc_demoted set. A variant meets a
  * target when it ran, has a battery, can deliver the WiFi peak and its life
  * (or its lower bound "more than the horizon") is >= the target. A variant
  * whose cell cannot deliver the WiFi peak has merit 0: it never wins.
  * Returns v->answer. Why one function: decide's nominal verdict, the Monte
  * Carlo P(verdict holds) and compare's verdict line must not disagree. */
-verdict_answer verdict_of(const matrix_opts *o, const variant_result *row, verdict *v);
+verdict_answer verdict_of(const matrix_opts *o, const variant_result *row, double p_yes,
+                          verdict *v);
 
 /* The one-sentence answer ("YES - ...", "NO - ...", "NO VARIANT MEETS ...")
  * naming the variants and their figures, true against v's criterion.

@@ -143,7 +143,7 @@ static verdict_answer verdict_for(const char *target, const double *years, int p
     CU_ASSERT_FATAL(matrix_parse(target ? 4 : 2, argv, "", MX_DECIDE, &o) == 0);
     variant_result row[6];
     row_of(row, years, peak);
-    verdict_answer a = verdict_of(&o, row, v);
+    verdict_answer a = verdict_of(&o, row, -1, v);
     verdict_sentence(&o, row, v, sentence, n);
     matrix_free(&o);
     return a;
@@ -193,9 +193,45 @@ static void test_verdict_target(void)
     row_of(row, dead, -1);
     for (int i = 1; i < 6; i++)
         row[i].peak_fails = 1;
-    CU_ASSERT_EQUAL(verdict_of(&o, row, &v), VERDICT_NONE);
+    CU_ASSERT_EQUAL(verdict_of(&o, row, -1, &v), VERDICT_NONE);
     verdict_sentence(&o, row, &v, s, sizeof s);
     CU_ASSERT_PTR_NOT_NULL(strstr(s, "NO VARIANT WORKS"));
+    matrix_free(&o);
+}
+
+/* The Monte Carlo rule: a nominal YES stands only when at least half the
+ * samples answer YES; below that it is NO (deep sleep meets the criterion)
+ * or NONE (nothing does), and the sentence says why. */
+static void test_verdict_mc_majority(void)
+{
+    char s[1024];
+    verdict v;
+    matrix_opts o;
+    char *argv[] = {"decide", "x.scn", "--target", "2y", NULL};
+    CU_ASSERT_FATAL(matrix_parse(4, argv, "", MX_DECIDE, &o) == 0);
+    variant_result row[6];
+    const double yes[6] = {1.0, 2.5, -1, 2.1, 0.05, 0.02};
+    row_of(row, yes, -1);
+    CU_ASSERT_EQUAL(verdict_of(&o, row, 0.5, &v), VERDICT_YES);     /* exactly half: YES */
+    CU_ASSERT_EQUAL(v.mc_demoted, 0);
+    CU_ASSERT_EQUAL(verdict_of(&o, row, 0.495, &v), VERDICT_NO);
+    CU_ASSERT_EQUAL(v.nominal, VERDICT_YES);
+    CU_ASSERT_EQUAL(v.mc_demoted, 1);
+    verdict_sentence(&o, row, &v, s, sizeof s);
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "NO - keep deep sleep and the crystal: imp004m-stop meets the "
+                                     "2 y target with 2.1 y at nominal figures, but the criterion "
+                                     "holds in only 49.5 % of the Monte Carlo samples (a YES needs 50 %)"));
+    /* deep sleep misses the target too: nothing reliably meets it */
+    const double alone[6] = {1.0, 1.9, -1, 2.1, 0.05, 0.02};
+    row_of(row, alone, -1);
+    CU_ASSERT_EQUAL(verdict_of(&o, row, 0.2, &v), VERDICT_NONE);
+    verdict_sentence(&o, row, &v, s, sizeof s);
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "NO imp004m VARIANT RELIABLY MEETS THE TARGET: imp004m-stop"));
+    /* a nominal NO stays NO whatever the samples say */
+    const double no[6] = {1.0, 2.5, -1, 1.8, 0.05, 0.02};
+    row_of(row, no, -1);
+    CU_ASSERT_EQUAL(verdict_of(&o, row, 0.9, &v), VERDICT_NO);
+    CU_ASSERT_EQUAL(v.mc_demoted, 0);
     matrix_free(&o);
 }
 
@@ -256,6 +292,7 @@ int main(void)
     CU_add_test(s, "verdict and sensitivity", test_verdict);
     CU_add_test(s, "verdict against a target", test_verdict_target);
     CU_add_test(s, "verdict against the min-ratio", test_verdict_ratio);
+    CU_add_test(s, "verdict with Monte Carlo: YES needs a majority", test_verdict_mc_majority);
     CU_add_test(s, "verdict never recommends the worse design", test_verdict_never_worse);
     return tutil_run_all();
 }
