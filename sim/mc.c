@@ -23,7 +23,8 @@ typedef struct {
     mc_kind kind;
     double a, b;                    /* uniform lo/hi, normal mean/sd */
     double v[MC_MAX_CHOICE];
-    int nv;
+    double w[MC_MAX_CHOICE];        /* choice: the values' weights (sum 1), or none */
+    int nv, weighted;
     units_dim dim;
 } mc_dist;
 
@@ -39,7 +40,25 @@ typedef struct {
     unsigned long scn_seed;
 } mc_ctx;
 
-/* "uniform 18 uA 50 uA" | "normal 1.2 s 0.3 s" | "choice 250 ms 1850 ms" */
+/* A weight after a choice's value at token *i ("90 %"): 1 and *w (0..1)
+ * with *i advanced, or 0 (the token is no percentage) with nothing
+ * recorded. */
+static int mc_weight(const lex_line *ln, int *i, diag_pos pos, double *w)
+{
+    diag *probe = diag_new();
+    int j = *i, ok = 0;
+    units_dim got;
+    if (j < ln->n && lex_quantity(ln, &j, pos, DIM_RATIO, w, &got, probe) == 0) {
+        *i = j;
+        ok = 1;
+    }
+    diag_free(probe);
+    return ok;
+}
+
+/* "uniform 18 uA 50 uA" | "normal 1.2 s 0.3 s" | "choice 250 ms 1850 ms"
+ * (equal odds) | "choice 250 ms 90 % 1950 ms 10 %" (weighted: every value
+ * with its weight, the weights summing to 100 %) */
 static int mc_parse_dist(const fig_entry *e, units_dim dim, mc_dist *out, diag *d)
 {
     lex_line ln = {0};
@@ -53,9 +72,22 @@ static int mc_parse_dist(const fig_entry *e, units_dim dim, mc_dist *out, diag *
     for (int k = 0; k < 3; k++)
         if (lex_is_word(&ln, 0, kinds[k]))
             out->kind = (mc_kind)k, rc = 0;
-    for (units_dim got; rc == 0 && i < ln.n && out->nv < MC_MAX_CHOICE;)
+    int nw = 0;
+    double wsum = 0;
+    for (units_dim got; rc == 0 && i < ln.n && out->nv < MC_MAX_CHOICE;) {
         if (lex_quantity(&ln, &i, pos, dim, &out->v[out->nv++], &got, d))
             rc = -1;
+        else if (out->kind == MC_CHOICE && mc_weight(&ln, &i, pos, &out->w[out->nv - 1])) {
+            if (!(out->w[out->nv - 1] > 0 && out->w[out->nv - 1] <= 1))
+                goto bad;
+            wsum += out->w[out->nv - 1];
+            nw++;
+        }
+    }
+    /* weights: on every value or on none, summing to 100 % */
+    if (nw && (nw != out->nv || fabs(wsum - 1) > 1e-9))
+        goto bad;
+    out->weighted = nw > 0;
     if (rc || i < ln.n || (out->kind != MC_CHOICE && out->nv != 2))
         goto bad;
     out->a = out->v[0];
@@ -67,8 +99,9 @@ static int mc_parse_dist(const fig_entry *e, units_dim dim, mc_dist *out, diag *
 bad:
     lex_line_clear(&ln);
     if (!diag_count(d))
-        diag_error(d, pos, "%s: found \"%s\", expected \"uniform LO HI\", \"normal MEAN SD\" or "
-                   "\"choice V1 V2 ...\" with values in %s", e->key, e->text,
+        diag_error(d, pos, "%s: found \"%s\", expected \"uniform LO HI\", \"normal MEAN SD\", "
+                   "\"choice V1 V2 ...\" (equal odds) or \"choice V1 W1 %% V2 W2 %% ...\" (weights summing to "
+                   "100 %%) with values in %s", e->key, e->text,
                    units_si_name(dim)[0] ? units_si_name(dim) : "plain numbers");
     return -1;
 }
@@ -130,7 +163,15 @@ static double mc_draw(const mc_dist *d, gsl_rng *rng)
     case MC_NORMAL:
         x = d->a + gsl_ran_gaussian(rng, d->b);
         return x > 0 ? x : 0;
-    default: return d->v[gsl_rng_uniform_int(rng, (unsigned long)d->nv)];
+    default:
+        if (d->weighted) {
+            double u = gsl_rng_uniform(rng), c = 0;
+            for (int k = 0; k < d->nv - 1; k++)
+                if (u < (c += d->w[k]))
+                    return d->v[k];
+            return d->v[d->nv - 1];
+        }
+        return d->v[gsl_rng_uniform_int(rng, (unsigned long)d->nv)];
     }
 }
 

@@ -145,7 +145,8 @@ static void verdict_sentence_core(const matrix_opts *o, const variant_result *ro
         /* YES at nominal figures, but not in most Monte Carlo samples */
         char nom[400];
         if (v->by_target && v->min_ratio <= 0)
-            snprintf(nom, sizeof nom, "%s meets the %s target with %s at nominal figures", an, t, a);
+            snprintf(nom, sizeof nom, "%s meets the %s target with %s at nominal figures (%s: %s)",
+                     an, t, a, dn, d);
         else
             snprintf(nom, sizeof nom, "%s %s %s at nominal figures, %.1f %% of %s's %s (bar: "
                      "%.0f %%)", an, what, a, 100 * v->ratio, dn, d, 100 * v->min_ratio);

@@ -219,7 +219,7 @@ static void test_verdict_mc_majority(void)
     CU_ASSERT_EQUAL(v.mc_demoted, 1);
     verdict_sentence(&o, row, &v, s, sizeof s);
     CU_ASSERT_PTR_NOT_NULL(strstr(s, "NO - keep deep sleep and the crystal: imp004m-stop meets the "
-                                     "2 y target with 2.1 y at nominal figures, but the criterion "
+                                     "2 y target with 2.1 y at nominal figures (imp004m-deep: 2.5 y), but the criterion "
                                      "holds in only 49.5 % of the Monte Carlo samples (a YES needs 50 %)"));
     /* deep sleep misses the target too: nothing reliably meets it */
     const double alone[6] = {1.0, 1.9, -1, 2.1, 0.05, 0.02};
