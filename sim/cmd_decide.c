@@ -31,13 +31,16 @@ static const char decide_usage[] =
     "smaller of the two with both). Also printed: the break-even wake interval\n"
     "(below it, stop mode beats deep sleep; GSL Brent root finding over the\n"
     "scenario's wake period) and the model figures the answer is most sensitive to\n"
-    "(+25 % each). With --monte-carlo, the uncertainty comes first: P10/P50/P90 of\n"
-    "each variant's life, where the nominal run sits among the samples, the\n"
-    "probability that each meets the target and that the verdict holds; the\n"
-    "figures after it are labelled nominal. With --monte-carlo the answer is YES\n"
-    "only when at least 50 % of the samples answer YES; a YES at nominal figures\n"
-    "that fewer samples keep is answered NO (exit 1, or 4 when no deep-sleep\n"
-    "variant meets the criterion either) and says so. A nominal NO stays NO.\n"
+    "(+25 % each: the change of the steady average-current ratio, deep sleep over\n"
+    "without both, which the battery-life ratio follows but for the cell's rate\n"
+    "and voltage effects). With --monte-carlo, the uncertainty comes first:\n"
+    "P10/P50/P90 of each variant's life, where the nominal run sits among the\n"
+    "samples, the probability that each meets the target and that the verdict\n"
+    "holds; the figures after it are labelled nominal. With --monte-carlo the\n"
+    "answer is YES only when at least 50 % of the samples answer YES; a YES at\n"
+    "nominal figures that fewer samples keep is answered NO (exit 1, or 4 when no\n"
+    "deep-sleep variant meets the criterion either) and says so. A nominal NO\n"
+    "stays NO.\n"
     "\n"
     "  --target TIME             battery-life target, with unit (12mo, 2y, 400d)\n"
     "  --min-ratio R             fraction of the deep-sleep variant's life (0.9 or 90 %)\n"
@@ -139,9 +142,12 @@ static void decide_text(const matrix_opts *o, const decide_result *r, const mc_r
             "    (OSC32_IN is grounded instead); firmware keeps its state in RAM (no Squirrel\n"
             "    restart, no SPI-flash writes to persist state)\n");
     if (r->nsens) {
-        fprintf(fp, "  most sensitive to (each figure +25 %% -> change of the ratio):\n");
+        fprintf(fp, "  most sensitive to (each figure +25 %% -> change of the average-current ratio, "
+                "%s / %s):\n", vd->name, vb->name);
         for (int i = 0; i < r->nsens && i < 5; i++)
             fprintf(fp, "    %-28s %+.2f %%\n", r->sens[i].key, 100 * r->sens[i].delta);
+        fprintf(fp, "    (the battery-life ratio follows it but for the cell's rate and voltage "
+                "effects)\n");
     }
     fputc('\n', fp);
     matrix_table(o, r->res, fp);
@@ -201,7 +207,7 @@ static void decide_json(const matrix_opts *o, const decide_result *r, FILE *fp,
     fputs(",\n \"parts_saved\": [\"32.768 kHz crystal\", \"2 crystal load capacitors\"]", fp);
     fputs(",\n \"sensitivity\": [", fp);
     for (int i = 0; i < r->nsens; i++)
-        fprintf(fp, "%s{\"figure\": \"%s\", \"change_per_25pct\": %s}", i ? ", " : "",
+        fprintf(fp, "%s{\"figure\": \"%s\", \"current_ratio_change_per_25pct\": %s}", i ? ", " : "",
                 r->sens[i].key, NUM_J(r->sens[i].delta));
     fputs("]", fp);
     matrix_opts jo = *o;

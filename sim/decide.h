@@ -11,7 +11,8 @@
 
 typedef struct {
     char key[64];
-    double base, delta;     /* relative change of the life (or current) ratio */
+    double base, delta;     /* relative change of the steady average-current ratio
+                             * (deep / awake: the inverse current ratio) per +25 % */
 } decide_sens;
 
 typedef struct {

@@ -258,8 +258,9 @@ static void html_sensitivity(const report_doc *d, FILE *fp)
     if (!d->r->nsens)
         return;
     fputs("<h2>What the answer is most sensitive to</h2>\n<p>Each model figure raised by 25 %"
-          " and the change of the ratio the verdict rests on:</p>\n<table><tr><th>Figure</th>"
-          "<th>Change of the ratio</th></tr>\n", fp);
+          " and the change of the average-current ratio (deep sleep over without both; the "
+          "battery-life ratio the verdict rests on follows it but for the cell's rate and voltage "
+          "effects):</p>\n<table><tr><th>Figure</th><th>Change of the current ratio</th></tr>\n", fp);
     for (int i = 0; i < d->r->nsens; i++) {
         fputs("<tr><td><code>", fp);
         report_html_text(fp, d->r->sens[i].key);
