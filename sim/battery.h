@@ -18,6 +18,15 @@
 #include "diag.h"
 #include "figfile.h"
 
+/* The horizon of every battery life impsim computes (run, compare, decide,
+ * sweep, check, report and battery alone): 30 years. A battery not empty
+ * by then has no life to report, only "more than 30 y" (text), a flag with
+ * the bound (JSON `depleted` false, `life_more_than_s`) or an empty life
+ * with `not-depleted` (CSV). Why 30 y: beyond any product's service life and
+ * the cells' shelf lives (10-20 y), and inside the 38-year range of the
+ * engine's 64-bit ticks (ticks.h). */
+#define BATTERY_HORIZON_S (30 * 365.25 * 86400.0)
+
 typedef struct battery_cell battery_cell;   /* a loaded cell description */
 typedef struct battery battery;             /* a battery's evolving state */
 

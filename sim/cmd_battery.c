@@ -60,7 +60,8 @@ static const char battery_usage[] =
 "  --wifi-min V         battery voltage under load below which WiFi fails (2.7V;\n"
 "                       0V disables)\n"
 "  --wifi-above I       load steps drawing at least this are WiFi activity (20mA)\n"
-"  --horizon T          stop here if not empty yet (50y)\n"
+"  --horizon T          stop here if not empty yet (30y, as every command;\n"
+"                       life is then \"more than T\")\n"
 "  --format text|json   output format (text)\n"
 "  --trace FILE.csv     write time_s,voltage_V,soc,current_A at each change\n"
 "  --help               this text\n"
@@ -161,7 +162,7 @@ static int battery_args_parse(battery_args *a, int argc, char **argv,
 {
     memset(a, 0, sizeof *a);
     battery_regulator_default(&a->reg);
-    a->horizon = 50 * 365.25 * 86400.0;
+    a->horizon = BATTERY_HORIZON_S;     /* the horizon of every command */
     a->wifi_above = 0.020;
     a->format = "text";
     for (int i = 1; i < argc; i++) {

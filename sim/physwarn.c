@@ -1,6 +1,7 @@
 /* physwarn.c — the physical warnings (see physwarn.h). */
 #include <string.h>
 #include "num.h"
+#include "battery.h"
 #include "physwarn.h"
 #include "report.h"
 #include "units.h"
@@ -106,10 +107,14 @@ void physwarn_add(physwarn_list *w, const physwarn_facts *f, const char *variant
         p->key = "not-depleted";
         p->figure = f->horizon_s;
         p->unit = "s";
+        /* at the full horizon the shelf life ends the cell; a shorter one
+         * (impsim battery --horizon) only cut the run short */
         snprintf(p->text, sizeof p->text, "the battery is not empty at the %s horizon: its life "
-                 "is more than %s, a bound and not a figure to plan with (the cell's shelf life "
-                 "and self-discharge, not the load, will end it)",
-                 units_format(f->horizon_s, DIM_TIME, a, 32), units_format(f->horizon_s, DIM_TIME, b, 32));
+                 "is more than %s, a bound and not a figure to plan with (%s)",
+                 units_format(f->horizon_s, DIM_TIME, a, 32), units_format(f->horizon_s, DIM_TIME, b, 32),
+                 f->horizon_s >= BATTERY_HORIZON_S
+                 ? "the cell's shelf life and self-discharge, not the load, will end it"
+                 : "a longer --horizon finds the life");
     }
 }
 

@@ -50,7 +50,7 @@ int pipeline_run(pipeline *pl, FILE *trace, budget *b, engine_result *r);
  * the engine failed. */
 int pipeline_steady(pipeline *pl, double *amps, double *period_s);
 
-#define PIPELINE_HORIZON_S (30 * 365.25 * 86400.0)
+#define PIPELINE_HORIZON_S BATTERY_HORIZON_S     /* the one horizon (battery.h) */
 
 /* Battery life for the scenario's `battery` (with its battery.* settings):
  * fills b->battery. With fast_forward, once the device's state repeats

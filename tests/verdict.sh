@@ -116,7 +116,15 @@ check "not depleted: sweep CSV has no 946728000 and says not-depleted" \
   '! grep -v "^#" "$T/nd-sw.csv" | grep -q "946728000" && grep -q ",not-depleted," "$T/nd-sw.csv" && grep -q "^# warning: not-depleted:" "$T/nd-sw.csv"'
 "$IMPSIM" battery --cell 1xAA-LiSOCl2 --load 1uA > "$T/bat" 2>&1
 check "impsim battery: more than the horizon, not 'life 1000 years'" \
-  'grep -q "^life       more than 50 y (not empty at the horizon)" "$T/bat" && ! grep -q "years, ended by not-depleted" "$T/bat"'
+  'grep -q "^life       more than 30 y (not empty at the horizon)" "$T/bat" && ! grep -q "years, ended by not-depleted" "$T/bat"'
+# one horizon for every command (was: battery 50 y, run 30 y)
+"$IMPSIM" battery --cell 1xAA-LiSOCl2 --load 1uA --format json > "$T/bat.json" 2>&1
+check "impsim battery and run share the 30 y horizon (946728000 s)" \
+  '"$JSONCHECK" "$T/bat.json" && grep -q "\"horizon_s\": 946728000" "$T/bat.json" && grep -q "\"horizon_s\": 946728000" "$T/nd.json"'
+"$IMPSIM" battery --cell 2xAA-alkaline --load 10mA --horizon 10s > "$T/bat10" 2>&1
+"$IMPSIM" battery --cell 2xAA-alkaline --load 10mA --horizon 10s --format json > "$T/bat10.json" 2>&1
+check "impsim battery --horizon 10s: more than 10 s, a longer horizon finds the life (not 'life 0.00 hours', not shelf life)" \
+  'grep -q "^life       more than 10 s (not empty at the horizon)$" "$T/bat10" && grep -q "^warning: the battery is not empty at the 10 s horizon: .*(a longer --horizon finds the life)" "$T/bat10" && ! grep -q "hours\|shelf life" "$T/bat10" && "$JSONCHECK" "$T/bat10.json" && grep -q "\"life_s\": null," "$T/bat10.json" && grep -q "\"depleted\": false," "$T/bat10.json" && grep -q "\"life_more_than_s\": 10," "$T/bat10.json"'
 "$IMPSIM" battery --cell 1xAA-LiSOCl2 --load "pulse:250mA,1s,15min,10uA" > "$T/bat2" 2>&1
 check "impsim battery: a 250 mA pulse on the bobbin cell is no life, with the warning" \
   'grep -q "^life       none: the cell cannot deliver the WiFi peak" "$T/bat2" && grep -q "^warning: the cell cannot deliver the WiFi peak: 250 mA" "$T/bat2"'
