@@ -15,9 +15,10 @@
 static const char sweep_usage[] =
     "Usage: impsim sweep FILE.scn --param NAME=LOW..HIGH [--steps N] [--log] [OPTIONS]\n"
     "Battery life (or, without a battery, average current) of every variant across\n"
-    "a parameter's range, as CSV (default) or JSON; the break-even points where the\n"
-    "best variant without deep sleep and crystal crosses the deep-sleep variant are\n"
-    "marked (interpolated between steps). Runs use every CPU.\n"
+    "a parameter's range, as CSV (default), JSON or a text table (--format text:\n"
+    "lives in days, '-' where a variant is not possible); the break-even points\n"
+    "where the best variant without deep sleep and crystal crosses the deep-sleep\n"
+    "variant are marked (interpolated between steps). Runs use every CPU.\n"
     "\n"
     "  --param NAME=LOW..HIGH    every (the wake period of the `every` tasks, scaled\n"
     "                            together), or any model.KEY, scenario.KEY,\n"

@@ -252,6 +252,13 @@ static void mc_stats_of(const matrix_opts *o, const variant_result *res, long n,
     }
     st->n_ok = k;
     st->p_meets = k ? (double)meets / (double)k : 0;
+    if (!k) {   /* why no sample ran: the nominal run's error, else the first sample's */
+        const char *e = nominal && !nominal[vi].ok ? nominal[vi].err : n ? res[vi].err : "";
+        const char *at = strstr(e, ": error: ");
+        e = at ? at + strlen(": error: ") : e;
+        size_t len = strcspn(e, ";");
+        snprintf(st->why, sizeof st->why, "%.*s", (int)(len < sizeof st->why ? len : sizeof st->why - 1), e);
+    }
     if (k) {
         gsl_sort(x, 1, (size_t)k);
         st->p10 = gsl_stats_quantile_from_sorted_data(x, 1, (size_t)k, 0.1);
@@ -366,6 +373,12 @@ void mc_print(const matrix_opts *o, const mc_result *r, FILE *fp)
             const mc_stats *s = &r->v[v];
             fputs(v ? ",\n  {\"name\": " : "\n  {\"name\": ", fp);
             report_json_str(fp, o->vs.v[v].name);
+            if (!s->n_ok) {     /* no sample ran: why, not three nulls */
+                fprintf(fp, ", \"ok\": 0, \"error\": ");
+                report_json_str(fp, s->why[0] ? s->why : "the simulation failed");
+                fputs("}", fp);
+                continue;
+            }
             fprintf(fp, ", \"ok\": %ld, \"%s\": [", s->n_ok,
                     s->has_life ? "life_s_p10_p50_p90" : "avg_current_A_p10_p50_p90");
             mc_json_q(fp, r, s, s->p10);
@@ -400,6 +413,11 @@ void mc_print(const matrix_opts *o, const mc_result *r, FILE *fp)
         fprintf(fp, "  %-18s %12s %12s %12s %8s\n", "variant", "P10", "P50", "P90", "nominal");
     for (int v = 0; v < o->vs.n; v++) {
         const mc_stats *s = &r->v[v];
+        if (!s->n_ok) {
+            fprintf(fp, "  %-18s not possible: %s\n", o->vs.v[v].name,
+                    s->why[0] ? s->why : "the simulation failed");
+            continue;
+        }
         fprintf(fp, "  %-18s %12s %12s %12s", o->vs.v[v].name,
                 mc_quantile_text(r, v, s->p10, a, 32), mc_quantile_text(r, v, s->p50, b, 32),
                 mc_quantile_text(r, v, s->p90, c, 32));

@@ -18,6 +18,7 @@ typedef struct {
     double p_meets;         /* with --target: fraction of the samples that ran meeting it */
     double nominal_rank;    /* fraction of the samples that ran at or below the nominal
                              * figure (-1: no nominal): where the nominal run sits */
+    char why[160];          /* no sample ran: why (the variant's error, its first clause) */
 } mc_stats;
 
 typedef struct mc_result_s {

@@ -217,14 +217,6 @@ check "weighted choice: weights that do not sum to 100 % are an error (exit 2)" 
 check "imp004m model: the slow connect is one installation in ten, an estimate with its reasoning" \
   'grep -q "range: choice 250 ms 90 % 1950 ms 10 % *estimate *\"values: user measurement, forum t/3626.*getwifihints" "$T/mod"'
 
-# help and labels say what the model does (was: "~8 uA standby", decide
-# "(exit 0 yes, 1 no)" without 4)
-"$IMPSIM" --help > "$T/top" 2>&1
-check "impsim --help: decide's exit 4 is listed" 'grep -q "4 no variant meets the target" "$T/top" && grep -q "^4 (decide) no variant meets the target" "$T/top"'
-"$IMPSIM" compare --help > "$T/ch" 2>&1
-"$IMPSIM" compare "$V/water-meter.scn" > "$T/cl" 2>&1
-check "stop variant: radio powered down between connects, no ~8 uA standby" \
-  '! grep -q "8 uA standby" "$T/ch" "$T/cl" && grep -q "radio powered down between connects" "$T/ch"'
 # the sensitivities are what they say: changes of the steady average-current
 # ratio (was: labelled changes of "the ratio" next to a battery-life ratio)
 "$IMPSIM" decide "$S/env-sensor-15min.scn" > "$T/sens" 2>&1
@@ -238,5 +230,25 @@ check "sensitivity labelled as the average-current ratio, text and JSON" \
 check "10 s wake: sensitivity list for imp004m-deep / imp004m-ps; a costlier beacon lowers the ratio, a longer DTIM raises it" \
   'grep -q "^  most sensitive to (each figure +25 % -> change of the average-current ratio, imp004m-deep / imp004m-ps):$" "$T/s10" && [ "$(sed -n "/most sensitive to/,/battery-life ratio follows/p" "$T/s10" | grep -c "^    [a-z]")" -eq 5 ] && grep -q "^    wifi.ps_beacon.current  *-[0-9.]* %$" "$T/s10" && grep -q "^    wifi.ps.dtim  *+[0-9.]* %$" "$T/s10"'
 
+# help and labels say what the model does (was: "~8 uA standby", decide
+# "(exit 0 yes, 1 no)" without 4)
+"$IMPSIM" --help > "$T/top" 2>&1
+check "impsim --help: decide's exit 4 is listed" 'grep -q "4 no variant meets the target" "$T/top" && grep -q "^4 (decide) no variant meets the target" "$T/top"'
+"$IMPSIM" compare --help > "$T/ch" 2>&1
+"$IMPSIM" compare "$V/water-meter.scn" > "$T/cl" 2>&1
+check "stop variant: radio powered down between connects, no ~8 uA standby" \
+  '! grep -q "8 uA standby" "$T/ch" "$T/cl" && grep -q "radio powered down between connects" "$T/ch"'
+
+# a variant no Monte Carlo sample could run says why in the summary (was:
+# "imp004m-deep-pin - - -"), text and JSON; sweep --help names its text format
+"$IMPSIM" decide "$V/water-meter.scn" --monte-carlo 2 > "$T/mcwhy" 2>&1
+"$IMPSIM" compare "$V/water-meter.scn" --monte-carlo 2 --format json > "$T/mcwhy.json" 2>&1
+check "Monte Carlo summary: the wake-pin variant is not possible, and why" \
+  'grep -q "^  imp004m-deep-pin   not possible: imp004m without a 32 kHz crystal cannot wake from deep sleep on a timer$" "$T/mcwhy" && "$JSONCHECK" "$T/mcwhy.json" && grep -q "{\"name\": \"imp004m-deep-pin\", \"ok\": 0, \"error\": \"imp004m without a 32 kHz crystal cannot wake from deep sleep on a timer\"}" "$T/mcwhy.json"'
+"$IMPSIM" sweep --help > "$T/swh" 2>&1
+check "sweep --help: CSV, JSON or a text table" 'grep -q "as CSV (default), JSON or a text table (--format text:" "$T/swh"'
+nvm="NO imp004m VARIANT MEETS 2 y - the best is imp004m-stop at 179.2 d (imp004m-deep: 173.7 d); dropping deep sleep and the crystal is the better design but does not reach the target"
+check "README: the no-variant-meets answer is the one decide prints" \
+  'grep -qF "$nvm" "$SRCDIR/README.md" && grep -qF "Answer:   $nvm" "$T/wm"'
 
 tlib_done
