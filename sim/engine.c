@@ -85,8 +85,9 @@ static void engine_close(engine_child_ctx *c, tick_t t)
     if (c->bat && battery_ended(c->bat) == BATTERY_ALIVE) {
         battery_apply(c->bat, &s);
         if (c->o->battery_trace)   /* the voltage under this segment's load */
-            battery_trace_csv(c->o->battery_trace, ticks_to_s(t), battery_voltage(c->bat, s.current_A),
-                              battery_soc(c->bat), s.current_A);
+            (c->o->battery_trace_fn ? c->o->battery_trace_fn : battery_trace_csv)(
+                c->o->battery_trace, ticks_to_s(t), battery_voltage(c->bat, s.current_A),
+                battery_soc(c->bat), s.current_A);
     }
     if (c->period_end)
         engine_capture(c, &s);
@@ -255,7 +256,9 @@ static void engine_battery_result(engine_child_ctx *c)
     if (c->period_end && c->now >= c->period_end && battery_ended(c->bat) == BATTERY_ALIVE) {
         /* the rest of the life: the recorded period repeated in closed form */
         battery_profile prof = {NULL, 0, c->seg, (int)c->nseg, ticks_to_s(c->p.duration),
-                                c->o->battery_trace ? battery_trace_csv : NULL,
+                                !c->o->battery_trace  ? NULL
+                                : c->o->battery_trace_fn ? c->o->battery_trace_fn
+                                                         : battery_trace_csv,
                                 c->o->battery_trace};
         if (battery_run_on(c->bat, &prof, b) == 0) {
             c->r->fast_forwarded = 1;

@@ -34,6 +34,9 @@ typedef struct {
     FILE *battery_trace;            /* with cell: the battery's curve as CSV rows
                                      * time_s,voltage_V,soc,current_A (battery_trace_csv),
                                      * or NULL */
+    battery_trace_fn battery_trace_fn;  /* writes battery_trace's rows instead of
+                                     * battery_trace_csv (NULL: CSV), e.g. binary
+                                     * records for a reader that only bins them */
 } engine_opts;
 
 typedef struct {

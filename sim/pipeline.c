@@ -216,7 +216,8 @@ static int life_run(pipeline *pl, const battery_cell *cell, const battery_regula
                     int fast_forward, battery_result *out, int *ff)
 {
     engine_opts o = {.cell = cell, .reg = *reg, .fast_forward = fast_forward,
-                     .battery_trace = pl->battery_trace};
+                     .battery_trace = pl->battery_trace,
+                     .battery_trace_fn = pl->battery_trace_fn};
     if (ticks_from_s(PIPELINE_HORIZON_S, &o.duration))
         return -1;
     engine_result r;

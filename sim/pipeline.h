@@ -21,6 +21,7 @@ typedef struct {
     int event_by_event;     /* pipeline_run: no fast-forward (--no-fast-forward) */
     FILE *battery_trace;    /* pipeline_life: the battery's curve goes here (borrowed; see
                              * engine_opts.battery_trace), or NULL */
+    battery_trace_fn battery_trace_fn;  /* its row writer (NULL: CSV; see engine_opts) */
 } pipeline;
 
 /* Load scenario `path`, apply settings sets[0..nsets) (each
