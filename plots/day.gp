@@ -14,9 +14,9 @@ eval(current_log_tics)
 # a little room either side, so that a wake at t = 0 is not hidden on the axis
 set xrange [-0.015 * xend:1.015 * xend]
 if (xunit eq 'h' && xend <= 48) { set xtics 3 }
-set arrow 1 from graph 0, first avg_uA to graph 1, first avg_uA nohead dt 2 lw 3 lc rgb '#111111' front
+set arrow 1 from graph 0, first avg_uA to graph 1, first avg_uA nohead dt (6,3) lw 3 lc rgb '#111111' front
 set key below left Left reverse maxcols 1 samplen 2
 set bmargin 7
 plot datafile skip 1 using ($1 * xscale):($2 * 1e6 > ymin ? $2 * 1e6 : ymin) \
      with steps lw 1.5 lc rgb col title vname.' (supply current)', \
-     NaN with lines dt 2 lw 3 lc rgb '#111111' title avg_label
+     NaN with lines dt (6,3) lw 3 lc rgb '#111111' title avg_label

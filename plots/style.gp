@@ -15,6 +15,7 @@ set tics nomirror
 set key noautotitle
 # font sizes for labels inside the plot and for the title
 smallfont = term eq 'pngcairo' ? ',16' : ',12'
+tinyfont = term eq 'pngcairo' ? ',14' : ',10.5'
 titlefont = term eq 'pngcairo' ? ',23' : ',17'
 set title font titlefont
 # current on a log axis held in µA: ticks read 1 µA ... 1 A

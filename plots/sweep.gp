@@ -11,7 +11,8 @@
 # horizon_label, nbe, bes (break-even
 # x values, display units), be_labels (one word each: no-break spaces inside), target (y units; 0
 # none), target_label, bar_col (column of the deep-sleep life; 0 none),
-# bar_ratio, bar_label.
+# bar_ratio, bar_label, here (x units: the scenario's own value; 0 none),
+# here_label.
 load plotsdir.'/style.gp'
 set title title
 set xlabel sprintf('%s (%s)', xname, xunit)
@@ -20,7 +21,8 @@ set offsets graph 0.02, graph 0.02, 0, 0
 set ylabel sprintf('%s (%s)', yname, yunit)
 if (logx) { set logscale x }
 if (logy) { set logscale y }
-set key outside right top Left reverse samplen 2
+set key below center vertical Left reverse samplen 2 maxrows 3 width 1
+set bmargin 7
 set datafile missing ''
 cap(v) = (horizon > 0 && v >= horizon * 0.999) ? NaN : v
 # a run whose battery outlived the horizon: its VARIANT_ended_by column (ec,
@@ -39,6 +41,11 @@ if (target > 0) {
 }
 # the key names the break-even line only when there is one
 be_key = nbe == 0 ? '' : xname eq 'wake period' ? 'break-even wake interval' : 'break-even point'
+# the scenario's own value: where the product is
+if (here > 0) {
+    set arrow 4 from first here, graph 0 to first here, graph 1 nohead lw 2 lc rgb '#9a9a9a' back
+    set label 4 here_label at first here, graph 0.03 left offset 0.6,0 font smallfont tc rgb '#555555' front
+}
 if (horizon > 0 && has_over) {
     set arrow 2 from graph 0, first horizon to graph 1, first horizon nohead dt 4 lw 1 lc rgb '#7f7f7f'
 }

@@ -1,5 +1,6 @@
 /* chart.c — gnuplot runs for charts (see chart.h). */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,4 +197,32 @@ char *chart_gp_word(const char *s, char *buf, size_t n)
     }
     buf[k] = '\0';
     return buf;
+}
+
+void chart_spread(const double *want, int n, double d, double lo, double hi, double *at)
+{
+    int *cs = malloc((size_t)(n + 1) * sizeof *cs), *cn = malloc((size_t)(n + 1) * sizeof *cn);
+    double *cp = malloc((size_t)(n + 1) * sizeof *cp);   /* clusters: first, count, place */
+    if (!cs || !cn || !cp)
+        abort();
+    int nc = 0;
+    for (int i = 0; i < n; i++) {
+        cs[nc] = i, cn[nc] = 1, cp[nc] = want[i], nc++;
+        for (;;) {
+            int k = nc - 1;
+            double mean = 0;
+            for (int j = 0; j < cn[k]; j++)
+                mean += want[cs[k] + j] - j * d;
+            mean /= cn[k];
+            cp[k] = fmax(lo, fmin(mean, hi - (cn[k] - 1) * d));
+            if (k == 0 || cp[k - 1] + cn[k - 1] * d <= cp[k])
+                break;
+            cn[k - 1] += cn[k];   /* overlaps the cluster before it: merge */
+            nc--;
+        }
+    }
+    for (int k = 0; k < nc; k++)
+        for (int j = 0; j < cn[k]; j++)
+            at[cs[k] + j] = cp[k] + j * d;
+    free(cs), free(cn), free(cp);
 }

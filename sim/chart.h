@@ -40,6 +40,13 @@ char *chart_gp_text(const char *s, char *buf, size_t n);
  * space-separated list that a script takes apart with word(). */
 char *chart_gp_word(const char *s, char *buf, size_t n);
 
+/* Labels along one axis, wanted at want[0..n) (in increasing order),
+ * placed at at[0..n) at least d apart within [lo, hi], each as near its
+ * wish as the others let it: labels that would overlap are spread evenly
+ * about the mean of their wishes (the one-dimensional label layout). For
+ * the phase names of the wake chart and the small parts of the budget. */
+void chart_spread(const double *want, int n, double d, double lo, double hi, double *at);
+
 /* The line colour of the variant at position i of the variant set, the
  * same in every chart. */
 const char *chart_color(int i);
@@ -87,10 +94,12 @@ int chart_battery(const char *const *curve, const char *const *names, const char
  * the break-evens (the CSV's, interpolated between its steps; or, when
  * break_even > 0, that one, in the parameter's SI unit: decide's), the
  * target (target_s > 0) or else min_ratio x the deep-sleep variant `deep`
- * (may be NULL), and runs not depleted within horizon_s drawn at the
- * horizon as such. */
+ * (may be NULL), the scenario's own value of the parameter (here > 0, SI:
+ * where the product is), and runs not depleted within horizon_s drawn at
+ * the horizon as such. */
 int chart_sweep(const char *csv, const char *title, double target_s, double min_ratio,
-                const char *deep, double horizon_s, double break_even, const char *out);
+                const char *deep, double horizon_s, double break_even, double here,
+                const char *out);
 
 /* Monte Carlo: samples rows y,life_s (y = the variant's row 0..n-1);
  * summary rows y,p10_s,p50_s,p90_s,label (from the Monte Carlo summary);

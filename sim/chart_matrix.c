@@ -108,60 +108,109 @@ int chart_budget(const char *const *csv, const char *const *names, int n, const 
     double scale;
     const char *unit;
     chart_unit(DIM_CURRENT, vmax, &scale, &unit);
-    char dfile[4096], tfile[4096];
+    /* the axis: room above the tallest bar for its total; a label's height
+     * in axis units (the small font on the plot's height) */
+    double top = vmax * scale * 1.12, mag = pow(10, floor(log10(top)));
+    static const double nice[] = {1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10};
+    for (size_t k = 0; k < sizeof nice / sizeof *nice; k++)
+        if (nice[k] * mag >= top) {
+            top = nice[k] * mag;
+            break;
+        }
+    double lh = 0.042 * top, hw = 0.15;
+    /* a character of the labels' font, in x axis units: the plot is ~1330
+     * px of the 1600 px PNG (the SVG is the same at its scale) over
+     * n + 0.8 units, a character ~9.3 px */
+    double cw = 9.3 * (n + 0.8) / 1330;
+    char dfile[4096], tfile[4096], lfile[4096];
     FILE *d = chart_tmp(dfile, sizeof dfile);
     FILE *t = d ? chart_tmp(tfile, sizeof tfile) : NULL;
-    if (!t) {
-        if (d) {
-            fclose(d);
-            unlink(dfile);
-        }
+    FILE *l = t ? chart_tmp(lfile, sizeof lfile) : NULL;
+    if (!l) {
+        if (d)
+            fclose(d), unlink(dfile);
+        if (t)
+            fclose(t), unlink(tfile);
         return -1;
     }
-    size_t xn = 256 + (size_t)n * 160, pn = 64 + (size_t)np * 72;
-    char *xt = malloc(xn), *pl = malloc(pn), buf[160], a[32];
-    if (!xt || !pl)
+    size_t xn = 256 + (size_t)n * 160;
+    char *xt = malloc(xn), buf[160], a[32];
+    if (!xt)
         abort();
     snprintf(xt, xn, "set xtics (");
-    pl[0] = '\0';
-    for (int p = 0; p < np; p++)
-        snprintf(pl + strlen(pl), pn - strlen(pl), "%s%s", p ? " " : "",
-                 chart_gp_word(parts[p].name, buf, sizeof buf));
     for (int v = 0; v < n; v++) {
         snprintf(xt + strlen(xt), xn - strlen(xt), "%s'%s' %d", v ? ", " : "",
                  chart_gp_text(names[v], buf, sizeof buf), v);
-        double base = 0;
+        /* every part named with its value and share: inside its segment
+         * when two lines fit, else beside the bar (a leader to it), the
+         * labels beside spread so that none overlaps another */
+        double base = 0, want[CHART_MAX_PARTS], at[CHART_MAX_PARTS];
+        int out_p[CHART_MAX_PARTS], no = 0;
         for (int p = 0; p < np; p++) {
             double x = parts[p].v[v] * scale;
             if (!(x > 0))
                 continue;
-            char lab[96] = "";
-            if (x >= 0.03 * vmax * scale)
-                snprintf(lab, sizeof lab, "%.3g %s (%.0f %%)", x, unit,
-                         100 * parts[p].v[v] / total[v]);
-            fprintf(d, "%d,%.9g,%.9g,%d,%s\n", v, base, base + x, p + 1, lab);
+            double share = 100 * parts[p].v[v] / total[v];
+            char val[64], sh[24];
+            chart_fmt(parts[p].v[v], DIM_CURRENT, val, sizeof val);
+            if (share >= 1)
+                snprintf(sh, sizeof sh, "%.0f %%", share);
+            else if (share >= 0.1)
+                snprintf(sh, sizeof sh, "%.1f %%", share);
+            else
+                snprintf(sh, sizeof sh, "<0.1 %%");
+            fprintf(d, "%d,%.9g,%.9g,%d\n", v, base, base + x, p + 1);
+            char vl[96];
+            snprintf(vl, sizeof vl, "%s (%s)", val, sh);
+            size_t wide = strlen(vl) > strlen(parts[p].name) ? strlen(vl) : strlen(parts[p].name);
+            if (x >= 2.3 * lh && wide * cw <= 2 * hw) {
+                fprintf(l, "%d,%.9g,%s,0,0,0,0\n", v, base + x / 2 + lh / 2,
+                        chart_gp_word(parts[p].name, buf, sizeof buf));
+                fprintf(l, "%d,%.9g,%s,0,0,0,0\n", v, base + x / 2 - lh / 2, vl);
+            } else if (no < CHART_MAX_PARTS) {
+                want[no] = base + x / 2;
+                out_p[no++] = p;
+            }
             base += x;
+        }
+        chart_spread(want, no, lh, lh / 2, top - lh / 2, at);
+        for (int k = 0, p; k < no; k++) {
+            p = out_p[k];
+            double share = 100 * parts[p].v[v] / total[v];
+            char sh[24], val[64];
+            chart_fmt(parts[p].v[v], DIM_CURRENT, val, sizeof val);
+            if (share >= 1)
+                snprintf(sh, sizeof sh, "%.0f %%", share);
+            else if (share >= 0.1)
+                snprintf(sh, sizeof sh, "%.1f %%", share);
+            else
+                snprintf(sh, sizeof sh, "<0.1 %%");
+            /* label at (v + hw + 0.06, at); leader from the bar's edge */
+            fprintf(l, "%.4f,%.9g,%s %s (%s),1,%.4f,%.9g,%.9g\n", v + hw + 0.06, at[k],
+                    chart_gp_word(parts[p].name, buf, sizeof buf), val, sh, v + hw,
+                    want[k], at[k] - want[k]);
         }
         fprintf(t, "%d,%.9g,%s\n", v, total[v] * scale, chart_fmt(total[v], DIM_CURRENT, a, 32));
     }
     snprintf(xt + strlen(xt), xn - strlen(xt), ")");
     fclose(d);
     fclose(t);
-    size_t vn = xn + pn + 1024;
+    fclose(l);
+    size_t vn = xn + 2048;
     char *vars = malloc(vn), tt[512];
     if (!vars)
         abort();
-    snprintf(vars, vn, "datafile='%s'; totalfile='%s'; title='%s'; xtics_cmd=\"%s\"; "
-             "parts='%s'; nparts=%d; unit='%s'; what='%s'", dfile, tfile,
-             chart_gp_text(title, tt, sizeof tt), xt, pl, np, unit, by);
+    snprintf(vars, vn, "datafile='%s'; totalfile='%s'; labelfile='%s'; title='%s'; "
+             "xtics_cmd=\"%s\"; nparts=%d; nvar=%d; unit='%s'; ytop=%.9g; hw=%.3f", dfile, tfile,
+             lfile, chart_gp_text(title, tt, sizeof tt), xt, np, n, unit, top, hw);
     int rc = np ? chart_draw("budget", vars, out) : -1;
     if (!np)
         fprintf(stderr, "impsim: error: no %s draws any current: nothing to chart\n", by);
     unlink(dfile);
     unlink(tfile);
+    unlink(lfile);
     free(vars);
     free(xt);
-    free(pl);
     return rc;
 }
 
@@ -232,7 +281,8 @@ static units_dim chart_dim_of(const char *si)
 #define CHART_MAX_COLS 64
 
 int chart_sweep(const char *csv, const char *title, double target_s, double min_ratio,
-                const char *deep, double horizon_s, double break_even, const char *out)
+                const char *deep, double horizon_s, double break_even, double here,
+                const char *out)
 {
     FILE *fp = fopen(csv, "r");
     if (!fp) {
@@ -362,6 +412,9 @@ int chart_sweep(const char *csv, const char *title, double target_s, double min_
     if (over)
         snprintf(hl, sizeof hl, "not depleted within %s (drawn at it)",
                  chart_fmt(horizon_s, DIM_TIME, a, 32));
+    char hel[96] = "";
+    if (here > 0)
+        snprintf(hel, sizeof hel, "this scenario: %s", chart_fmt(here, dim, a, 32));
     int logx = xmin > 0 && xmax / xmin >= 20, logy = ymin > 0 && ymax / ymin >= 20;
     size_t vn = 6 * ln + 2048;
     char *vars = malloc(vn);
@@ -371,11 +424,13 @@ int chart_sweep(const char *csv, const char *title, double target_s, double min_
              "datafile='%s'; title='%s'; cols='%s'; ecols='%s'; names='%s'; colors='%s'; n=%d; xscale=%.9g; "
              "xunit='%s'; xname='%s'; logx=%d; yscale=%.9g; yname='%s'; yunit='%s'; logy=%d; "
              "horizon=%.9g; has_over=%d; horizon_label='%s'; nbe=%d; bes='%s'; be_labels='%s'; "
-             "target=%.9g; target_label='%s'; bar_col=%d; bar_ratio=%.9g; bar_label='%s'",
+             "target=%.9g; target_label='%s'; bar_col=%d; bar_ratio=%.9g; bar_label='%s'; "
+             "here=%.9g; here_label='%s'",
              csv, chart_gp_text(title, tt, sizeof tt), cols, ecols, nm, cl, n, xscale, xunit, xname,
              logx, yscale, any_life ? "battery life" : "average current", yunit, logy,
              horizon_s > 0 ? horizon_s * yscale : 0, over, hl, nbe, bes, bel,
-             target_s > 0 && any_life ? target_s * yscale : 0, tl, bar_col, min_ratio, bl);
+             target_s > 0 && any_life ? target_s * yscale : 0, tl, bar_col, min_ratio, bl,
+             here > 0 ? here * xscale : 0, hel);
     int rc = n ? chart_draw("sweep", vars, out) : -1;
     if (!n)
         fprintf(stderr, "impsim: error: %s: no variant ran at any point: nothing to chart\n", csv);

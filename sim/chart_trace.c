@@ -211,34 +211,6 @@ typedef struct {
     char name[64];
 } trace_band;
 
-/* Place the labels of the bands (wanted at p, in order) at least d apart
- * within [lo, hi], each as near its band as the others let it: clusters
- * of labels that would overlap are spread evenly around their centres'
- * mean (the classic one-dimensional label layout). */
-static void trace_place(trace_band **lb, int n, double d, double lo, double hi)
-{
-    int cs[256], cn[256], nc = 0;    /* clusters: first label, count */
-    double cp[256];                  /* the first label's position */
-    for (int i = 0; i < n && nc < 256; i++) {
-        cs[nc] = i, cn[nc] = 1, cp[nc] = lb[i]->p, nc++;
-        for (;;) {
-            int k = nc - 1;
-            double want = 0;
-            for (int j = 0; j < cn[k]; j++)
-                want += lb[cs[k] + j]->p - j * d;
-            want /= cn[k];
-            cp[k] = fmax(lo, fmin(want, hi - (cn[k] - 1) * d));
-            if (k == 0 || cp[k - 1] + cn[k - 1] * d <= cp[k])
-                break;
-            cn[k - 1] += cn[k];   /* overlaps the cluster before it: merge */
-            nc--;
-        }
-    }
-    for (int k = 0; k < nc; k++)
-        for (int j = 0; j < cn[k]; j++)
-            lb[cs[k] + j]->p = cp[k] + j * d;
-}
-
 int chart_cycle(const char *trace, const char *title, const char *vname, const char *vdesc,
                 const char *col, const char *out)
 {
@@ -388,7 +360,12 @@ int chart_cycle(const char *trace, const char *title, const char *vname, const c
     double gap = 0.026 * span;
     /* a band narrower than a label has its label beside it (a leader
      * joins them), off the current's edges at the band */
-    trace_place(lb, nl, gap, lo_x + 0.6 * gap, lo_x + span - 0.6 * gap);
+    double want[256], at[256];
+    for (int i = 0; i < nl; i++)
+        want[i] = lb[i]->p;
+    chart_spread(want, nl, gap, lo_x + 0.6 * gap, lo_x + span - 0.6 * gap, at);
+    for (int i = 0; i < nl; i++)
+        lb[i]->p = at[i];
     const char *tmpdir = getenv("TMPDIR");
     char pfile[4096];
     snprintf(pfile, sizeof pfile, "%s/impsim-phases-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
@@ -421,8 +398,11 @@ int chart_cycle(const char *trace, const char *title, const char *vname, const c
     char p[32], tt[768], vn[128], pp[96], al[384], full[640];
     char ph[64];
     trace_label(peak_ph, ph, sizeof ph);
-    snprintf(full, sizeof full, "%s on %s%s%s%s\n%s", what, vname, vdesc ? " (" : "",
-             vdesc ? vdesc : "", vdesc ? ")" : "", title);
+    /* the variant's description on the first line when it fits the
+     * chart's width at the title's size (~88 characters), else its own */
+    int own = vdesc && strlen(what) + strlen(vname) + strlen(vdesc) + 7 > 88;
+    snprintf(full, sizeof full, "%s on %s%s%s%s\n%s", what, vname,
+             vdesc ? own ? "\n(" : " (" : "", vdesc ? vdesc : "", vdesc ? ")" : "", title);
     size_t vn_n = 8192;
     char *vars = malloc(vn_n);
     if (!vars)

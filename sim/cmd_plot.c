@@ -176,6 +176,6 @@ int cmd_plot(int argc, char **argv)
     else if (!strcmp(kind, "overlay"))
         rc = chart_overlay(data[0], title, out);
     else
-        rc = chart_sweep(data[0], title, target_s, 0, NULL, PIPELINE_HORIZON_S, 0, out);
+        rc = chart_sweep(data[0], title, target_s, 0, NULL, PIPELINE_HORIZON_S, 0, 0, out);
     return rc ? DIAG_EXIT_SYS : 0;
 }

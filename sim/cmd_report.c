@@ -369,8 +369,9 @@ static int draw_day(report_run *R, const void *arg, const char *out)
     int v = *(const int *)arg;
     char trace[4400], title[512];
     snprintf(trace, sizeof trace, "%s/trace-%s.csv", R->tmp, R->o.vs.v[v].name);
-    snprintf(title, sizeof title, "One day on %s (%s)\n%s", R->o.vs.v[v].name,
-             R->o.vs.v[v].desc, R->title);
+    const char *vn = R->o.vs.v[v].name, *vd = R->o.vs.v[v].desc;
+    snprintf(title, sizeof title, "One day on %s%s(%s)\n%s", vn,
+             strlen(vn) + strlen(vd) + 14 > 88 ? "\n" : " ", vd, R->title);
     return chart_day(trace, title, R->o.vs.v[v].name, chart_color(v), out);
 }
 
@@ -440,8 +441,10 @@ static int draw_sweep(report_run *R, const void *arg, const char *out)
     /* over the wake period, the break-even decide found (Brent, not the
      * sweep's interpolation between steps): one number on the whole page */
     double be = r->be_status == 0 && !strncmp(R->o.param, "every=", 6) ? r->be_period_s : 0;
+    /* where the product is: the scenario's own wake period */
+    double here = !strncmp(R->o.param, "every=", 6) ? r->period_s : 0;
     return chart_sweep(csv, title, R->o.target_s, bar, R->o.vs.v[r->deep].name,
-                       PIPELINE_HORIZON_S, be, out);
+                       PIPELINE_HORIZON_S, be, here, out);
 }
 
 static int draw_mc(report_run *R, const void *arg, const char *out)

@@ -58,13 +58,15 @@ check "wake cycle: average and peak marked, in µA/mA" \
   'grep -q ">cycle average [0-9.]* µA" "$R/cycle-imp004m-deep.svg" && grep -q ">peak [0-9.]* mA" "$R/cycle-imp004m-deep.svg" && grep -q ">100 µA<" "$R/cycle-imp004m-deep.svg"'
 check "day: the average line and hours" 'grep -q ">average [0-9.]* µA over 1 d<" "$R/day-imp004m-deep.svg" && grep -q ">time (h)<" "$R/day-imp004m-deep.svg"'
 check "budget by component: drawing parts shown, zero parts left out" \
-  'grep -q ">wifi<" "$R/budget-by-component.svg" && ! grep -q ">spi<" "$R/budget-by-component.svg" && ! grep -q ">dac<" "$R/budget-by-component.svg"'
-check "budget by activity: values with shares" 'grep -q ">connect<" "$R/budget-by-activity.svg" && grep -Eq ">[0-9.]+ µA \([0-9]+ %\)<" "$R/budget-by-activity.svg"'
+  'grep -Eq ">wifi [0-9.]+ µA \([0-9]+ %\)<" "$R/budget-by-component.svg" && ! grep -q ">spi " "$R/budget-by-component.svg" && ! grep -q ">dac " "$R/budget-by-component.svg"'
+check "budget by activity: every part of every bar named with its value and share, the small ones too" \
+  'for a in boot wake connect disconnect sleep sense upload; do [ "$(grep -Ec ">$a [0-9.]+ [pnµm]?A \((&lt;)?[0-9.]+ %\)<" "$R/budget-by-activity.svg")" -eq 3 ] || { echo "$a"; exit 1; }; done'
 check "battery: cut-off and WiFi minimum marked, days" \
   'grep -q ">cell cut-off [0-9.]* V<" "$R/battery.svg" && grep -q ">WiFi minimum 1.90 V<" "$R/battery.svg" && grep -q ">time (d)<" "$R/battery.svg"'
 be=$(sed -n 's/.*break-even wake interval: \([0-9.]*\) min .*/\1/p' "$T/decide")
 check "sweep: only variants that ran, decide's break-even labelled, minutes" \
   'grep -q ">imp004m-stop<" "$R/sweep.svg" && ! grep -q ">imp004m-deep-pin<" "$R/sweep.svg" && grep -q ">break-even.\{1,2\}$be.\{1,2\}min<" "$R/sweep.svg" && grep -q ">wake period (min)<" "$R/sweep.svg"'
+check "sweep: the scenario's own wake period marked" 'grep -q ">this scenario: 15 min<" "$R/sweep.svg"'
 check "Monte Carlo: P10/P50/P90 per variant" 'grep -q ">P10 [0-9]* d    P50 [0-9]* d    P90 [0-9]* d<" "$R/mc.svg"'
 check "no chart holds inf or nan" '! grep -Eiq "(^|[^a-z])(inf|nan)([^a-z]|$)" "$R"/*.csv'
 
