@@ -56,6 +56,23 @@ typedef struct {
     double v[CHART_MAX_PARTS];      /* A, per variant */
 } chart_part;
 
+/* A budget part's label text: its current and its share of the total,
+ * "3.025 µA (2 %)"; shares under 1 % with a decimal, under 0.1 % as
+ * "<0.1 %" (not a misleading "0 %"). */
+static void chart_part_value(double part_A, double total_A, char *buf, size_t n)
+{
+    char val[64], sh[24];
+    double share = 100 * part_A / total_A;
+    chart_fmt(part_A, DIM_CURRENT, val, sizeof val);
+    if (share >= 1)
+        snprintf(sh, sizeof sh, "%.0f %%", share);
+    else if (share >= 0.1)
+        snprintf(sh, sizeof sh, "%.1f %%", share);
+    else
+        snprintf(sh, sizeof sh, "<0.1 %%");
+    snprintf(buf, n, "%s (%s)", val, sh);
+}
+
 int chart_budget(const char *const *csv, const char *const *names, int n, const char *by,
                  const char *title, const char *out)
 {
@@ -150,18 +167,9 @@ int chart_budget(const char *const *csv, const char *const *names, int n, const 
             double x = parts[p].v[v] * scale;
             if (!(x > 0))
                 continue;
-            double share = 100 * parts[p].v[v] / total[v];
-            char val[64], sh[24];
-            chart_fmt(parts[p].v[v], DIM_CURRENT, val, sizeof val);
-            if (share >= 1)
-                snprintf(sh, sizeof sh, "%.0f %%", share);
-            else if (share >= 0.1)
-                snprintf(sh, sizeof sh, "%.1f %%", share);
-            else
-                snprintf(sh, sizeof sh, "<0.1 %%");
             fprintf(d, "%d,%.9g,%.9g,%d\n", v, base, base + x, p + 1);
             char vl[96];
-            snprintf(vl, sizeof vl, "%s (%s)", val, sh);
+            chart_part_value(parts[p].v[v], total[v], vl, sizeof vl);
             size_t wide = strlen(vl) > strlen(parts[p].name) ? strlen(vl) : strlen(parts[p].name);
             if (x >= 2.3 * lh && wide * cw <= 2 * hw) {
                 fprintf(l, "%d,%.9g,%s,0,0,0,0\n", v, base + x / 2 + lh / 2,
@@ -176,19 +184,12 @@ int chart_budget(const char *const *csv, const char *const *names, int n, const 
         chart_spread(want, no, lh, lh / 2, top - lh / 2, at);
         for (int k = 0, p; k < no; k++) {
             p = out_p[k];
-            double share = 100 * parts[p].v[v] / total[v];
-            char sh[24], val[64];
-            chart_fmt(parts[p].v[v], DIM_CURRENT, val, sizeof val);
-            if (share >= 1)
-                snprintf(sh, sizeof sh, "%.0f %%", share);
-            else if (share >= 0.1)
-                snprintf(sh, sizeof sh, "%.1f %%", share);
-            else
-                snprintf(sh, sizeof sh, "<0.1 %%");
+            char vl[96];
+            chart_part_value(parts[p].v[v], total[v], vl, sizeof vl);
             /* label at (v + hw + 0.06, at); leader from the bar's edge */
-            fprintf(l, "%.4f,%.9g,%s %s (%s),1,%.4f,%.9g,%.9g\n", v + hw + 0.06, at[k],
-                    chart_gp_word(parts[p].name, buf, sizeof buf), val, sh, v + hw,
-                    want[k], at[k] - want[k]);
+            fprintf(l, "%.4f,%.9g,%s %s,1,%.4f,%.9g,%.9g\n", v + hw + 0.06, at[k],
+                    chart_gp_word(parts[p].name, buf, sizeof buf), vl, v + hw, want[k],
+                    at[k] - want[k]);
         }
         fprintf(t, "%d,%.9g,%s\n", v, total[v] * scale, chart_fmt(total[v], DIM_CURRENT, a, 32));
     }
