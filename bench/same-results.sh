@@ -12,6 +12,8 @@
 # (IMPSIM_DATADIR as for impsim; default: this source tree). Prints one
 # line per difference and a summary; exit 0 when everything is identical,
 # 1 when anything differs or one binary fails where the other did not.
+# SAME_FILTER='SED-SCRIPT' edits both outputs before they are compared,
+# for a change that adds output on purpose (e.g. 's/, "method_why": "[^"]*"//').
 set -u
 [ $# -ge 2 ] || { echo "usage: $0 BEFORE_IMPSIM AFTER_IMPSIM [SCENARIO_DIR]" >&2; exit 2; }
 A=$1 B=$2
@@ -35,6 +37,9 @@ check() {
   else
     "$A" "$@" > "$T/a.out" 2> "$T/a.err" || ra=$?
     "$B" "$@" > "$T/b.out" 2> "$T/b.err" || rb=$?
+  fi
+  if [ -n "${SAME_FILTER:-}" ]; then
+    for f in a b; do sed -E "$SAME_FILTER" "$T/$f.out" > "$T/$f.f" && mv "$T/$f.f" "$T/$f.out"; done
   fi
   if [ "$ra" = "$rb" ] && cmp -s "$T/a.out" "$T/b.out" && cmp -s "$T/a.trace" "$T/b.trace" &&
      cmp -s "$T/a.err" "$T/b.err"; then

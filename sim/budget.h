@@ -35,6 +35,7 @@ typedef struct {
     double capacity_C, life_s, delivered_C, soc_end;
     const char *ended_by;   /* static: battery_end_word() */
     const char *method;     /* static: "fast-forward" or "full" */
+    const char *full_why;   /* static, NULL: why "full" (plan_aperiodic, --no-fast-forward) */
     int depleted;           /* 0: not empty at the horizon, life_s is the horizon, no life */
     double horizon_s;       /* the simulation horizon (PIPELINE_HORIZON_S) */
     double wifi_peak_A;     /* largest module current with WiFi drawing (0: none) */

@@ -828,8 +828,14 @@ static void dev_key(const dev *v, unsigned char *key)
     unsigned char *y = (unsigned char *)x;
     memcpy(y, gsl_rng_state(v->rng), gsl_rng_size(v->rng));
     y += gsl_rng_size(v->rng);
-    /* `chance` draws: a schedule that draws never repeats */
-    memcpy(y, gsl_rng_state(v->chance_rng), gsl_rng_size(v->chance_rng));
+    /* `chance` draws: a schedule that draws never repeats; when every
+     * chance block is at 0 % or 100 % the draws decide nothing (a uniform
+     * draw in [0, 1) is never below 0 and always below 1), so the stream's
+     * state is no part of the future and is left out */
+    if (v->p->nchance)
+        memcpy(y, gsl_rng_state(v->chance_rng), gsl_rng_size(v->chance_rng));
+    else
+        memset(y, 0, gsl_rng_size(v->chance_rng));
     y += gsl_rng_size(v->chance_rng);
     /* `every Nth run` counters matter modulo N; the time of the week with windows */
     int64_t c[2];

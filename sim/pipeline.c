@@ -271,6 +271,7 @@ int pipeline_life(pipeline *pl, int fast_forward, budget *b, diag *why)
     int rc = life_run(pl, cell, &reg, fast_forward, &res, &ff);
     budget_battery *bb = &b->battery;
     bb->method = ff ? "fast-forward" : "full";
+    bb->full_why = ff ? NULL : !fast_forward ? "--no-fast-forward" : plan_aperiodic(&pl->p);
     if (rc >= 0) {
         bb->present = 1;
         snprintf(bb->cell, sizeof bb->cell, "%s", battery_cell_name(cell));

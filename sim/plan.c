@@ -210,7 +210,8 @@ static void step_build(pctx *c, const scn_action *a, plan_step *st)
     case A_CHANCE:
         st->len = a->len;
         st->prob = a->amount;
-        c->p->nchance++;
+        if (st->prob > 0 && st->prob < 1)   /* 0 % and 100 % decide nothing */
+            c->p->nchance++;
         break;
     case A_NTH_RUN:
         st->counter = c->p->ncounter++;
@@ -490,16 +491,30 @@ static tick_t plan_lcm(tick_t a, tick_t b)
     return ticks_mul(a / ticks_gcd(a, b), b, &r) ? 0 : r;
 }
 
+const char *plan_aperiodic(const plan *p)
+{
+    if (p->nchance)
+        return "its `chance` blocks draw at random each time they run (a sample of draws "
+               "never repeats exactly, so no period can be multiplied)";
+    for (int i = 0; i < p->ntask; i++) {
+        if (p->task[i].kind == T_PIN_POISSON)
+            return "its Poisson pin events come at random times (they never repeat exactly)";
+        if (p->task[i].kind == T_PIN_AT && !p->task[i].repeat)
+            return "its `on pin at` events are fixed in time and do not repeat";
+    }
+    if (p->nap)
+        return "its access-point outage is fixed in time";
+    return NULL;
+}
+
 tick_t plan_hyperperiod(const plan *p)
 {
     tick_t h = 1, n = 1;
     int periodic = 0;
-    if (p->nap || p->nchance)   /* outages and random blocks break the repetition */
+    if (plan_aperiodic(p))
         return 0;
     for (int i = 0; i < p->ntask && h && n; i++) {
         const plan_task *t = &p->task[i];
-        if (t->kind == T_PIN_POISSON || (t->kind == T_PIN_AT && !t->repeat))
-            return 0;
         if (t->kind == T_EVERY || t->kind == T_PIN_AT) {
             h = plan_lcm(h, t->kind == T_EVERY ? t->period : t->repeat);
             periodic = 1;

@@ -68,7 +68,8 @@ typedef struct {
     plan_task *task;                /* owned */
     int ntask;
     int ncounter;                   /* `every Nth run` blocks */
-    int nchance;                    /* `chance` blocks */
+    int nchance;                    /* `chance` blocks whose draw decides something
+                                     * (0 % < chance < 100 %: the schedule is random) */
     int32_t start;                  /* s after Monday 00:00 at t = 0 */
     ledger names;                   /* activity table only (times all zero) */
 } plan;
@@ -98,7 +99,14 @@ const char *plan_comp_name(const plan *p, comp_id c);
  * and the windows' days or weeks, times the lcm of the `every Nth wake` and
  * `every Nth run` counts), or 0 when the schedule is not periodic (Poisson
  * pin events, a pin list that does not repeat, `chance` blocks,
- * access-point outages) or H does not fit in the tick range. */
+ * access-point outages: plan_aperiodic) or H does not fit in the tick
+ * range. A `chance 0 %` or `chance 100 %` block keeps it periodic. */
 tick_t plan_hyperperiod(const plan *p);
+
+/* Why the schedule has no period (a phrase for the report: "its `chance`
+ * blocks ..."), or NULL when nothing in it breaks the repetition. Static
+ * strings. Why: a run or battery life that goes event by event says so,
+ * rather than silently taking longer. */
+const char *plan_aperiodic(const plan *p);
 
 #endif

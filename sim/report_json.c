@@ -76,7 +76,12 @@ void report_json(const budget *b, const assume *a, FILE *fp)
             fprintf(fp, ", \"wifi_peak_A\": %s, \"wifi_peak_V_full\": %s", NUM_J(bb->wifi_peak_A),
                     NUM_J(bb->wifi_peak_V));
         fprintf(fp, ", \"wifi_min_V\": %s, \"ended_by\": \"%s\", \"delivered_C\": %s, "
-                "\"method\": \"%s\"}", NUM_J(bb->wifi_min_V), bb->ended_by, NUM_J(bb->delivered_C), bb->method);
+                "\"method\": \"%s\"", NUM_J(bb->wifi_min_V), bb->ended_by, NUM_J(bb->delivered_C), bb->method);
+        if (bb->full_why) {     /* why event by event */
+            fputs(", \"method_why\": ", fp);
+            report_json_str(fp, bb->full_why);
+        }
+        fputc('}', fp);
     }
     if (b->flash.erases > 0)
         fprintf(fp, ",\n  \"flash\": {\"sector_erases\": %s, \"erases_per_day\": %s, "

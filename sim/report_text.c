@@ -73,11 +73,12 @@ static void text_battery(const budget_battery *bb, FILE *fp)
         fprintf(fp, "ended by %s after %s; ", bb->ended_by, fmt(bb->life_s, DIM_TIME, x));
     else
         fprintf(fp, "ended by %s; ", bb->ended_by);
-    fprintf(fp, "delivered %s of %s rated (%.1f%%); %s\n",
+    fprintf(fp, "delivered %s of %s rated (%.1f%%); %s%s%s\n",
             fmt(bb->delivered_C, DIM_CHARGE, y), fmt(bb->capacity_C, DIM_CHARGE, z),
             bb->capacity_C > 0 ? 100 * bb->delivered_C / bb->capacity_C : 0,
             !strcmp(bb->method, "full") ? "simulated event by event"
-                                        : "steady period fast-forwarded");
+                                        : "steady period fast-forwarded",
+            bb->full_why ? ": " : "", bb->full_why ? bb->full_why : "");
 }
 
 void report_text(const budget *b, const assume *a, FILE *fp)

@@ -118,6 +118,13 @@ check "fast-forward counts the runs: 144 work, 48 up, as the full run" '[ "$(rn 
 sed 's/every 3rd run as up:/chance 33 % as up:/' "$T/ff.scn" > "$T/fc.scn"
 "$IMPSIM" run "$T/fc.scn" --format json > "$T/fc.json" 2>&1
 check "a chance block is not periodic: battery life by the full run" 'grep -q "\"method\": \"full\"" "$T/fc.json"'
+check "... and the report says why (the chance blocks' draws)" 'grep -q "\"method_why\": \"its .chance. blocks draw at random" "$T/fc.json"'
+# chance 0 % never runs, 100 % always: the draws decide nothing, still periodic
+sed 's/every 3rd run as up:/chance 0 % as up:/' "$T/ff.scn" > "$T/f0.scn"
+printf '  chance 100 %% as sure:\n    cpu 1 Mcycles\n' >> "$T/f0.scn"
+"$IMPSIM" run "$T/f0.scn" --format json > "$T/f0.json" 2>&1
+check "chance 0 % and 100 % keep the schedule periodic: fast-forward" 'grep -q "\"method\": \"fast-forward\"" "$T/f0.json" && ! grep -q method_why "$T/f0.json"'
+check "... 0 % never ran, 100 % ran every time (144 runs)" '[ "$(rn "$T/f0.json" sure)" = 144 ] && [ -z "$(rn "$T/f0.json" up)" -o "$(rn "$T/f0.json" up)" = 0 ]'
 
 # ---- time-of-day windows and repeating pin lists ----
 cat > "$T/win.scn" <<'S'

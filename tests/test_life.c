@@ -191,6 +191,13 @@ static void test_ff_ledger_edges(void)
     ledger_text("module imp004m\nduration 2 d\nsleep deep\nseed 5\n"
                 "every 1 min:\n  cpu 1 kcycles\n"
                 "on pin poisson 20 /day:\n  wifi send 100 B\n", NULL, 0);
+    /* `chance 0 %` never runs and `chance 100 %` always does: the draws
+     * decide nothing, the schedule repeats; any other chance is random */
+    const char *sure = "module imp004m\ncrystal yes\nduration 2 d\nsleep deep\nseed 5\n"
+                       "every 1 min:\n  cpu 1 kcycles\n  chance 0 % as never:\n    wifi send 9 B\n"
+                       "  chance 100 % as always:\n    cpu 2 kcycles\n";
+    ledger_text(sure, NULL, 1);
+    ledger_text(sure, "scenario.always.chance=30%", 0);
     /* a duration shorter than two periods: nothing to skip */
     ledger_text("module imp004m\nduration 90 min\nevery 1 h:\n  cpu 1\n", NULL, 0);
 }
