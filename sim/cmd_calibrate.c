@@ -246,6 +246,14 @@ static int cal_write_figures(const cal_args *a, const calib_result *r)
                 cal_base(a->c.capture), r->info.sha256,
                 units_format(g->lo, g->dim, b1, sizeof b1),
                 units_format(g->hi, g->dim, b2, sizeof b2));
+        /* the range --monte-carlo draws it from: the fit's 95 % interval
+         * (uniform over it, a little wider than the fit's log-normal
+         * spread), in place of the model's estimate range (sim/mc.c) */
+        char s1[64], s2[64];
+        fprintf(fp, "mc.%-25s \"uniform %s %s\" measured \"95 %% interval of the fit to "
+                "%s sha256 %s\"\n", g->key, cal_value(g->lo, g->dim, s1, sizeof s1),
+                cal_value(g->hi, g->dim, s2, sizeof s2), cal_base(a->c.capture),
+                r->info.sha256);
         n++;
     }
     if (!n)

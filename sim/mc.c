@@ -137,6 +137,13 @@ static int mc_spec_for(const matrix_opts *o, const char *extra, const variant *v
         snprintf(mk, sizeof mk, "mc.%s", e->key);
         const fig_entry *dist = figfile_get(f, mk);
         mc_dist *md = &sp->d[sp->n];
+        /* A measured figure (a --figures file, a `figures` statement) was
+         * measured on the user's own board: it is not redrawn from the
+         * model's estimate range, which would undo the measurement. It
+         * varies only by a range measured with it (calibrate writes the
+         * fit's 95 % interval as its mc. line), else it is held fixed. */
+        if (e->prov == FIG_MEASURED && (!dist || dist->prov != FIG_MEASURED))
+            continue;
         if (dist) {
             rc = mc_parse_dist(dist, e->dim, md, d);
         } else if (e->prov == FIG_ESTIMATE && spread > 0 && e->value > 0) {

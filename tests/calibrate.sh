@@ -201,6 +201,23 @@ check "a figure file with a wrong unit is refused at its line, exit 2" \
 "$IMPSIM" run "$S" --figures "$T/none.figures" > /dev/null 2> "$T/err"
 check "a missing figure file is named, exit 2" \
   '[ $? -eq 2 ] && grep -q "^--figures: error: found figure file .*none.figures" "$T/err"'
+# Monte Carlo keeps a measurement: a measured figure is not redrawn from
+# the model's estimate range. Held at the model's own value, it gives the
+# Monte Carlo of a --set of that value (held fixed, the same draws for the
+# rest), not the one without it; calibrate's figures carry the fit's 95 %
+# interval as the range drawn instead
+stop=$("$IMPSIM" models imp004m | awk '$1 == "cpu.stop.current" { print $2 $3 }')
+printf 'cpu.stop.current %s measured "test: the model value, as if measured"\n' "$stop" > "$T/same.figures"
+mcq() { "$IMPSIM" decide "$S" --monte-carlo 4 --seed 2 --format json "$@" 2>/dev/null | grep life_s_p10; }
+mcq > "$T/mc.none"; mcq --figures "$T/same.figures" > "$T/mc.fig"; mcq --set "model.cpu.stop.current=$stop" > "$T/mc.set"
+check "decide --monte-carlo holds a measured figure ($stop) fixed: as --set does, unlike the model's range" \
+  '[ -s "$T/mc.fig" ] && cmp -s "$T/mc.fig" "$T/mc.set" && ! cmp -s "$T/mc.fig" "$T/mc.none"'
+check "calibrate writes each fitted figure's 95 % interval as its measured Monte Carlo range" \
+  'grep -q "^mc\." "$T/fit.figures" && [ "$(grep -c "^mc\.[a-z.]* *\"uniform .*\" measured \"95 % interval of the fit to cap.csv sha256 " "$T/fit.figures")" -eq \
+     "$(grep -c "^[a-z][a-z.]* .* measured \"impsim calibrate: " "$T/fit.figures")" ]'
+mcq --figures "$T/fit.figures" > "$T/mc.fit"
+check "... which decide --monte-carlo reads and draws from" '[ -s "$T/mc.fit" ] && ! cmp -s "$T/mc.fit" "$T/mc.none"'
+
 "$IMPSIM" calibrate --help > "$T/h"
 check "calibrate --help documents --measured, --fit, -o and --plot" \
   'grep -q -- "--measured" "$T/h" && grep -q -- "--fit KEY" "$T/h" && grep -q -- "--plot" "$T/h"'
