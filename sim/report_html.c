@@ -280,8 +280,9 @@ static void html_calibration(const report_doc *d, FILE *fp)
     fputs(d->calib_refused
               ? "<b>The fit does not explain the capture</b>: no figure file was written (see "
                 "the message below and the chart <i>Measured against simulated</i>). "
-              : "The model's figures the verdict is most sensitive to, fitted to the capture "
-                "by <code>impsim calibrate</code>; the fitted figures are beside this page as "
+              : "Model figures fitted to the capture by <code>impsim calibrate</code> (those "
+                "given with <code>--fit</code>, else the ones the verdict is most sensitive "
+                "to); the fitted figures are beside this page as "
                 "<a href=\"fitted.figures\">fitted.figures</a> (rerun with <code>--figures "
                 "fitted.figures</code> to use them). ", fp);
     fputs("The rest of this page uses the model as it is.</p>\n<pre>", fp);
