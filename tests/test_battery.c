@@ -792,6 +792,79 @@ static void test_fast_forward_long(void)
     battery_cell_free(c);
 }
 
+/* A long period that alone moves the state of charge by ~0.5 % (whole
+ * periods cannot be jumped): an upload, then 400 wakes 10 s apart, the
+ * product that wakes every 10 s and uploads now and then. The runner
+ * jumps repetitions of the 10-s pattern inside each period; the life
+ * matches the segment-by-segment run (to rounding with a linear
+ * regulator; to 0.1 % when a switching regulator's current follows the
+ * voltage), and far fewer segments were applied one by one. */
+#define LP_REPS 400
+static battery_segment long_period[2 + 2 * LP_REPS];
+
+static void long_period_fill(void)
+{
+    long_period[0] = (battery_segment){ 0.25, 2, 1 };
+    long_period[1] = (battery_segment){ 0.01, 1, 0 };
+    for (int k = 0; k < LP_REPS; k++) {
+        long_period[2 + 2 * k] = (battery_segment){ 0.03, 0.1, 0 };
+        long_period[3 + 2 * k] = (battery_segment){ 5e-6, 9.9, 0 };
+    }
+}
+
+static void count_rows(void *ctx, double t, double v, double soc, double i)
+{
+    (void)t; (void)v; (void)soc; (void)i;
+    ++*(long *)ctx;
+}
+
+static void long_check(const char *text, const battery_regulator *r, double rel)
+{
+    int n = 2 + 2 * LP_REPS;
+    battery_cell *c = cell_text(text);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    long rows = 0;
+    battery_profile p = { NULL, 0, long_period, n, 100 * YEAR, count_rows, &rows };
+    battery_result res;
+    CU_ASSERT_EQUAL_FATAL(battery_run(c, r, &p, &res), 0);
+    battery *b = battery_new(c, r);
+    long applied = 0;
+    for (int k = 0; battery_time(b) < 100 * YEAR; k = (k + 1) % n, applied++)
+        if (battery_apply(b, &long_period[k]))
+            break;
+    CU_ASSERT_EQUAL(res.ended_by, battery_ended(b));
+    CU_ASSERT(battery_time(b) > 100 * 4000.0);     /* over 100 periods */
+    CLOSE(res.life_s, battery_time(b), rel);
+    CLOSE(res.delivered_C, battery_delivered_C(b), rel);
+    CU_ASSERT(rows < applied / 4);  /* repetitions were jumped (without: one row a segment) */
+    battery_free(b);
+    battery_cell_free(c);
+}
+
+static void test_fast_forward_long_period(void)
+{
+    long_period_fill();
+    battery_regulator r = reg_plain();
+    long_check("cell.model kibam documented \"t\"\n"
+               "cell.capacity 100 mAh documented \"t\"\n"
+               "cell.voltage 3 V documented \"t\"\n"
+               "kibam.c 0.3 documented \"t\"\n"
+               "kibam.k_prime 20 /h documented \"t\"\n", &r, 1e-6);
+    r.kind = BATTERY_REG_SWITCHING;
+    r.wifi_min_v = 2.7;
+    r.i_q = 2e-6;
+    long_check("cell.model peukert documented \"t\"\n"
+               "cell.capacity 100 mAh documented \"t\"\n"
+               "cell.voltage 3 V documented \"t\"\n"
+               "cell.resistance 0.5 ohm documented \"t\"\n"
+               "peukert.n 1.1 documented \"t\"\n"
+               "peukert.rated_current 10 mA documented \"t\"\n"
+               "pack.series 1 documented \"t\"\n"
+               "ocv.soc \"0 10 50 90 100\" documented \"t\"\n"
+               "ocv.voltage \"2.0 2.8 3.0 3.1 3.3\" documented \"t\"\n",
+               &r, 1e-3);
+}
+
 /* ---- main ------------------------------------------------------------------- */
 
 /* Point IMPSIM_DATADIR at the source tree when it is not set. */
@@ -835,6 +908,7 @@ int main(void)
         {"a long capture in bounded segments", test_capture_bounded},
         {"fast-forward matches segment by segment", test_fast_forward},
         {"fast-forward over 10 years: charge = mean current x life", test_fast_forward_long},
+        {"fast-forward inside a long period (10-s wakes) = segment by segment", test_fast_forward_long_period},
     };
     find_datadir();
     if (CU_initialize_registry() != CUE_SUCCESS)

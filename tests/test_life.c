@@ -92,6 +92,30 @@ static void test_ff_after_outage(void)
     TUTIL_REL_EQ(ff.life_s, full.life_s, 1e-3);
 }
 
+/* A product waking every minute whose schedule repeats only every 5 h
+ * (300 wakes), each period using a few % of the cell: the battery runner
+ * jumps repetitions of the 1-min wake inside the period (a 10-s wake
+ * would make the event-by-event reference too long for the workload
+ * bound). */
+static void test_ff_long_period(void)
+{
+    const char *s = "module imp004m\ncrystal yes\nduration 1 d\nsleep deep\nbattery 2xAA-lithium\n"
+                    "regulator switching efficiency 85 % quiescent 1 uA wifi-min 1.8 V\n"
+                    "set battery.cell.capacity = 20 mAh\n"
+                    "i2c meter at 400 kHz\n"
+                    "every 1 min as log:\n  read meter 4 B\n  cpu 20 kcycles\n"
+                    "every 1 h from 7 s as upload:\n  wifi send 2 kB\n"
+                    "every 50 min as calibrate:\n  cpu 5 Mcycles\n";
+    budget_battery ff, full;
+    CU_ASSERT_FATAL(life(s, 1, NULL, &ff) == 0);
+    CU_ASSERT_FATAL(life(s, 0, NULL, &full) == 0);
+    CU_ASSERT_STRING_EQUAL(ff.method, "fast-forward");
+    CU_ASSERT_STRING_EQUAL(ff.ended_by, full.ended_by);
+    CU_ASSERT(full.life_s > 10 * 5 * 3600.0);   /* over 10 periods */
+    TUTIL_REL_EQ(ff.life_s, full.life_s, 1e-3);
+    TUTIL_REL_EQ(ff.delivered_C, full.delivered_C, 1e-3);
+}
+
 static void test_poisson_runs_full(void)
 {
     budget_battery b;
@@ -227,6 +251,7 @@ int main(void)
     CU_add_test(s, "fast-forward = full run to 0.1 % (stop mode)", test_ff_idle_mode);
     CU_add_test(s, "fast-forward = full run with offsets", test_ff_with_offsets);
     CU_add_test(s, "fast-forward = full run after an outage", test_ff_after_outage);
+    CU_add_test(s, "fast-forward = full run, 1-min wakes in a 5-h period", test_ff_long_period);
     CU_add_test(s, "stochastic schedule runs in full", test_poisson_runs_full);
     CU_add_test(s, "no battery, no life", test_no_battery);
     CU_add_test(s, "hyperperiod", test_hyperperiod);
