@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
 #include "assume.h"
 #include "cli.h"
 #include "outfile.h"
@@ -35,7 +37,9 @@ static const char run_usage[] =
     "  --no-fast-forward    simulate every event (the budget and the battery life), even\n"
     "                       when the device's state repeats; the budget is the same to\n"
     "                       the tick either way\n"
-    "  --stats              print simulation statistics (events, wall time) to stderr\n"
+    "  --stats              print statistics to stderr: events and wall time of the run's\n"
+    "                       simulation, wall time of the battery-life simulation, wall\n"
+    "                       and CPU time of the whole command (its child processes too)\n"
     WORKLOAD_HELP
     "  --help               this text\n"
     "\n"
@@ -45,6 +49,7 @@ typedef struct {
     const char *file, *output, *trace;
     report_fmt fmt;
     int stats, no_ff;
+    double t0;          /* wall clock at the start (s), for --stats */
     cli_list sets;
     char *extra[3];     /* owned: --module / --duration / --figures as settings */
 } run_opts;
@@ -102,6 +107,27 @@ static int run_parse(int argc, char **argv, run_opts *o)
     return 0;
 }
 
+static double run_clock(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* CPU seconds (user + system) of this process and its waited-for
+ * children: the simulations run in forked children. */
+static double run_cpu(void)
+{
+    double s = 0;
+    struct rusage u;
+    int who[2] = {RUSAGE_SELF, RUSAGE_CHILDREN};
+    for (int i = 0; i < 2; i++)
+        if (getrusage(who[i], &u) == 0)
+            s += (double)(u.ru_utime.tv_sec + u.ru_stime.tv_sec)
+                 + 1e-6 * (double)(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+    return s;
+}
+
 static int run_outputs(pipeline *pl, const run_opts *o)
 {
     outfile *tr = NULL, *out = NULL;
@@ -116,7 +142,7 @@ static int run_outputs(pipeline *pl, const run_opts *o)
         abort();
     int failed = pipeline_run(pl, tr ? outfile_fp(tr) : NULL, b, r);
     if (!failed && o->stats)
-        fprintf(stderr, "impsim: %llu events in %.3f s of wall time: %.0f events/s; "
+        fprintf(stderr, "impsim: the run: %llu events in %.3f s of wall time: %.0f events/s; "
                 "simulated %.0f s\n", (unsigned long long)r->L.changes, r->wall_s,
                 r->wall_s > 0 ? (double)r->L.changes / r->wall_s : 0.0, r->sg_clock);
     if (!failed && r->L.skipped && r->L.skipped_task > 0 && r->L.skipped_task <= pl->s->ntask) {
@@ -133,7 +159,12 @@ static int run_outputs(pipeline *pl, const run_opts *o)
     free(r);
     if (failed)
         goto done;
+    double t_life = run_clock();
     int life = pipeline_life(pl, !o->no_ff, b, NULL);
+    if (o->stats && !life && b->battery.present)
+        fprintf(stderr, "impsim: the battery life: %.3f s of wall time (%s)\n", run_clock() - t_life,
+                strcmp(b->battery.method, "full") ? "simulated until the device repeats, then "
+                "the battery runner over whole periods" : "simulated event by event to depletion");
     if (life) {
         rc = life == -2 ? 2 : 3;
         goto done;
@@ -145,6 +176,9 @@ static int run_outputs(pipeline *pl, const run_opts *o)
     if (report_write(b, o->fmt, &a, outfile_fp(out)))
         goto done;
     rc = 0;
+    if (o->stats)   /* everything: loading, both simulations, the report */
+        fprintf(stderr, "impsim: in all %.3f s of wall time, %.3f s of CPU\n",
+                run_clock() - o->t0, run_cpu());
 done:
     if (rc == 0 && tr && outfile_commit(tr))
         rc = 3;
@@ -159,6 +193,7 @@ done:
 int cmd_run(int argc, char **argv)
 {
     run_opts o = {.fmt = REPORT_TEXT};
+    o.t0 = run_clock();
     int rc = run_parse(argc, argv, &o);
     if (rc == 0) {
         diag *d = diag_new();

@@ -28,6 +28,14 @@ check "csv report has header and rows" 'head -1 "$T/csv" | grep -q "^section,nam
 check "--trace writes a CSV" '[ $? -eq 0 ] && head -1 "$T/trace.csv" | grep -q "^time_s,current_A,cpu_A"'
 check "trace ends at the duration" 'tail -1 "$T/trace.csv" | grep -q "^86400,"'
 
+# --stats counts the whole command: the battery-life simulation too, and
+# the whole is at least half the wall time measured from outside
+t0=$(date +%s.%N)
+"$IMPSIM" run "$S/smart-button.scn" --stats -o "$T/st.txt" 2> "$T/st.err"
+t1=$(date +%s.%N)
+check "run --stats: the run, the battery life and the whole command's wall and CPU time" \
+  'awk -v t0="$t0" -v t1="$t1" '"'"'BEGIN { outside = t1 - t0 } /the run: .* events in/ { r = $7 } /the battery life: / { l = $5 } /in all .* of CPU/ { a = $4; c = $9 } END { exit !(r != "" && l != "" && a != "" && c > 0 && a >= r + l && a >= outside / 2 && a <= outside) }'"'"' "$T/st.err"'
+
 # the battery sees the peaks: calibration bursts are segments of their own
 printf 'module imp004m\nduration 10 min\nsleep idle\nwifi-idle connected\npowersave on\nbattery 1xAA-LiSOCl2\nregulator linear\nevery 1 min:\n  wifi send 64 B\n' > "$T/assoc.scn"
 "$IMPSIM" run "$T/assoc.scn" --trace "$T/assoc.csv" > /dev/null 2>&1
