@@ -152,21 +152,28 @@ battery_end battery_ended(const battery *b) { return b->ended; }
 double battery_time(const battery *b) { return b->t; }
 double battery_delivered_C(const battery *b) { return b->delivered; }
 
-/* Condition kind at time s into the piece: > 0 while alive. */
-static double battery_piece_f(double s, void *ctx)
+/* Condition p->kind for core state c: > 0 while alive. */
+static double battery_piece_at(const battery_piece *p, const battery_core *c)
 {
-    const battery_piece *p = ctx;
     const battery *b = p->b;
-    battery_core c = b->core;
-    battery_core_advance(&b->cell->law, &c, p->i_model, p->i_lag, s);
     if (p->kind == BATTERY_F_SOC)
-        return battery_core_soc(&b->cell->law, &c);
+        return battery_core_soc(&b->cell->law, c);
     double v0, r;
-    battery_pack_vr(b, &c, &v0, &r);
+    battery_pack_vr(b, c, &v0, &r);
     double v = v0 - r * p->i_pack;
     if (p->kind == BATTERY_F_CUT)
         return v - b->cell->cutoff * b->cell->series;
     return v - b->reg.wifi_min_v;
+}
+
+/* Condition kind at time s into the piece: > 0 while alive. */
+static double battery_piece_f(double s, void *ctx)
+{
+    const battery_piece *p = ctx;
+    battery_core c = p->b->core;
+    if (s > 0)      /* at 0 the state is the present one (advancing by 0 changes no bit) */
+        battery_core_advance(&p->b->cell->law, &c, p->i_model, p->i_lag, s);
+    return battery_piece_at(p, &c);
 }
 
 /* First s in (0, dt] where condition p->kind fails, given it holds at 0
@@ -217,9 +224,14 @@ static double battery_kind_level(const battery *b, int kind)
     return b->reg.wifi_min_v;
 }
 
-static void battery_commit(battery *b, battery_piece *p, double dt)
+/* Advance by dt; end: the core already advanced by dt (the same
+ * arithmetic), or NULL. */
+static void battery_commit(battery *b, battery_piece *p, double dt, const battery_core *end)
 {
-    battery_core_advance(&b->cell->law, &b->core, p->i_model, p->i_lag, dt);
+    if (end)
+        b->core = *end;
+    else
+        battery_core_advance(&b->cell->law, &b->core, p->i_model, p->i_lag, dt);
     b->t += dt;
     b->delivered += p->i_pack * dt;
     b->last_i = p->i_pack;
@@ -259,14 +271,21 @@ static int battery_piece_run(battery *b, double i_pack, double dt, int wifi)
                         i + b->i_sd, 0 };
     double t_end = HUGE_VAL, level = -HUGE_VAL;
     battery_end why = BATTERY_ALIVE;
+    battery_core end;           /* the state at dt, computed once for every rule */
+    int have_end = 0;
     for (int k = 0; k < BATTERY_F_N; k++) {
         if (!battery_rule_on(b, k, wifi))
             continue;
         p.kind = k;
         double s;
-        if (battery_piece_f(0.0, &p) <= 0)
+        if (!have_end) {
+            end = b->core;
+            battery_core_advance(&c->law, &end, p.i_model, p.i_lag, dt);
+            have_end = 1;
+        }
+        if (battery_piece_at(&p, &b->core) <= 0)
             s = 0.0;
-        else if (battery_piece_f(dt, &p) > 0)
+        else if (battery_piece_at(&p, &end) > 0)
             continue;
         else
             s = battery_piece_root(&p, dt);
@@ -278,13 +297,15 @@ static int battery_piece_run(battery *b, double i_pack, double dt, int wifi)
         }
     }
     if (why != BATTERY_ALIVE) {
-        battery_commit(b, &p, t_end);
+        battery_commit(b, &p, t_end, NULL);
         b->ended = why;
         return 1;
     }
-    battery_watch_note(b, &p, 0.0, wifi);
-    battery_commit(b, &p, dt);
-    battery_watch_note(b, &p, 0.0, wifi);
+    if (b->rec)     /* the watch serves the profile runner's periods only */
+        battery_watch_note(b, &p, 0.0, wifi);
+    battery_commit(b, &p, dt, have_end ? &end : NULL);
+    if (b->rec)
+        battery_watch_note(b, &p, 0.0, wifi);
     return 0;
 }
 
