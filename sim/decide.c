@@ -54,6 +54,8 @@ int decide_steady_current(const char *path, char *const *sets, int nsets, const 
 typedef struct {
     const matrix_opts *o;
     const variant *deep, *awake;
+    const double *gx, *gf;  /* the bracketing grid's points and values, once known */
+    int gn;
 } be_ctx;
 
 typedef struct {
@@ -97,8 +99,14 @@ static void be_eval(const be_ctx *c, const double *xs, int n, double *fs)
     free(ok);
 }
 
+/* GSL's Brent starts by evaluating both ends of the bracket: grid points,
+ * already simulated (the same simulation gives the same value). */
 static double be_fn(double x, void *p)
 {
+    const be_ctx *c = p;
+    for (int i = 0; i < c->gn; i++)
+        if (x == c->gx[i] && !isnan(c->gf[i]))
+            return c->gf[i];
     double f;
     be_eval(p, &x, 1, &f);
     return f;
@@ -106,7 +114,7 @@ static double be_fn(double x, void *p)
 
 void decide_break_even(const matrix_opts *o, decide_result *r)
 {
-    be_ctx c = {o, &o->vs.v[r->deep], &o->vs.v[r->best]};
+    be_ctx c = {o, &o->vs.v[r->deep], &o->vs.v[r->best], NULL, NULL, 0};
     r->be_status = -1;
     r->be_lo_s = 1;
     r->be_hi_s = 7 * 86400.0;
@@ -140,6 +148,9 @@ void decide_break_even(const matrix_opts *o, decide_result *r)
         return;
     }
     double x0 = xs[at], x1 = xs[at + 1];
+    c.gx = xs;
+    c.gf = fs;
+    c.gn = GRID + 1;
     gsl_function F = {be_fn, &c};
     gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
     gsl_root_fsolver_set(s, &F, x0, x1);
@@ -158,16 +169,29 @@ void decide_break_even(const matrix_opts *o, decide_result *r)
 
 static int decide_all(const matrix_opts *o, decide_result *r);
 
+/* A base run (each figure at its model value) of one of the two variants:
+ * its average current, its ledger and which method measured it. */
+typedef struct {
+    int ok;
+    int steady;         /* one repeated period (else the whole duration) */
+    double amps;
+    ledger L;
+} sens_base;
+
 typedef struct {
     const matrix_opts *o;
-    const variant *deep, *awake;
+    const variant *vv[2];           /* deep, awake */
     char (*keys)[64];
     double *vals;
     units_dim *dims;
+    int periodic;       /* the schedule has a hyperperiod */
     int steady[2];      /* per variant (deep, awake): its steady current exists at the
                          * model's figures, so every job takes it; else every job runs
                          * the whole duration (one method per variant: a ratio of two
                          * methods would move for no physical reason) */
+    const sens_base *base;          /* [2], once the base runs are done */
+    pipeline base_pl[2];            /* their pipelines (plans), loaded: base_ok */
+    int base_ok[2];
 } sens_ctx;
 
 typedef struct {
@@ -175,46 +199,84 @@ typedef struct {
     double deep, awake;
 } sens_out;
 
+/* The average current of variant k with settings sets, by the variant's
+ * method (steady[k]: one repeated period, not the whole duration). A plan
+ * that runs exactly as the base run's (plan_same_run: the figure only
+ * scales a current, or is not used) takes the base's ledger instead of
+ * simulating: the ledger's ticks do not depend on currents, so the result
+ * is the simulation's to the bit. keep: the ledger goes there too (base
+ * runs). Returns 1, or 0 when it cannot be computed. */
+static int sens_amps(const sens_ctx *c, char *const *sets, int n, int k, int steady,
+                     double *amps, ledger *keep, diag *d)
+{
+    pipeline pl;
+    if (decide_load(c->o->file, sets, n, c->vv[k], NULL, NULL, &pl, d))
+        return 0;
+    int ok;
+    if (c->base && c->base[k].ok && c->base_ok[k] && plan_same_run(&pl.p, &c->base_pl[k].p)) {
+        *amps = pipeline_avg_current(&pl, &c->base[k].L);
+        ok = 1;
+    } else if (steady) {
+        ledger *L = keep ? keep : malloc(sizeof *L);
+        if (!L)
+            abort();
+        ok = pipeline_steady_ledger(&pl, L) == 0;
+        if (ok)
+            *amps = pipeline_avg_current(&pl, L);
+        if (!keep)
+            free(L);
+    } else {
+        budget *b = malloc(sizeof *b);
+        engine_result *r = malloc(sizeof *r);
+        if (!b || !r)
+            abort();
+        ok = pipeline_run(&pl, NULL, b, r) == 0;
+        if (ok) {
+            *amps = b->avg_current_A;
+            if (keep)
+                *keep = r->L;
+            engine_result_free(r);
+        }
+        free(b);
+        free(r);
+    }
+    pipeline_free(&pl);
+    return ok;
+}
+
+/* Job k: the base run of variant k, which also settles its method: a
+ * variant whose state does not repeat within the steady search (a radio
+ * that stays associated: its DTIM, calibration and keepalive phases
+ * drift against the wake period) is measured over the run. */
+static void sens_base_job(int k, void *ctx, void *out)
+{
+    const sens_ctx *c = ctx;
+    sens_base *r = out;
+    diag *d = diag_new();
+    r->steady = c->periodic
+                && sens_amps(c, c->o->sets.v, c->o->sets.n, k, 1, &r->amps, &r->L, d);
+    r->ok = r->steady || sens_amps(c, c->o->sets.v, c->o->sets.n, k, 0, &r->amps, &r->L, d);
+    diag_free(d);
+}
+
+/* Job j: both variants with figure keys[j] at +25 %. */
 static void sens_job(int j, void *ctx, void *out)
 {
     const sens_ctx *c = ctx;
     sens_out *r = out;
-    char set[160];
-    const char *extra = NULL;
-    if (j > 0) {
-        char v[64];
-        snprintf(set, sizeof set, "model.%s=%s", c->keys[j - 1],
-                 units_setting(c->vals[j - 1] * 1.25, c->dims[j - 1], v, sizeof v));
-        extra = set;
-    }
+    char set[160], v[64];
+    snprintf(set, sizeof set, "model.%s=%s", c->keys[j],
+             units_setting(c->vals[j] * 1.25, c->dims[j], v, sizeof v));
     diag *d = diag_new();
-    const variant *vv[2] = {c->deep, c->awake};
     double amps[2];
     char *sets[128];
     int n = 0;
     for (int i = 0; i < c->o->sets.n && n < 120; i++)
         sets[n++] = c->o->sets.v[i];
-    if (extra)
-        sets[n++] = (char *)extra;
+    sets[n++] = set;
     r->ok = 1;
-    for (int k = 0; k < 2 && r->ok; k++) {
-        /* steady state: one repeated period, not the whole duration */
-        if (c->steady[k]) {
-            r->ok = decide_steady_current(c->o->file, sets, n, vv[k], 0, &amps[k], d) == 0;
-            continue;
-        }
-        pipeline pl;
-        budget *b = malloc(sizeof *b);
-        if (!b)
-            abort();
-        r->ok = decide_load(c->o->file, sets, n, vv[k], NULL, NULL, &pl, d) == 0;
-        if (r->ok) {
-            r->ok = pipeline_run(&pl, NULL, b, NULL) == 0;
-            amps[k] = b->avg_current_A;
-            pipeline_free(&pl);
-        }
-        free(b);
-    }
+    for (int k = 0; k < 2 && r->ok; k++)
+        r->ok = sens_amps(c, sets, n, k, c->steady[k], &amps[k], NULL, d);
     r->deep = amps[0];
     r->awake = amps[1];
     diag_free(d);
@@ -254,41 +316,58 @@ static int sens_cmp(const void *a, const void *b)
     return (x < y) - (x > y);
 }
 
+/* The base runs of both variants (in parallel), then every figure at
+ * +25 % (in parallel; those that change only currents reuse the base
+ * ledgers: sens_amps). */
 static void decide_sensitivity(const matrix_opts *o, decide_result *r)
 {
-    sens_ctx c = {o, &o->vs.v[r->deep], &o->vs.v[r->best], NULL, NULL, NULL, {0, 0}};
-    /* a variant whose state does not repeat within the steady search (a
-     * radio that stays associated: its DTIM, calibration and keepalive
-     * phases drift against the wake period) is measured over the run */
-    for (int k = 0; k < 2 && r->periodic; k++) {
-        diag *d = diag_new();
-        double amps;
-        c.steady[k] = decide_steady_current(o->file, o->sets.v, o->sets.n, k ? c.awake : c.deep,
-                                            0, &amps, d) == 0;
-        diag_free(d);
-    }
-    int n = sens_keys(o, c.awake, &c);
+    sens_ctx c;
+    memset(&c, 0, sizeof c);
+    c.o = o;
+    c.vv[0] = &o->vs.v[r->deep];
+    c.vv[1] = &o->vs.v[r->best];
+    c.periodic = r->periodic;
+    int n = sens_keys(o, c.vv[1], &c);
     sens_out *out = calloc((size_t)n + 1, sizeof *out);
     int *ok = calloc((size_t)n + 1, sizeof *ok);
     decide_sens *all = calloc((size_t)n + 1, sizeof *all);
-    if (!out || !ok || !all)
+    sens_base *base = calloc(2, sizeof *base);
+    int bok[2];
+    if (!out || !ok || !all || !base)
         abort();
-    if (n && pool_run(n + 1, o->jobs, sizeof *out, sens_job, &c, out, ok) == 0 && ok[0] && out[0].ok) {
-        double base = out[0].deep / out[0].awake;
+    if (n && pool_run(2, o->jobs, sizeof *base, sens_base_job, &c, base, bok) == 0) {
+        for (int k = 0; k < 2; k++) {
+            base[k].ok &= bok[k];
+            c.steady[k] = base[k].ok && base[k].steady;
+            diag *d = diag_new();
+            c.base_ok[k] = decide_load(o->file, o->sets.v, o->sets.n, c.vv[k], NULL, NULL,
+                                       &c.base_pl[k], d) == 0;
+            diag_free(d);
+        }
+        c.base = base;
+        out[0] = (sens_out){base[0].ok && base[1].ok, base[0].amps, base[1].amps};
+        ok[0] = pool_run(n, o->jobs, sizeof *out, sens_job, &c, out + 1, ok + 1) == 0;
+    }
+    if (n && ok[0] && out[0].ok) {
+        double q0 = out[0].deep / out[0].awake;
         int m = 0;
         for (int i = 1; i <= n; i++)
             if (ok[i] && out[i].ok) {
                 double q = out[i].deep / out[i].awake;
-                if (q == base)
+                if (q == q0)
                     continue;
                 snprintf(all[m].key, sizeof all[m].key, "%s", c.keys[i - 1]);
                 all[m].base = c.vals[i - 1];
-                all[m++].delta = q / base - 1;
+                all[m++].delta = q / q0 - 1;
             }
         qsort(all, (size_t)m, sizeof *all, sens_cmp);
         r->nsens = m < DECIDE_MAX_SENS ? m : DECIDE_MAX_SENS;
         memcpy(r->sens, all, (size_t)r->nsens * sizeof *all);
     }
+    for (int k = 0; k < 2; k++)
+        if (c.base_ok[k])
+            pipeline_free(&c.base_pl[k]);
+    free(base);
     free(out);
     free(ok);
     free(all);

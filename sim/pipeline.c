@@ -161,6 +161,16 @@ int pipeline_load(pipeline *pl, const char *path, char *const *sets, int nsets, 
     return 0;
 }
 
+/* The budget of ledger L under pl's currents and names. */
+static void pipeline_budget(const pipeline *pl, const ledger *L, budget *b)
+{
+    const char *names[COMP__COUNT];
+    for (int c = 0; c < COMP__COUNT; c++)
+        names[c] = plan_comp_name(&pl->p, (comp_id)c);
+    budget_make(b, L, (const double (*)[COMP_MAX_STATES])pl->p.cur, names, pl->p.supply,
+                pl->s->path, model_name(pl->m), pl->s->title);
+}
+
 int pipeline_run(pipeline *pl, FILE *trace, budget *b, engine_result *r)
 {
     engine_result tmp;
@@ -168,15 +178,11 @@ int pipeline_run(pipeline *pl, FILE *trace, budget *b, engine_result *r)
     if (engine_run(&pl->p, &o, r ? r : &tmp))
         return -1;
     const engine_result *res = r ? r : &tmp;
-    const char *names[COMP__COUNT];
-    for (int c = 0; c < COMP__COUNT; c++)
-        names[c] = plan_comp_name(&pl->p, (comp_id)c);
-    budget_make(b, &res->L, (const double (*)[COMP_MAX_STATES])pl->p.cur, names, pl->p.supply,
-                pl->s->path, model_name(pl->m), pl->s->title);
+    pipeline_budget(pl, &res->L, b);
     double erase_s = model_num(pl->m, "flash.erase.time");
     b->flash.endurance = model_num(pl->m, "flash.endurance");
     /* a whole number of sectors: each erase lasts flash.erase.time exactly */
-    b->flash.erases = erase_s > 0 && names[COMP_FLASH]
+    b->flash.erases = erase_s > 0 && plan_comp_name(&pl->p, COMP_FLASH)
                       ? round(ticks_to_s(ledger_state_ticks(&res->L, COMP_FLASH, FLASH_ERASE)) / erase_s)
                       : 0;
     if (!r)
@@ -184,29 +190,46 @@ int pipeline_run(pipeline *pl, FILE *trace, budget *b, engine_result *r)
     return 0;
 }
 
-int pipeline_steady(pipeline *pl, double *amps, double *period_s)
+double pipeline_avg_current(const pipeline *pl, const ledger *L)
+{
+    budget *b = malloc(sizeof *b);
+    if (!b)
+        abort();
+    pipeline_budget(pl, L, b);
+    double a = b->avg_current_A;
+    free(b);
+    return a;
+}
+
+int pipeline_steady_ledger(pipeline *pl, ledger *one)
 {
     tick_t h = plan_hyperperiod(&pl->p), lim;
     if (!h || ticks_mul(h, 8, &lim))
         return 1;
     engine_opts o = {.duration = lim, .fast_forward = 1, .steady = 1};
     engine_result *r = malloc(sizeof *r);
-    budget *b = malloc(sizeof *b);
-    if (!r || !b)
+    if (!r)
         abort();
     int rc = engine_run(&pl->p, &o, r) ? -1 : r->period ? 0 : 1;
     if (rc == 0) {
-        const char *names[COMP__COUNT];
-        for (int c = 0; c < COMP__COUNT; c++)
-            names[c] = plan_comp_name(&pl->p, (comp_id)c);
-        budget_make(b, &r->one, (const double (*)[COMP_MAX_STATES])pl->p.cur, names,
-                    pl->p.supply, pl->s->path, model_name(pl->m), pl->s->title);
-        *amps = b->avg_current_A;
-        *period_s = ticks_to_s(r->period);
+        *one = r->one;
         engine_result_free(r);
     }
     free(r);
-    free(b);
+    return rc;
+}
+
+int pipeline_steady(pipeline *pl, double *amps, double *period_s)
+{
+    ledger *one = malloc(sizeof *one);
+    if (!one)
+        abort();
+    int rc = pipeline_steady_ledger(pl, one);
+    if (rc == 0) {
+        *amps = pipeline_avg_current(pl, one);
+        *period_s = ticks_to_s(one->duration);
+    }
+    free(one);
     return rc;
 }
 

@@ -51,6 +51,15 @@ int pipeline_run(pipeline *pl, FILE *trace, budget *b, engine_result *r);
  * the engine failed. */
 int pipeline_steady(pipeline *pl, double *amps, double *period_s);
 
+/* pipeline_steady's run, keeping one repeated period's ledger in *one
+ * (one->duration = the period). Same returns. */
+int pipeline_steady_ledger(pipeline *pl, ledger *one);
+
+/* The average current (A) of ledger L (a run of pl's plan, or of a plan
+ * that runs the same: plan_same_run) under pl's currents, as
+ * pipeline_run and pipeline_steady report it (budget_make). */
+double pipeline_avg_current(const pipeline *pl, const ledger *L);
+
 #define PIPELINE_HORIZON_S BATTERY_HORIZON_S     /* the one horizon (battery.h) */
 
 /* Battery life for the scenario's `battery` (with its battery.* settings):

@@ -564,6 +564,37 @@ double plan_wifi_peak_A(const plan *p)
     return peak > tls ? (peak > fw ? peak : fw) : (tls > fw ? tls : fw);
 }
 
+int plan_same_run(const plan *a, const plan *b)
+{
+    if (a->ntask != b->ntask || a->nap != b->nap)
+        return 0;
+    plan *x = malloc(sizeof *x);    /* b with a's currents, supply and pointers */
+    if (!x)
+        abort();
+    memcpy(x, b, sizeof *x);
+    memcpy(x->cur, a->cur, sizeof x->cur);
+    x->supply = a->supply;
+    x->task = a->task;
+    x->ap_down = a->ap_down;
+    int same = !memcmp(x, a, sizeof *x)
+               && (!a->nap || !memcmp(a->ap_down, b->ap_down, 2 * (size_t)a->nap * sizeof *a->ap_down));
+    free(x);
+    for (int i = 0; same && i < a->ntask; i++) {
+        const plan_task *s = &a->task[i], *t = &b->task[i];
+        if (s->nstep != t->nstep || s->nat != t->nat
+            || (s->nstep && memcmp(s->step, t->step, (size_t)s->nstep * sizeof *s->step))
+            || (s->nat && memcmp(s->at, t->at, (size_t)s->nat * sizeof *s->at)))
+            return 0;
+        plan_task y;
+        memcpy(&y, t, sizeof y);
+        y.step = s->step;
+        y.at = s->at;
+        y.at_own = s->at_own;
+        same = !memcmp(&y, s, sizeof y);
+    }
+    return same;
+}
+
 const char *plan_comp_name(const plan *p, comp_id c)
 {
     int k = (int)c - COMP_LOAD0;

@@ -89,6 +89,17 @@ void plan_free(plan *p);
  * it would have to carry (pipeline_life), not only the peaks the run saw. */
 double plan_wifi_peak_A(const plan *p);
 
+/* 1 when plans a and b make the device do exactly the same (every field
+ * the engine reads is equal, byte for byte: times, schedule, steps,
+ * seeds, outages), so that the ledgers of their runs without a battery
+ * are equal: they may differ only in the currents and the supply voltage,
+ * which such a run does not read (device.c books ticks; the currents are
+ * applied afterwards, budget.c).
+ * Reuse: a sensitivity run for a figure that only scales a current takes
+ * the base run's ledger (decide.c). 0 when anything else differs, even
+ * in padding: then simulate, never wrong. */
+int plan_same_run(const plan *a, const plan *b);
+
 /* The name component c is reported under: a board load's own name
  * (`load gps ...`), NULL for a load slot the scenario does not use, else
  * comp_name(c). Borrowed from p. */

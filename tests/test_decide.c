@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "decide.h"
+#include "pipeline.h"
 #include "tutil.h"
 
 static char path[64];
@@ -86,6 +87,47 @@ static void test_break_even(void)
     CU_ASSERT_EQUAL(r.be_status, 0);
     TUTIL_REL_EQ(r.be_period_s, want, 1e-5);
     CU_ASSERT(fabs(q_deep(want) - q_stop(want)) < 1e-12);
+    matrix_free(&o);
+}
+
+/* The sensitivity's reuse (decide.c, sens_amps): a figure that only
+ * scales a current leaves the plan's run unchanged (plan_same_run), the
+ * two simulations give the same ledger to the bit, and the base ledger
+ * under the new currents gives the simulated current exactly; a figure
+ * that changes a time changes the run. */
+static void test_reuse_current_figure(void)
+{
+    matrix_opts o;
+    char *argv[] = {"decide", path, NULL};
+    CU_ASSERT_FATAL(matrix_parse(2, argv, "", MX_DECIDE, &o) == 0);
+    const variant *v = &o.vs.v[3];     /* imp004m-stop */
+    char *sets[16];
+    int n = 0;
+    for (int i = 0; i < v->nsets; i++)
+        sets[n++] = v->sets[i];
+    diag *d = diag_new();
+    pipeline base, cur, time;
+    CU_ASSERT_FATAL(pipeline_load(&base, path, sets, n, d) == 0);
+    sets[n] = "model.cpu.stop.current=37.5 uA";
+    CU_ASSERT_FATAL(pipeline_load(&cur, path, sets, n + 1, d) == 0);
+    sets[n] = "model.cpu.wake.from_stop=125 us";
+    CU_ASSERT_FATAL(pipeline_load(&time, path, sets, n + 1, d) == 0);
+    CU_ASSERT(plan_same_run(&base.p, &base.p));
+    CU_ASSERT(plan_same_run(&base.p, &cur.p));
+    CU_ASSERT(!plan_same_run(&base.p, &time.p));
+    static ledger lb, lc;
+    double a_cur, a_base, per;
+    CU_ASSERT_FATAL(pipeline_steady_ledger(&base, &lb) == 0);
+    CU_ASSERT_FATAL(pipeline_steady_ledger(&cur, &lc) == 0);
+    CU_ASSERT(memcmp(&lb, &lc, sizeof lb) == 0);
+    CU_ASSERT_FATAL(pipeline_steady(&cur, &a_cur, &per) == 0);
+    CU_ASSERT_FATAL(pipeline_steady(&base, &a_base, &per) == 0);
+    CU_ASSERT(pipeline_avg_current(&cur, &lb) == a_cur);
+    CU_ASSERT(a_cur > a_base);
+    pipeline_free(&base);
+    pipeline_free(&cur);
+    pipeline_free(&time);
+    diag_free(d);
     matrix_free(&o);
 }
 
@@ -289,6 +331,7 @@ int main(void)
     CU_pSuite s = CU_add_suite("decide", setup, teardown);
     CU_add_test(s, "steady current per period, by hand", test_steady_current);
     CU_add_test(s, "break-even wake interval, by hand", test_break_even);
+    CU_add_test(s, "a current-only figure reuses the base ledger, to the bit", test_reuse_current_figure);
     CU_add_test(s, "verdict and sensitivity", test_verdict);
     CU_add_test(s, "verdict against a target", test_verdict_target);
     CU_add_test(s, "verdict against the min-ratio", test_verdict_ratio);
