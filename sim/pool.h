@@ -1,20 +1,24 @@
-/* pool.h — run independent jobs in parallel, one fork()ed child each, at
- * most `workers` at a time (sweeps, variants, regression checks use every
- * core). Each job fills a fixed-size result that is copied back. */
+/* pool.h — run independent jobs in parallel in at most `workers` fork()ed
+ * worker processes, each running job after job (sweeps, variants,
+ * regression checks use every core). Each job fills a fixed-size result
+ * that is copied back. */
 #ifndef IMPSIM_POOL_H
 #define IMPSIM_POOL_H
 
 #include <stddef.h>
 #include <sys/types.h>
 
-/* Job body, run in a child: fill out (size bytes, zeroed before). */
+/* Job body, run in a worker process (which may have run other jobs of the
+ * same pool_run before: a job must leave no state behind that changes the
+ * next one's result): fill out (size bytes, zeroed before). */
 typedef void (*pool_fn)(int job, void *ctx, void *out);
 
 /* Run jobs 0..njobs-1 with fn, at most workers at once (<= 0: the number of
- * online CPUs). results holds njobs * size bytes; job i's result lands at
- * results + i*size. ok[i] is set to 1 when job i's child exited normally
- * and delivered its result, 0 otherwise (crash: its result stays zeroed).
- * Returns 0, or -1 when no child could be started (fork/pipe failure). */
+ * online CPUs), size > 0. results holds njobs * size bytes; job i's result
+ * lands at results + i*size. ok[i] is set to 1 when job i delivered its
+ * whole result, 0 otherwise (its worker crashed or exited in it: its
+ * result stays zeroed, and a new worker takes the jobs left). Returns 0,
+ * or -1 when no worker could be started (fork/socketpair failure). */
 int pool_run(int njobs, int workers, size_t size, pool_fn fn, void *ctx,
              void *results, int *ok);
 

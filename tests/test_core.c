@@ -5,7 +5,10 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include "pipeline.h"
+#include "pool.h"
 #include "tutil.h"
 #include "units.h"
 
@@ -520,12 +523,60 @@ static void test_sampler_ok_on_imp002(void)
     CU_ASSERT(st_ticks(t, COMP_SAMPLER, PERIPH_ACTIVE) > 0);
 }
 
+/* ---- worker pool ---- */
+
+typedef struct {
+    long square;
+    pid_t pid;
+} pool_t_out;
+
+/* Job j: j squared and the worker's pid; job 5 crashes its worker, job 9
+ * exits in the middle of its result. */
+static void pool_t_job(int j, void *ctx, void *out)
+{
+    (void)ctx;
+    pool_t_out *r = out;
+    if (j == 5)
+        abort();
+    if (j == 9)
+        _exit(0);
+    r->square = (long)j * j;
+    r->pid = getpid();
+}
+
+/* Every job's result lands in its place; a job whose worker dies fails
+ * alone (zeroed) and the jobs after it still run; workers run several
+ * jobs each (fewer processes than jobs). */
+static void test_pool(void)
+{
+    enum { N = 40 };
+    pool_t_out out[N];
+    int ok[N];
+    CU_ASSERT_FATAL(pool_run(N, 2, sizeof *out, pool_t_job, NULL, out, ok) == 0);
+    int pids = 0;
+    for (int j = 0; j < N; j++) {
+        if (j == 5 || j == 9) {
+            CU_ASSERT(!ok[j]);
+            CU_ASSERT(out[j].square == 0 && out[j].pid == 0);
+            continue;
+        }
+        CU_ASSERT(ok[j]);
+        CU_ASSERT_EQUAL(out[j].square, (long)j * j);
+        int seen = 0;
+        for (int k = 0; k < j; k++)
+            seen |= ok[k] && out[k].pid == out[j].pid;
+        pids += !seen;
+    }
+    CU_ASSERT(pids >= 1 && pids <= 4);   /* 2 workers, 2 replaced after the deaths */
+}
+
 int main(void)
 {
     if (CU_initialize_registry() != CUE_SUCCESS)
         return 2;
     CU_pSuite s = CU_add_suite("core", NULL, NULL);
     CU_add_test(s, "ticks: clocks exact, range, overflow", test_ticks_clocks);
+    CU_add_test(s, "worker pool: results in place, a dying job fails alone", test_pool);
     CU_add_test(s, "units", test_units);
     CU_add_test(s, "ledger: sums and coverage", test_ledger_sums);
     CU_add_test(s, "ledger: 2xD is exactly twice D", test_ledger_doubling);
