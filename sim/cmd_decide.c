@@ -110,10 +110,10 @@ static void decide_text(const matrix_opts *o, const decide_result *r, const mc_r
         mc_print(o, mc, fp);
     }
     fprintf(fp, "\nNominal (every figure at its model value):\n");
-    fprintf(fp, "  with deep sleep:    %-16s %s", vd->name, units_format(deep->avg_current_A, DIM_CURRENT, a, 32));
+    fprintf(fp, "  with deep sleep:    %-16s %s", vd->name, units_format_fig(deep->avg_current_A, DIM_CURRENT, a, 32));
     if (deep->has_life)
         fprintf(fp, ", battery life %s", variant_life_text(deep, 0, b, sizeof b));
-    fprintf(fp, "\n  without both:       %-16s %s", vb->name, units_format(best->avg_current_A, DIM_CURRENT, a, 32));
+    fprintf(fp, "\n  without both:       %-16s %s", vb->name, units_format_fig(best->avg_current_A, DIM_CURRENT, a, 32));
     if (best->has_life)
         fprintf(fp, ", battery life %s", variant_life_text(best, 0, b, sizeof b));
     fputc('\n', fp);

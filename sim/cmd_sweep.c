@@ -239,13 +239,15 @@ static const char *sweep_text_life(const variant_result *r, const mc_result *m, 
     char t[32];
     int k = r->peak_fails ? snprintf(buf, n, "none (peak)")
             : !r->depleted ? snprintf(buf, n, "> %s", units_format(r->facts.horizon_s, DIM_TIME, t, sizeof t))
-                           : snprintf(buf, n, "%.4g", r->life_s / 86400);
+                           : snprintf(buf, n, "%s", units_number_fig(r->life_s / 86400, t, sizeof t));
     if (m && m->v[v].n_ok && k > 0 && (size_t)k < n) {
         double q = m->v[v].p50;
         if (q <= 0)
             snprintf(buf + k, n - (size_t)k, " [none]");
+        else if (q >= m->horizon_s)
+            snprintf(buf + k, n - (size_t)k, " [> %.4g]", q / 86400);
         else
-            snprintf(buf + k, n - (size_t)k, q >= m->horizon_s ? " [> %.4g]" : " [%.4g]", q / 86400);
+            snprintf(buf + k, n - (size_t)k, " [%s]", units_number_fig(q / 86400, t, sizeof t));
     }
     return buf;
 }

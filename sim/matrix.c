@@ -153,7 +153,7 @@ static const char *table_life(const variant_result *r, char *buf, size_t n)
     else if (!r->depleted)
         snprintf(buf, n, "> %s", units_format(r->facts.horizon_s, DIM_TIME, t, sizeof t));
     else
-        snprintf(buf, n, "%.4g d", r->life_s / 86400);
+        snprintf(buf, n, "%s d", units_number_fig(r->life_s / 86400, t, sizeof t));
     return buf;
 }
 
@@ -188,8 +188,8 @@ static void table_text(const matrix_opts *o, const variant_result *res, FILE *fp
         else
             snprintf(d, sizeof d, "%+.1f %%", 100 * ch);
         fprintf(fp, "%-18s %12s %12s %14s %10s  %s\n%70s  ran: %s\n", o->vs.v[i].name,
-                units_format(r->avg_current_A, DIM_CURRENT, a, sizeof a),
-                units_format(r->charge_day_C, DIM_CHARGE, b, sizeof b), c, d, o->vs.v[i].desc,
+                units_format_fig(r->avg_current_A, DIM_CURRENT, a, sizeof a),
+                units_format_fig(r->charge_day_C, DIM_CHARGE, b, sizeof b), c, d, o->vs.v[i].desc,
                 "", variant_ran_text(r, ran, sizeof ran));
     }
     int first = 1;

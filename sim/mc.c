@@ -347,14 +347,14 @@ char *mc_quantile_text(const mc_result *r, int v, double q, char *buf, int len)
     if (!s->n_ok) {
         snprintf(buf, (size_t)len, "-");
     } else if (!s->has_life) {
-        units_format(q, DIM_CURRENT, buf, len);
+        units_format_fig(q, DIM_CURRENT, buf, len);
     } else if (q <= 0) {
         snprintf(buf, (size_t)len, "none");
     } else if (q >= r->horizon_s) {
         char t[32];
         snprintf(buf, (size_t)len, "> %s", units_format(r->horizon_s, DIM_TIME, t, sizeof t));
     } else {
-        units_format(q, DIM_TIME, buf, len);
+        units_format_fig(q, DIM_TIME, buf, len);
     }
     return buf;
 }

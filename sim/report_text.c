@@ -5,7 +5,14 @@
 #include "report.h"
 #include "units.h"
 
+/* A computed figure: four significant digits throughout (units_format_fig). */
 static const char *fmt(double v, units_dim d, char *buf)
+{
+    return units_format_fig(v, d, buf, 32);
+}
+
+/* An input echoed back (duration, supply, horizon): as written. */
+static const char *fmt_in(double v, units_dim d, char *buf)
 {
     return units_format(v, d, buf, 32);
 }
@@ -65,10 +72,10 @@ static void text_battery(const budget_battery *bb, FILE *fp)
                 "peak (see the warning)\n", bb->cell, bb->title, bb->model);
     else
         fprintf(fp, "\nbattery life %s%s on %s (%s, model %s)\n", bb->depleted ? "" : "more than ",
-                !bb->depleted ? fmt(bb->horizon_s, DIM_TIME, x) : units_format_life(bb->life_s, x, sizeof x),
+                !bb->depleted ? fmt_in(bb->horizon_s, DIM_TIME, x) : units_format_life(bb->life_s, x, sizeof x),
                 bb->cell, bb->title, bb->model);
     if (!bb->depleted)
-        fprintf(fp, "not empty at the simulation horizon (%s); ", fmt(bb->horizon_s, DIM_TIME, x));
+        fprintf(fp, "not empty at the simulation horizon (%s); ", fmt_in(bb->horizon_s, DIM_TIME, x));
     else if (bb->peak_fails)
         fprintf(fp, "ended by %s after %s; ", bb->ended_by, fmt(bb->life_s, DIM_TIME, x));
     else
@@ -88,14 +95,15 @@ void report_text(const budget *b, const assume *a, FILE *fp)
     if (b->title[0])
         fprintf(fp, "%s\n", b->title);
     fprintf(fp, "duration %s, supply %s, %llu wakes, %llu Squirrel starts, %llu WiFi connects, "
-            "%llu radio power-ups\n", fmt(b->duration_s, DIM_TIME, x), fmt(b->supply_V, DIM_VOLTAGE, y),
+            "%llu radio power-ups\n", fmt_in(b->duration_s, DIM_TIME, x), fmt_in(b->supply_V, DIM_VOLTAGE, y),
             (unsigned long long)b->wakes, (unsigned long long)b->boots,
             (unsigned long long)b->connects, (unsigned long long)b->radio_ups);
-    fprintf(fp, "total charge %s (%.6g mAh), energy %s, average current %s\n",
-            fmt(b->charge_C, DIM_CHARGE, z), b->charge_C / 3.6, fmt(b->energy_J, DIM_ENERGY, w),
-            fmt(b->avg_current_A, DIM_CURRENT, x));
-    fprintf(fp, "charge per day %s (%.6g mAh/day)\n",
-            fmt(b->avg_current_A * 86400, DIM_CHARGE, y), b->avg_current_A * 86400 / 3.6);
+    char m[32];
+    fprintf(fp, "total charge %s (%s mAh), energy %s, average current %s\n",
+            fmt(b->charge_C, DIM_CHARGE, z), units_number_fig(b->charge_C / 3.6, m, sizeof m),
+            fmt(b->energy_J, DIM_ENERGY, w), fmt(b->avg_current_A, DIM_CURRENT, x));
+    fprintf(fp, "charge per day %s (%s mAh/day)\n", fmt(b->avg_current_A * 86400, DIM_CHARGE, y),
+            units_number_fig(b->avg_current_A * 86400 / 3.6, m, sizeof m));
     text_components(b, fp);
     text_activities(b, fp);
     text_battery(&b->battery, fp);

@@ -163,7 +163,30 @@ const char *units_dim_word(units_dim dim)
     return (dim >= 0 && dim < DIM__COUNT) ? dim_words[dim] : "a number";
 }
 
-static char *fmt_prefixed(double v, const char *si, char *buf, int len)
+/* x at 4 significant digits, then " " and unit: "%.4g" (trailing zeros
+ * dropped: an input echoed as written, "15 min") or, with keep, all four
+ * digits shown ("175.0 uA" beside "200.3 uA": a computed figure). */
+static char *fmt_sig(double x, const char *unit, int keep, char *buf, int len)
+{
+    char num[40];
+    snprintf(num, sizeof num, keep ? "%#.4g" : "%.4g", x);
+    size_t n = strlen(num);
+    if (keep && n && num[n - 1] == '.')
+        num[n - 1] = '\0';     /* "1447." -> "1447" */
+    snprintf(buf, (size_t)len, "%s %s", num, unit);
+    return buf;
+}
+
+char *units_number_fig(double x, char *buf, int len)
+{
+    fmt_sig(x, "", 1, buf, len);
+    size_t n = strlen(buf);
+    if (n && buf[n - 1] == ' ')
+        buf[n - 1] = '\0';
+    return buf;
+}
+
+static char *fmt_prefixed_k(double v, const char *si, int keep, char *buf, int len)
 {
     static const struct { double f; const char *p; } pre[] = {
         {1e9, "G"}, {1e6, "M"}, {1e3, "k"}, {1, ""}, {1e-3, "m"},
@@ -176,34 +199,58 @@ static char *fmt_prefixed(double v, const char *si, char *buf, int len)
     }
     while (i + 1 < sizeof pre / sizeof pre[0] && a < pre[i].f * 0.9995)
         i++;
-    snprintf(buf, (size_t)len, "%.4g %s%s", v / pre[i].f, pre[i].p, si);
-    return buf;
+    char unit[16];
+    snprintf(unit, sizeof unit, "%s%s", pre[i].p, si);
+    return fmt_sig(v / pre[i].f, unit, keep, buf, len);
+}
+
+static char *fmt_prefixed(double v, const char *si, char *buf, int len)
+{
+    return fmt_prefixed_k(v, si, 0, buf, len);
+}
+
+static char *fmt_time_k(double s, int keep, char *buf, int len)
+{
+    double a = fabs(s);
+    if (a >= YEAR)
+        return fmt_sig(s / YEAR, "y", keep, buf, len);
+    if (a >= DAY)
+        return fmt_sig(s / DAY, "d", keep, buf, len);
+    if (a >= 3600)
+        return fmt_sig(s / 3600, "h", keep, buf, len);
+    if (a >= 60)
+        return fmt_sig(s / 60, "min", keep, buf, len);
+    return fmt_prefixed_k(s, "s", keep, buf, len);
 }
 
 static char *fmt_time(double s, char *buf, int len)
 {
-    double a = fabs(s);
-    if (a >= YEAR)
-        snprintf(buf, (size_t)len, "%.4g y", s / YEAR);
-    else if (a >= DAY)
-        snprintf(buf, (size_t)len, "%.4g d", s / DAY);
-    else if (a >= 3600)
-        snprintf(buf, (size_t)len, "%.4g h", s / 3600);
-    else if (a >= 60)
-        snprintf(buf, (size_t)len, "%.4g min", s / 60);
-    else
-        return fmt_prefixed(s, "s", buf, len);
-    return buf;
+    return fmt_time_k(s, 0, buf, len);
 }
 
 char *units_format_life(double s, char *buf, int len)
 {
-    fmt_time(s, buf, len);
+    fmt_time_k(s, 1, buf, len);
     if (fabs(s) >= YEAR) {
+        char d[32];
         size_t n = strlen(buf);
-        snprintf(buf + n, (size_t)len - n, " (%.4g d)", s / DAY);
+        snprintf(buf + n, (size_t)len - n, " (%s)", fmt_sig(s / DAY, "d", 1, d, sizeof d));
     }
     return buf;
+}
+
+char *units_format_fig(double v, units_dim dim, char *buf, int len)
+{
+    switch (dim) {
+    case DIM_TIME:
+        return fmt_time_k(v, 1, buf, len);
+    case DIM_RATIO:
+    case DIM_BYTES:
+    case DIM_NONE:
+        return units_format(v, dim, buf, len);
+    default:
+        return fmt_prefixed_k(v, units_si_name(dim), 1, buf, len);
+    }
 }
 
 char *units_format(double v, units_dim dim, char *buf, int len)

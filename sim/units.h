@@ -55,8 +55,18 @@ const char *units_dim_word(units_dim dim);
  * "8.00 uA", "15 min". Returns buf. */
 char *units_format(double v, units_dim dim, char *buf, int len);
 
-/* Format a battery life of s seconds: as units_format, with the days added
- * when the unit is years ("1.297 y (473.9 d)"). Returns buf. */
+/* A computed figure (a current, a charge, a life: not an input echoed back)
+ * for text output: as units_format, but always four significant digits
+ * ("175.0 uA" beside "200.3 uA", "30.00 d"), so figures side by side read
+ * at one precision. JSON and CSV keep the shortest round-trip numbers
+ * (num.h). Returns buf. */
+char *units_format_fig(double v, units_dim dim, char *buf, int len);
+
+/* A plain number at the same four significant digits ("0.7058"). */
+char *units_number_fig(double x, char *buf, int len);
+
+/* Format a battery life of s seconds: as units_format_fig, with the days
+ * added when the unit is years ("1.297 y (473.9 d)"). Returns buf. */
 char *units_format_life(double s, char *buf, int len);
 
 /* v (SI for dim) as text units_parse reads back to the same double, e.g.

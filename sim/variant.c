@@ -254,13 +254,13 @@ char *variant_life_text(const variant_result *r, int brief, char *buf, int len)
     if (!r->ok)
         snprintf(buf, (size_t)len, "-");
     else if (!r->has_life)
-        units_format(r->avg_current_A, DIM_CURRENT, buf, len);
+        units_format_fig(r->avg_current_A, DIM_CURRENT, buf, len);
     else if (r->peak_fails)
         snprintf(buf, (size_t)len, "none (the cell cannot deliver the WiFi peak)");
     else if (!r->depleted)
         snprintf(buf, (size_t)len, "more than %s", units_format(r->life_s, DIM_TIME, t, sizeof t));
     else if (brief)
-        units_format(r->life_s, DIM_TIME, buf, len);
+        units_format_fig(r->life_s, DIM_TIME, buf, len);
     else
         units_format_life(r->life_s, buf, len);
     return buf;

@@ -201,25 +201,25 @@ static void test_verdict_target(void)
     const double none_stop_best[6] = {1.0, 1.076, -1, 1.42, 0.05, 0.02};
     CU_ASSERT_EQUAL(verdict_for("2y", none_stop_best, -1, s, sizeof s, &v), VERDICT_NONE);
     CU_ASSERT_EQUAL(v.best, 3);
-    CU_ASSERT_PTR_NOT_NULL(strstr(s, "NO imp004m VARIANT MEETS 2 y - the best is imp004m-stop at 1.42 y"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "NO imp004m VARIANT MEETS 2 y - the best is imp004m-stop at 1.420 y"));
     CU_ASSERT_PTR_NULL(strstr(s, "keep deep sleep"));
     const double none_deep_best[6] = {1.0, 1.6, -1, 1.4, 0.05, 0.02};
     CU_ASSERT_EQUAL(verdict_for("2y", none_deep_best, -1, s, sizeof s, &v), VERDICT_NONE);
     CU_ASSERT_EQUAL(v.best, 1);
-    CU_ASSERT_PTR_NOT_NULL(strstr(s, "the best is imp004m-deep at 1.6 y"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "the best is imp004m-deep at 1.600 y"));
     CU_ASSERT_PTR_NOT_NULL(strstr(s, "would make it worse"));
     const double keep[6] = {1.0, 2.5, -1, 1.8, 0.05, 0.02};
     CU_ASSERT_EQUAL(verdict_for("2y", keep, -1, s, sizeof s, &v), VERDICT_NO);
     CU_ASSERT_PTR_NOT_NULL(strstr(s, "NO - keep deep sleep and the crystal: imp004m-deep meets "
-                                     "the 2 y target with 2.5 y"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(s, "imp004m-stop, lasts only 1.8 y"));
+                                     "the 2 y target with 2.500 y"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "imp004m-stop, lasts only 1.800 y"));
     CU_ASSERT_EQUAL(v.meets[1], 1);
     CU_ASSERT_EQUAL(v.meets[3], 0);
     CU_ASSERT_EQUAL(v.meets[2], -1);
     const double yes[6] = {1.0, 2.5, -1, 2.1, 0.05, 0.02};
     CU_ASSERT_EQUAL(verdict_for("2y", yes, -1, s, sizeof s, &v), VERDICT_YES);
     CU_ASSERT_PTR_NOT_NULL(strstr(s, "YES - drop deep sleep and the crystal: imp004m-stop meets "
-                                     "the 2 y target with 2.1 y"));
+                                     "the 2 y target with 2.100 y"));
     TUTIL_REL_EQ(v.margin, 2.1 / 2 - 1, 1e-12);
     /* the wake-pin variant meets it: keep deep sleep, drop the crystal */
     const double pin[6] = {1.0, 2.5, 2.6, 1.8, 0.05, 0.02};
@@ -261,7 +261,7 @@ static void test_verdict_mc_majority(void)
     CU_ASSERT_EQUAL(v.mc_demoted, 1);
     verdict_sentence(&o, row, &v, s, sizeof s);
     CU_ASSERT_PTR_NOT_NULL(strstr(s, "NO - keep deep sleep and the crystal: imp004m-stop meets the "
-                                     "2 y target with 2.1 y at nominal figures (imp004m-deep: 2.5 y), but the criterion "
+                                     "2 y target with 2.100 y at nominal figures (imp004m-deep: 2.500 y), but the criterion "
                                      "holds in only 49.5 % of the Monte Carlo samples (a YES needs 50 %)"));
     /* deep sleep misses the target too: nothing reliably meets it */
     const double alone[6] = {1.0, 1.9, -1, 2.1, 0.05, 0.02};
@@ -283,7 +283,7 @@ static void test_verdict_ratio(void)
     verdict v;
     const double close[6] = {1.0, 1.3, -1, 1.25, 0.05, 0.02};     /* 96 % of deep sleep */
     CU_ASSERT_EQUAL(verdict_for(NULL, close, -1, s, sizeof s, &v), VERDICT_YES);
-    CU_ASSERT_PTR_NOT_NULL(strstr(s, "96.2 % of imp004m-deep's 1.3 y (bar: 90 %)"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "96.2 % of imp004m-deep's 1.300 y (bar: 90 %)"));
     const double far[6] = {1.0, 10, -1, 4, 0.05, 0.02};
     CU_ASSERT_EQUAL(verdict_for(NULL, far, -1, s, sizeof s, &v), VERDICT_NO);
     CU_ASSERT_PTR_NOT_NULL(strstr(s, "only 40.0 %"));

@@ -251,4 +251,13 @@ nvm="NO imp004m VARIANT MEETS 2 y - the best is imp004m-stop at 179.2 d (imp004m
 check "README: the no-variant-meets answer is the one decide prints" \
   'grep -qF "$nvm" "$SRCDIR/README.md" && grep -qF "Answer:   $nvm" "$T/wm"'
 
+# text outputs print computed figures at one precision, four significant
+# digits (was: "175 uA" beside "200.3 uA", "2.541 C (0.705836 mAh/day)");
+# JSON keeps the shortest round-trip number
+"$IMPSIM" decide "$S/env-sensor-15min.scn" > "$T/p4" 2>&1
+"$IMPSIM" run "$S/env-sensor-15min.scn" > "$T/p4r" 2>&1
+"$IMPSIM" run "$S/env-sensor-15min.scn" --format json > "$T/p4r.json" 2>&1
+check "four significant digits: decide's nominal block and compare table, run's totals" \
+  'grep -q "^  with deep sleep:    imp004m-deep     175.0 uA, battery life 1.142 y (417.2 d)$" "$T/p4" && grep -q "^  without both:       imp004m-stop     200.3 uA," "$T/p4" && grep -q "^imp004m-deep  *175.0 uA  *15.12 C  *417.2 d" "$T/p4" && grep -q "^total charge 453.5 C (126.0 mAh), energy 1.496 kJ, average current 175.0 uA$" "$T/p4r" && grep -q "^charge per day 15.12 C (4.199 mAh/day)$" "$T/p4r" && grep -q "\"avg_current_A\": 0.00017495350253548148" "$T/p4r.json"'
+
 tlib_done
