@@ -226,9 +226,11 @@ static void battery_json_str(FILE *fp, const char *s)
     fputc('"', fp);
 }
 
-/* The facts the physical warnings need, from this run. */
-static void battery_facts(const battery_args *a, const battery_cell *c, const battery_result *r,
-                          physwarn_facts *f)
+/* The facts the physical warnings need, from this run. The WiFi peak is
+ * the load's largest WiFi step, whether or not the run reached it (a cell
+ * that dies before it has still failed at it), or the run's own. */
+static void battery_facts(const battery_args *a, const battery_cell *c, const battery_load *l,
+                          const battery_result *r, physwarn_facts *f)
 {
     memset(f, 0, sizeof *f);
     f->has_battery = 1;
@@ -237,9 +239,12 @@ static void battery_facts(const battery_args *a, const battery_cell *c, const ba
     f->depleted = r->ended_by != BATTERY_ALIVE;
     f->horizon_s = a->horizon;
     f->wifi_peak_A = r->wifi_peak_A;
+    for (int i = 0; i < l->n; i++)
+        if (l->seg[i].wifi && l->seg[i].duration_s > 0 && l->seg[i].current_A > f->wifi_peak_A)
+            f->wifi_peak_A = l->seg[i].current_A;
     f->wifi_min_V = a->reg.wifi_min_v;
-    if (r->wifi_peak_A > 0)
-        f->peak_fails = battery_peak_check(c, &a->reg, r->wifi_peak_A, &f->wifi_peak_V);
+    if (f->wifi_peak_A > 0)
+        f->peak_fails = battery_peak_check(c, &a->reg, f->wifi_peak_A, &f->wifi_peak_V);
 }
 
 static void battery_print_json(const battery_args *a, const battery_cell *c,
@@ -269,7 +274,7 @@ static void battery_print_json(const battery_args *a, const battery_cell *c,
            ? "linear" : "switching");
     physwarn_facts f;
     physwarn_list w = {0};
-    battery_facts(a, c, r, &f);
+    battery_facts(a, c, l, r, &f);
     physwarn_add(&w, &f, NULL);
     if (f.depleted && !f.peak_fails)
         printf("  \"life_s\": %s,\n  \"life_days\": %s,\n", NUM_J(r->life_s), NUM_J(r->life_s / 86400.0));
@@ -317,7 +322,7 @@ static void battery_print_text(const battery_args *a, const battery_cell *c,
     }
     physwarn_facts f;
     physwarn_list w = {0};
-    battery_facts(a, c, r, &f);
+    battery_facts(a, c, l, r, &f);
     physwarn_add(&w, &f, NULL);
     if (!f.depleted)
         printf("life       more than %s (not empty at the horizon)\n",

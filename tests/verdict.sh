@@ -92,6 +92,10 @@ check "not evaluated: the table row says why, not 'the simulation failed'" \
 check "not evaluated: decide JSON lists it with its reason and max_events_needed" \
   '"$JSONCHECK" "$T/ne.json" && grep -q "\"not_evaluated\": \[{\"name\": \"imp004m-ps\", \"reason\": \".*event by event to depletion.*\", \"max_events_needed\": 7.9e+08}\]" "$T/ne.json" && grep -q "\"sentence\": \"NO - keep deep sleep, but the crystal can go: .*; NOT EVALUATED: imp004m-ps" "$T/ne.json" && grep -q "\"ok\": false, \"error\": \".*\", \"max_events_needed\": 7.9e+08}" "$T/ne.json"'
 
+"$IMPSIM" battery --cell "$V/weak.cell" --load "steps:30mA/10s,250mA/5ms,10uA/1h" --wifi-above 100mA > "$T/wkb" 2>&1
+check "weak cell, impsim battery: dead on the 30 mA step before the 250 mA WiFi step, still no life and the warning (was: 'life 0.00 hours')" \
+  'grep -q "^life       none: the cell cannot deliver the WiFi peak (ended by cutoff-voltage after 0 s)$" "$T/wkb" && grep -q "^warning: the cell cannot deliver the WiFi peak: 250 mA drawn by the module" "$T/wkb" && ! grep -q "hours" "$T/wkb"'
+
 # persist every 30 s: 2,880 sector erases a day, 100,000 cycles: 34.72 d
 "$IMPSIM" run "$V/persist-30s.scn" > "$T/ps" 2>&1
 check "persist every 30 s: flash wear-out warning (2880 erases/day, 34.72 d, before the battery)" \
