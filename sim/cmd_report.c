@@ -26,6 +26,7 @@
 #include "diag.h"
 #include "mc.h"
 #include "num.h"
+#include "outfile.h"
 #include "pipeline.h"
 #include "report.h"
 #include "report_html.h"
@@ -911,7 +912,7 @@ int cmd_report(int argc, char **argv)
         return rc < 0 ? 0 : rc;
     }
     const char *dir = R->o.output = outdir;
-    int replace = 0;
+    int replace = 0, tmp_hold = -1;
     if (!dir)
         rc = cli_usage_error("report", "expected -o DIR (the report folder)");
     else if (strchr(dir, '\'') || strchr(dir, '"'))
@@ -921,13 +922,18 @@ int cmd_report(int argc, char **argv)
     if (!rc) {
         if (!R->o.mc)
             R->o.mc = 40;
-        snprintf(R->tmp, sizeof R->tmp, "%s.tmp-XXXXXX", dir);
-        size_t l = strlen(R->tmp);
-        while (l > 1 && R->tmp[l - 1] == '/')
+        /* DIR.tmp-XXXXXX beside DIR ("out/" too: not out/.tmp-XXXXXX inside
+         * it), removed if a signal ends the run (outfile_dir_hold) */
+        int l = (int)strlen(dir);
+        while (l > 1 && dir[l - 1] == '/')
             l--;
+        snprintf(R->tmp, sizeof R->tmp, "%.*s.tmp-XXXXXX", l, dir);
         if (!mkdtemp(R->tmp)) {
             fprintf(stderr, "impsim: error: cannot create %s: %s\n", R->tmp, strerror(errno));
             rc = DIAG_EXIT_SYS;
+            R->tmp[0] = 0;
+        } else {
+            tmp_hold = outfile_dir_hold(R->tmp);
         }
     }
     if (!rc) {
@@ -983,13 +989,22 @@ int cmd_report(int argc, char **argv)
         free(tbl);
         free(mct);
         free(as);
-        if (!rc)
+        if (!rc) {     /* the earlier report moved aside and the new one in: one step */
+            sigset_t ss;
+            outfile_defer_signals(&ss);
             rc = report_commit(R->tmp, dir, replace);
+            if (!rc) {
+                outfile_dir_release(tmp_hold);
+                tmp_hold = -1;
+            }
+            outfile_restore_signals(&ss);
+        }
         if (!rc)
             printf("impsim report: %s/index.html\n", dir);
     }
     if (rc && R->tmp[0])
         report_rmdir(R->tmp);
+    outfile_dir_release(tmp_hold);
     if (R->deep_loaded)
         pipeline_free(&R->deep);
     free(R->warn_buf);

@@ -1,6 +1,9 @@
 /* outfile.c — outputs: temporary file + rename for regular files, written
- * through for devices, FIFOs and links; temporary files removed when the
- * process is interrupted; outputs checked against inputs and each other. */
+ * through for devices, FIFOs and links; temporary files and folders removed
+ * when the process is interrupted; outputs checked against inputs and each
+ * other. */
+#define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -9,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include "outfile.h"
 
@@ -19,14 +23,52 @@ struct outfile {
     int slot;       /* index in outfile_tmps, or -1 */
 };
 
-/* ---- temporary files removed on a fatal signal ---- */
+/* ---- temporary files and folders removed on a fatal signal ---- */
 
 #define OUTFILE_SLOTS 32
+#define OUTFILE_DIR_SLOTS 4
+#define OUTFILE_DIR_DEPTH 8     /* deepest folder level removed from a signal */
 static char *volatile outfile_tmps[OUTFILE_SLOTS];
+static char *volatile outfile_dirs[OUTFILE_DIR_SLOTS];
 static volatile pid_t outfile_owner;    /* the process that made them */
 
-/* Async-signal-safe: unlink(2), write(2) and raise(3) only. A forked
- * simulation process inherits the handler but not the files: it only dies. */
+/* Remove name (relative to the open folder at, or absolute) and, when it is
+ * a folder, everything in it, depth levels deep at most. Async-signal-safe:
+ * openat(2), getdents64(2), unlinkat(2), lseek(2), close(2) only, on a
+ * buffer on the stack (opendir/readdir allocate, so they cannot be used in
+ * a handler). Symbolic links are removed, never followed. Entries removed
+ * while the folder is being read may shift the rest, so the folder is
+ * read again from its start until a pass removes nothing. */
+static void outfile_rm_tree(int at, const char *name, int depth)
+{
+    if (unlinkat(at, name, 0) == 0 || (errno != EISDIR && errno != EPERM))
+        return;
+    int fd = depth > 0 ? openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+    if (fd >= 0) {
+        char buf[4096] __attribute__((aligned(8)));
+        for (int pass = 0, removed = 1; removed && pass < 64; pass++) {
+            removed = 0;
+            lseek(fd, 0, SEEK_SET);
+            long n;
+            while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0)
+                for (long off = 0; off < n;) {
+                    struct dirent64 *e = (struct dirent64 *)(buf + off);
+                    off += e->d_reclen;
+                    const char *d = e->d_name;
+                    if (d[0] == '.' && (!d[1] || (d[1] == '.' && !d[2])))
+                        continue;
+                    outfile_rm_tree(fd, d, depth - 1);
+                    removed = 1;
+                }
+        }
+        close(fd);
+    }
+    unlinkat(at, name, AT_REMOVEDIR);
+}
+
+/* Async-signal-safe: unlink(2), the calls of outfile_rm_tree, write(2) and
+ * raise(3) only. A forked simulation process inherits the handler but not
+ * the files: it only dies. */
 static void outfile_on_signal(int sig)
 {
     if (getpid() == outfile_owner) {
@@ -34,6 +76,11 @@ static void outfile_on_signal(int sig)
             char *t = outfile_tmps[i];
             if (t)
                 unlink(t);
+        }
+        for (int i = 0; i < OUTFILE_DIR_SLOTS; i++) {
+            char *d = outfile_dirs[i];
+            if (d)
+                outfile_rm_tree(AT_FDCWD, d, OUTFILE_DIR_DEPTH);
         }
         if (sig != SIGPIPE) {
             static const char m[] = "impsim: interrupted; unfinished output files removed\n";
@@ -88,6 +135,48 @@ static int outfile_register(char *tmp)
         }
     sigprocmask(SIG_SETMASK, &old, NULL);
     return slot;
+}
+
+void outfile_defer_signals(sigset_t *old)
+{
+    outfile_block(old);
+}
+
+void outfile_restore_signals(const sigset_t *old)
+{
+    sigprocmask(SIG_SETMASK, old, NULL);
+}
+
+int outfile_dir_hold(const char *dir)
+{
+    char *copy = strdup(dir);
+    if (!copy)
+        abort();
+    sigset_t old;
+    outfile_handlers();
+    outfile_block(&old);
+    int slot = -1;
+    for (int i = 0; i < OUTFILE_DIR_SLOTS && slot < 0; i++)
+        if (!outfile_dirs[i]) {
+            outfile_dirs[i] = copy;
+            slot = i;
+        }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (slot < 0)
+        free(copy);
+    return slot;
+}
+
+void outfile_dir_release(int slot)
+{
+    if (slot < 0 || slot >= OUTFILE_DIR_SLOTS)
+        return;
+    sigset_t old;
+    outfile_block(&old);
+    char *d = outfile_dirs[slot];
+    outfile_dirs[slot] = NULL;
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    free(d);
 }
 
 /* ---- open / commit / abort ---- */

@@ -5,7 +5,8 @@
  * that does not exist yet) is written to a temporary file beside the
  * destination and renamed into place only on success, so an error or an
  * interrupted run leaves the previous file intact; the temporary file is
- * removed on SIGINT, SIGTERM, SIGHUP and SIGPIPE too. Anything else — a
+ * removed on SIGINT, SIGTERM, SIGHUP and SIGPIPE too, and so is a temporary
+ * folder a command builds its output in (outfile_dir_hold). Anything else — a
  * device (/dev/null), a FIFO, a symbolic link (/dev/stdout, a link into
  * another directory) — is opened and written through, so the node itself is
  * never replaced. "-" means standard output. Write errors (ENOSPC on a full
@@ -17,6 +18,7 @@
 #ifndef IMPSIM_OUTFILE_H
 #define IMPSIM_OUTFILE_H
 
+#include <signal.h>
 #include <stdio.h>
 
 typedef struct outfile outfile;
@@ -55,5 +57,25 @@ void outfile_note_input(const char *path);
  * "impsim: error: ..." and returns -1 (exit code 2 for the caller). */
 int outfile_check(const char *const *outs, const char *const *labels, int n,
                   const char *const *extra_in, int nin);
+
+/* A temporary folder the caller has made (mkdtemp beside the destination,
+ * e.g. `report -o DIR` builds DIR.tmp-XXXXXX): if a SIGINT, SIGTERM, SIGHUP
+ * or SIGPIPE ends the process before outfile_dir_release, the folder is
+ * removed with everything in it (8 levels deep; links removed, never
+ * followed) and the exit status is the signal's, as for temporary files.
+ * dir is copied. Returns a handle, or -1 when 4 folders are held already
+ * (the folder is then not removed on a signal). */
+int outfile_dir_hold(const char *dir);
+
+/* Forget a held folder (after renaming it into place or removing it).
+ * -1 is accepted. */
+void outfile_dir_release(int handle);
+
+/* Defer SIGINT, SIGTERM, SIGHUP and SIGPIPE (the previous mask saved in
+ * *old) around steps that must not be cut in two, e.g. moving an earlier
+ * report aside and the new one into place; outfile_restore_signals(old)
+ * delivers a deferred signal. */
+void outfile_defer_signals(sigset_t *old);
+void outfile_restore_signals(const sigset_t *old);
 
 #endif

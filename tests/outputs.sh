@@ -114,4 +114,31 @@ for sig in INT:2 TERM:15 HUP:1; do
   check "SIG$sig: no simulation process left running" '! pgrep -f "$T/sig.csv" > /dev/null'
 done
 
+# an interrupted report leaves no DIR.tmp-* folder behind, whatever is in it
+# by then (a sub-folder and a link made here while it runs: the folder is
+# removed recursively, the link removed and its target kept)
+if command -v gnuplot > /dev/null 2>&1; then
+  mkdir "$T/rep"; echo keep > "$T/rep-keep"
+  for sig in INT:2 TERM:15 HUP:1; do
+    num=${sig#*:}; sig=${sig%:*}
+    env --default-signal=INT "$IMPSIM" report "$T/s.scn" -o "$T/rep/out/" > /dev/null 2> "$T/err" &
+    p=$!
+    n=0
+    while [ $n -lt 150 ] && [ -z "$(ls "$T"/rep/out.tmp-*/ 2>/dev/null)" ]; do sleep 0.1; n=$((n + 1)); done
+    tmpd=$(ls -d "$T"/rep/out.tmp-* 2>/dev/null)
+    [ -n "$tmpd" ] && mkdir -p "$tmpd/sub/deeper" && echo x > "$tmpd/sub/deeper/f" &&
+      ln -s "$T/rep-keep" "$tmpd/sub/link"
+    kill -$sig $p
+    wait $p
+    rc=$?
+    sleep 0.3
+    check "report SIG$sig: exit $((128 + num)), no out.tmp-* folder left, a link's target kept" \
+      '[ -n "$tmpd" ] && [ $rc -eq $((128 + num)) ] && [ -z "$(ls "$T/rep")" ] &&
+       grep -q interrupted "$T/err" && [ "$(cat "$T/rep-keep")" = keep ]'
+  done
+  "$IMPSIM" report "$T/s.scn" -o "$T/rep/out/" > /dev/null 2> "$T/err"
+  check "report -o DIR/: the folder is built beside DIR and renamed into place" \
+    '[ $? -eq 0 ] && [ -s "$T/rep/out/index.html" ] && [ "$(ls "$T/rep")" = out ]'
+fi
+
 tlib_done
