@@ -35,15 +35,20 @@ static const char check_usage[] =
     "                   before they start; above the bound a run is refused)\n"
     "  --help           this text\n"
     "\n"
-    "A scenario or expect file that is not valid fails (its error on stderr at\n"
-    "file:line:column); the others still run.\n"
-    "Exit: 0 all passed, 1 any failed, 2 bad arguments or no scenario found.\n";
+    "A scenario that is not valid fails (its error on stderr at file:line:column).\n"
+    "An expect file that is not valid, or that names a figure the results do not\n"
+    "have (an activity or component the scenario lacks, a battery figure without a\n"
+    "battery), is bad input: its error on stderr at file:line:column, exit 2 after\n"
+    "the other scenarios have run. Only NAME.scn files and directories are taken.\n"
+    "Exit: 0 all passed, 1 any failed, 2 bad arguments, an expect file that is not\n"
+    "valid, or no scenario found.\n";
 
 typedef struct {
     char *scn;              /* owned path */
     char *exp;              /* owned path */
     expect_file *e;         /* NULL: missing or malformed */
-    char problem[1024];     /* why e is NULL */
+    char problem[1024];     /* why e is NULL ("" when the file is missing) */
+    int created;            /* --update and no expect file: it is made */
     int first_job, njobs;
 } check_scn;
 
@@ -106,6 +111,26 @@ static int check_walk(check_ctx *c, const char *path, int depth)
         return -1;
     }
     if (!S_ISDIR(st.st_mode)) {
+        if (depth == 0 && !ends_with(path, ".scn")) {
+            /* named on the command line: only a scenario is run (an expect
+             * file, a figure file or a report would be read as a scenario
+             * and fail with a misleading parse error) */
+            size_t n = strlen(path);
+            char hint[4200] = "";
+            if (ends_with(path, ".expect") && n - 7 < 4000) {
+                struct stat s2;
+                snprintf(hint, sizeof hint, "%.*s.scn", (int)(n - 7), path);
+                if (stat(hint, &s2) == 0)
+                    snprintf(hint + strlen(hint), sizeof hint - strlen(hint),
+                             " (its scenario; check runs a scenario against its expect file)");
+                else
+                    hint[0] = 0;
+            }
+            fprintf(stderr, "%s: error: found a file whose name does not end in .scn, expected a "
+                    "scenario file (NAME.scn) or a directory of them%s%s\n", path,
+                    hint[0] ? "; did you mean " : "", hint);
+            return -1;
+        }
         check_add(c, path);
         return 0;
     }
@@ -161,13 +186,15 @@ static void check_plan_jobs(check_ctx *c, int update)
         check_scn *s = &c->s[i];
         diag *d = diag_new();
         struct stat st;
-        if (stat(s->exp, &st) == 0 || !update) {
+        int missing = stat(s->exp, &st) != 0 && errno == ENOENT;
+        s->created = update && missing;
+        if (!missing) {     /* a missing one is reported (or created) with a hint */
             s->e = expect_load(s->exp, d);
             if (!s->e)
                 snprintf(s->problem, sizeof s->problem, "%s", diag_first(d));
         }
         diag_free(d);
-        int n = s->e ? s->e->nsec : (update && !s->problem[0] ? 1 : 0);
+        int n = s->e ? s->e->nsec : (s->created ? 1 : 0);
         s->first_job = c->nj;
         s->njobs = n;
         c->job = realloc(c->job, (size_t)(c->nj + n + 1) * sizeof *c->job);
@@ -211,6 +238,7 @@ static void check_job_run(int j, void *ctx, void *out)
 typedef struct {
     FILE *junit;
     int passed, failed;
+    int invalid;            /* scenarios whose expect file is bad input */
 } check_out;
 
 static void xml_text(FILE *fp, const char *s)
@@ -262,11 +290,32 @@ static char *check_judge(const expect_section *sec, const check_result *r, int o
     return why[0] ? strdup(why) : NULL;
 }
 
+/* Figures of scenario i's expect file that its results do not have: each
+ * printed to stderr at its file:line:column; returns how many. */
+static int check_unknown_figures(check_ctx *c, int i, const check_result *res, const int *ok)
+{
+    check_scn *s = &c->s[i];
+    diag *d = diag_new();
+    int n = 0;
+    for (int k = 0; k < s->njobs; k++) {
+        int j = s->first_job + k;
+        const expect_section *sec = &s->e->sec[k];
+        if (!sec->error[0] && ok[j] && res[j].ok)
+            n += expect_unknown(s->e, sec, &res[j].b, d);
+    }
+    diag_print(d, stderr);
+    diag_free(d);
+    return n;
+}
+
 static void check_report(check_ctx *c, int i, const check_result *res, const int *ok, check_out *o)
 {
     check_scn *s = &c->s[i];
     if (!s->e) {
-        const char *why = s->problem[0] ? s->problem : "no expect file (create it with --update)";
+        char none[4400];
+        snprintf(none, sizeof none, "no expect file; create it from the current results with "
+                 "'impsim check --update %s' and review it", s->scn);
+        const char *why = s->problem[0] ? s->problem : none;
         printf("FAIL  %s: %s\n", s->scn, s->problem[0] ? "its expect file is not valid (error "
                "on stderr)" : "missing expect file");
         if (!s->problem[0])
@@ -274,7 +323,17 @@ static void check_report(check_ctx *c, int i, const check_result *res, const int
         else    /* located, like every input error */
             fprintf(stderr, "%s\n", s->problem);
         junit_case(o, s->scn, "", why);
-        o->failed++;
+        if (s->problem[0])
+            o->invalid++;
+        else
+            o->failed++;
+        return;
+    }
+    if (check_unknown_figures(c, i, res, ok)) {
+        printf("FAIL  %s: its expect file names figures the results do not have (errors on "
+               "stderr)\n", s->scn);
+        junit_case(o, s->scn, "", "the expect file names figures the results do not have");
+        o->invalid++;
         return;
     }
     int bad = 0;
@@ -307,8 +366,10 @@ static int check_update_one(check_ctx *c, int i, const check_result *res, const 
 {
     check_scn *s = &c->s[i];
     if (s->problem[0]) {
-        printf("skip  %s: %s (fix the expect file by hand)\n", s->scn, s->problem);
-        return 1;
+        printf("skip  %s: its expect file is not valid (error on stderr; fix it by hand)\n",
+               s->scn);
+        fprintf(stderr, "%s\n", s->problem);
+        return 2;
     }
     if (!s->e) {
         s->e = calloc(1, sizeof *s->e);
@@ -340,14 +401,22 @@ static int check_update_one(check_ctx *c, int i, const check_result *res, const 
     }
     if (bad)
         return 1;
+    if (check_unknown_figures(c, i, res, ok)) {
+        printf("skip  %s: its expect file names figures the results do not have (errors on "
+               "stderr; fix the expect file by hand)\n", s->scn);
+        return 2;
+    }
     outfile *f = outfile_open(s->exp);
     if (!f)
         return 1;
     expect_write(s->e, s->scn, outfile_fp(f));
     if (outfile_commit(f))
         return 1;
-    printf("%s %s (%d figure%s changed)\n", changed ? "updated" : "same   ", s->exp, changed,
-           changed == 1 ? "" : "s");
+    if (s->created)
+        printf("created %s (%d figure%s)\n", s->exp, changed, changed == 1 ? "" : "s");
+    else
+        printf("%s %s (%d figure%s changed)\n", changed ? "updated" : "same   ", s->exp, changed,
+               changed == 1 ? "" : "s");
     return 0;
 }
 
@@ -457,15 +526,21 @@ int cmd_check(int argc, char **argv)
         }
     }
     for (int i = 0; !rc && i < c.ns; i++) {
-        if (update)
-            o.failed += check_update_one(&c, i, res, ok);
-        else
+        if (update) {
+            int u = check_update_one(&c, i, res, ok);
+            o.failed += u == 1;
+            o.invalid += u == 2;
+        } else
             check_report(&c, i, res, ok, &o);
     }
     if (!rc) {
         if (!update)
-            printf("%d passed, %d failed\n", o.passed, o.failed);
-        rc = o.failed ? 1 : 0;
+            printf("%d passed, %d failed", o.passed, o.failed);
+        if (!update && o.invalid)
+            printf(", %d with an expect file that is not valid", o.invalid);
+        if (!update)
+            printf("\n");
+        rc = o.invalid ? 2 : o.failed ? 1 : 0;
     }
     if (jf) {
         fputs("</testsuite>\n", o.junit);

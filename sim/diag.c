@@ -1,5 +1,6 @@
 /* diag.c — collected error and warning messages with source positions. */
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "diag.h"
@@ -9,6 +10,28 @@ struct diag {
     int n, cap;
     int errors;
 };
+
+diag_pos diag_arg_pos(const char *opt, const char *arg)
+{
+    static char **labels;
+    static int n;
+    size_t len = strlen(opt) + strlen(arg) + 4;
+    char *l = malloc(len);
+    if (!l)
+        abort();
+    snprintf(l, len, "%s '%s'", opt, arg);
+    for (int i = 0; i < n; i++)
+        if (!strcmp(labels[i], l)) {
+            free(l);
+            return (diag_pos){labels[i], 0, 0};
+        }
+    char **v = realloc(labels, (size_t)(n + 1) * sizeof *v);
+    if (!v)
+        abort();
+    labels = v;
+    labels[n++] = l;
+    return (diag_pos){l, 0, 0};
+}
 
 diag *diag_new(void)
 {

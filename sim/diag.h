@@ -25,6 +25,13 @@ typedef struct {
     int col;
 } diag_pos;
 
+/* A position naming a command-line argument: file is "OPT 'ARG'" (e.g.
+ * "--set 'model.cpu.run.current=nan A'"), so an error says which of several
+ * --set or --variant arguments it is about. The text lives until the
+ * process ends (kept in a list, reachable; the same label is made once), so
+ * the position may be stored with a figure. */
+diag_pos diag_arg_pos(const char *opt, const char *arg);
+
 /* New, empty diagnostics sink. Never returns NULL (aborts on OOM). */
 diag *diag_new(void);
 void diag_free(diag *d);

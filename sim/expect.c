@@ -31,6 +31,25 @@ units_dim expect_dim(const char *n)
     return DIM__COUNT;
 }
 
+/* 1 when n is a figure name of the format: one of the fixed names, or
+ * component.NAME.charge_C / activity.NAME.charge_C with a non-empty NAME
+ * (which NAMEs exist is known only from the run: expect_unknown). */
+static int expect_name_ok(const char *n)
+{
+    static const char *const fixed[] = {"charge_C", "energy_J", "avg_current_A", "duration_s",
+                                        "wakes", "boots", "battery.life_s",
+                                        "battery.delivered_C"};
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        if (!strcmp(n, fixed[i]))
+            return 1;
+    size_t len = strlen(n);
+    if (starts(n, "component.") && ends(n, ".charge_C"))
+        return len > 10 + 9;
+    if (starts(n, "activity.") && ends(n, ".charge_C"))
+        return len > 9 + 9;
+    return 0;
+}
+
 static int expect_named(const budget *b, const char *n, double *v)
 {
     char name[EXPECT_NAME];
@@ -111,11 +130,14 @@ static int expect_fig_line(expect_file *e, const lex_line *ln, diag_pos pos, dia
     expect_fig f = {0};
     const char *n = ln->t[0].text;
     units_dim want = expect_dim(n);
-    if (ln->t[0].kind != TOK_WORD || want == DIM__COUNT || strlen(n) >= EXPECT_NAME)
+    if (ln->t[0].kind != TOK_WORD || want == DIM__COUNT || strlen(n) >= EXPECT_NAME ||
+        !expect_name_ok(n))
         return expect_err(d, pos, ln, 0, "a figure (charge_C, energy_J, avg_current_A, "
                           "duration_s, wakes, boots, battery.life_s, battery.delivered_C, "
                           "component.NAME.charge_C, activity.NAME.charge_C)");
     snprintf(f.name, sizeof f.name, "%s", n);
+    f.line = pos.line;
+    f.col = ln->t[0].col;
     int i = 1;
     units_dim dim;
     if (lex_quantity(ln, &i, pos, want, &f.value, &dim, d))
@@ -150,7 +172,7 @@ expect_file *expect_load(const char *path, diag *d)
 expect_file *expect_parse(const char *path, const char *buf, size_t len, diag *d)
 {
     expect_file *e = calloc(1, sizeof *e);
-    if (!e)
+    if (!e || !(e->path = strdup(path)))
         abort();
     size_t off = 0, n, head = 0;
     const char *s;
@@ -193,6 +215,7 @@ void expect_free(expect_file *e)
         free(e->sec[i].fig);
     free(e->sec);
     free(e->head);
+    free(e->path);
     free(e);
 }
 
@@ -218,6 +241,39 @@ static void append(char *buf, size_t len, const char *line)
     size_t n = strlen(buf);
     if (n + 1 < len)
         snprintf(buf + n, len - n, "%s%s", n ? "\n" : "", line);
+}
+
+int expect_unknown(const expect_file *e, const expect_section *s, const budget *b, diag *d)
+{
+    int n = 0;
+    for (int i = 0; i < s->nfig; i++) {
+        const expect_fig *f = &s->fig[i];
+        double v;
+        if (expect_value(b, f->name, &v) == 0)
+            continue;
+        char have[1024] = "";
+        size_t k = 0;
+        if (starts(f->name, "activity.")) {
+            for (int a = 0; a < b->nact && k + 1 < sizeof have; a++)
+                k += (size_t)snprintf(have + k, sizeof have - k, "%s%s", k ? ", " : "",
+                                      b->act[a].name);
+        } else if (starts(f->name, "component.")) {
+            for (int c = 0; c < COMP__COUNT && k + 1 < sizeof have; c++)
+                if (b->comp[c].fitted)
+                    k += (size_t)snprintf(have + k, sizeof have - k, "%s%s", k ? ", " : "",
+                                          b->comp[c].name);
+        }
+        diag_pos pos = {e->path, f->line > 0 ? f->line : 1, f->col > 0 ? f->col : 1};
+        if (starts(f->name, "battery."))
+            diag_error(d, pos, "found '%s', expected a figure the results of module %s have "
+                       "(the scenario has no battery)", f->name, s->module);
+        else
+            diag_error(d, pos, "found '%s', expected a figure the results of module %s have "
+                       "(%s: %s)", f->name, s->module,
+                       starts(f->name, "activity.") ? "activities" : "components", have);
+        n++;
+    }
+    return n;
 }
 
 int expect_compare(const expect_section *s, const budget *b, char *why, size_t len)

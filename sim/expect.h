@@ -28,6 +28,7 @@ typedef struct {
     double value;           /* SI */
     int relative;           /* tolerance kind */
     double tol;             /* fraction (relative) or SI (absolute) */
+    int line, col;          /* where the name is in the file (0: made by --update) */
 } expect_fig;
 
 typedef struct {
@@ -38,6 +39,7 @@ typedef struct {
 } expect_section;
 
 typedef struct {
+    char *path;             /* owned: the file's name, for messages */
     char *head;             /* owned: the lines above the first section, verbatim
                              * (NULL for a new file) */
     expect_section *sec;    /* owned */
@@ -58,6 +60,12 @@ int expect_value(const budget *b, const char *name, double *v);
 
 /* The dimension of a figure, for units. */
 units_dim expect_dim(const char *name);
+
+/* Record in d, at each figure's file:line:column, every figure of s that
+ * b does not have (an activity or component the scenario lacks, a battery
+ * figure without a battery): the expect file names a figure that is not
+ * there, which is bad input (exit 2), not a regression. Returns how many. */
+int expect_unknown(const expect_file *e, const expect_section *s, const budget *b, diag *d);
 
 /* Compare section s with b. Writes one line per figure that moved outside
  * its tolerance to `why` (NUL-terminated, cut at len) and returns their

@@ -68,6 +68,12 @@ static int fig_value(const lex_line *ln, int *i, diag_pos pos, fig_entry *e,
         e->text = fig_strdup(buf);
         return 0;
     }
+    if (t->kind == TOK_WORD && lex_not_finite_word(t->text)) {
+        pos.col = t->col;
+        diag_error(d, pos, "found '%s' (not a finite number), expected a finite number with "
+                   "its unit (e.g. 8 uA), a word or a string", t->text);
+        return -1;
+    }
     if (t->kind == TOK_WORD || t->kind == TOK_STRING) {
         e->kind = t->kind == TOK_WORD ? FIG_WORD : FIG_STRING;
         e->text = fig_strdup(t->text);

@@ -1,7 +1,10 @@
 /* lex.c — line tokenizer and file reading for impsim's text inputs. */
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <string.h>
 #include <sys/stat.h>
 #include "lex.h"
@@ -261,10 +264,22 @@ static int lex_col_at(const lex_line *ln, int i)
     return ln->n ? ln->t[ln->n - 1].col + (int)strlen(ln->t[ln->n - 1].text) + 1 : 1;
 }
 
+int lex_not_finite_word(const char *w)
+{
+    if (*w == '+' || *w == '-')
+        w++;
+    return !strcasecmp(w, "nan") || !strcasecmp(w, "inf") || !strcasecmp(w, "infinity");
+}
+
 int lex_quantity(const lex_line *ln, int *i, diag_pos pos, units_dim want,
                  double *si, units_dim *dim, diag *d)
 {
     pos.col = lex_col_at(ln, *i);
+    if (*i < ln->n && lex_not_finite_word(ln->t[*i].text)) {
+        diag_error(d, pos, "found '%s' (not a finite number), expected %s", ln->t[*i].text,
+                   units_dim_word(want == DIM__COUNT ? DIM_NONE : want));
+        return -1;
+    }
     if (*i >= ln->n || ln->t[*i].kind != TOK_NUMBER) {
         diag_error(d, pos, "found %s%s%s, expected %s",
                    *i < ln->n ? "'" : "end of line",
@@ -297,7 +312,32 @@ int lex_quantity(const lex_line *ln, int *i, diag_pos pos, units_dim want,
     }
     int rc = units_parse(t->text, unit, si, dim);
     if (rc == -1) {
-        diag_error(d, pos, "found '%s', expected a finite number", t->text);
+        /* the number text is well formed (the lexer made it) but beyond a
+         * double: 1e999 overflows, 1e-999 underflows */
+        char r[96];
+        double tmp;
+        units_dim ud = want == DIM__COUNT ? DIM_NONE : want;
+        const char *u = unit ? unit : *i + 1 < ln->n && ln->t[*i + 1].kind == TOK_WORD
+                                      ? ln->t[*i + 1].text : NULL;
+        if (u && units_parse("1", u, &tmp, &ud) != 0)
+            ud = want == DIM__COUNT ? DIM_NONE : want;
+        errno = 0;
+        double v = strtod(t->text, NULL);
+        if (v == 0 || fabs(v) < 1e-300)
+            diag_error(d, pos, "found '%s', a number too small to hold (below about 1e-308 in "
+                       "size), expected %s (write 0 if none is meant)", t->text,
+                       units_dim_word(ud));
+        else if (want == DIM__COUNT && ud == DIM_NONE)    /* a figure: its key says the unit */
+            diag_error(d, pos, "found '%s', a number too large to hold (beyond about 1.8e308 "
+                       "in size), expected a finite number with its unit (e.g. 8 uA)", t->text);
+        else
+            diag_error(d, pos, "found '%s', a number too large to hold (beyond about 1.8e308 "
+                       "in size), expected %s", t->text, units_range_text(ud, r, sizeof r));
+        return -1;
+    }
+    if (rc == -2 && unit && (unit[0] == 'x' || unit[0] == 'X') && !strcmp(t->text, "0")) {
+        diag_error(d, pos, "found '0%s', expected a decimal number (hexadecimal is not read)",
+                   unit);
         return -1;
     }
     if (rc == -3 && (want == DIM__COUNT || *dim == want)) {

@@ -57,6 +57,12 @@ char *lex_read_file(const char *path, size_t *len, diag *d);
 int lex_quantity(const lex_line *ln, int *i, diag_pos pos, units_dim want_dim,
                  double *si, units_dim *dim, diag *d);
 
+/* 1 when w spells a value that is not a finite number: nan, inf or
+ * infinity in any case, with or without a sign. strtod reads these, so
+ * every number reader refuses them by name rather than let them through as
+ * a word or a number. */
+int lex_not_finite_word(const char *w);
+
 /* 1 when token i exists and is the word w (case-sensitive). */
 int lex_is_word(const lex_line *ln, int i, const char *w);
 /* 1 when token i exists and is the punctuation character c. */

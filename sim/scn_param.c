@@ -7,6 +7,10 @@
 #include "lex.h"
 #include "scn_param.h"
 
+/* Where the --set being applied is (its argument, "--set 'scenario.K=V'"):
+ * set by the two entry points, scn_set_every and scn_set_named, for the
+ * messages of the helpers below. */
+static diag_pos param_where = {"--set", 0, 0};
 
 int scn_rate_daily(const char *text)
 {
@@ -26,7 +30,9 @@ int scn_every_base(const scn *s, tick_t *period)
 
 int scn_set_every(scn *s, const char *value, diag *d)
 {
-    diag_pos where = {"--set", 0, 0};
+    char kv[600];
+    snprintf(kv, sizeof kv, "scenario.every=%s", value);
+    diag_pos where = param_where = diag_arg_pos("--set", kv);
     tick_t base, p;
     double sec;
     units_dim dim;
@@ -73,7 +79,7 @@ int scn_set_every(scn *s, const char *value, diag *d)
 /* The value of a --set as one quantity of dimension dim. */
 static int scn_value(const char *key, const char *value, units_dim dim, double *out, diag *d)
 {
-    diag_pos where = {"--set", 0, 0};
+    diag_pos where = param_where;
     lex_line ln = {0};
     units_dim got;
     int i = 0, rc = -1;
@@ -94,7 +100,7 @@ static int scn_value_time(const char *key, const char *value, int allow_zero, ti
     if (scn_value(key, value, DIM_TIME, &v, d))
         return -1;
     if (ticks_from_s(v, out) || (!allow_zero && *out == 0)) {
-        diag_error(d, (diag_pos){"--set", 0, 0}, "scenario.%s: found '%s', expected a time %s "
+        diag_error(d, param_where, "scenario.%s: found '%s', expected a time %s "
                    "and below 38 years", key, value, allow_zero ? ">= 0" : "> 0");
         return -1;
     }
@@ -106,7 +112,7 @@ static int scn_value_count(const char *key, const char *value, double *out, diag
     if (scn_value(key, value, DIM_NONE, out, d))
         return -1;
     if (*out < 1 || *out > 9999999 || *out != (double)(int64_t)*out) {
-        diag_error(d, (diag_pos){"--set", 0, 0}, "scenario.%s: found '%s', expected a whole "
+        diag_error(d, param_where, "scenario.%s: found '%s', expected a whole "
                    "number from 1 to 9999999", key, value);
         return -1;
     }
@@ -121,7 +127,7 @@ static int scn_set_regulator(scn *s, const char *key, const char *field, const c
         if (scn_value(key, value, DIM_RATIO, &v, d))
             return -1;
         if (!(v > 0 && v <= 1)) {
-            diag_error(d, (diag_pos){"--set", 0, 0}, "scenario.%s: found '%s', expected an "
+            diag_error(d, param_where, "scenario.%s: found '%s', expected an "
                        "efficiency above 0 and at most 100 %%", key, value);
             return -1;
         }
@@ -134,13 +140,13 @@ static int scn_set_regulator(scn *s, const char *key, const char *field, const c
         if (scn_value(key, value, DIM_VOLTAGE, &v, d))
             return -1;
         if (v > 40) {
-            diag_error(d, (diag_pos){"--set", 0, 0}, "scenario.%s: found '%s', expected a "
+            diag_error(d, param_where, "scenario.%s: found '%s', expected a "
                        "voltage from 0 to 40 V", key, value);
             return -1;
         }
         s->reg_wifi_min = v;
     } else {
-        diag_error(d, (diag_pos){"--set", 0, 0}, "found scenario.%s, expected "
+        diag_error(d, param_where, "found scenario.%s, expected "
                    "regulator.efficiency, regulator.quiescent or regulator.wifi-min", key);
         return -1;
     }
@@ -164,7 +170,7 @@ static int scn_set_task(scn_task *t, const char *key, const char *field, const c
         if (scn_value(key, value, DIM_RATE, &v, d))
             return -1;
         if (!(v > 0) || v > 1000) {
-            diag_error(d, (diag_pos){"--set", 0, 0}, "scenario.%s: found '%s', expected a "
+            diag_error(d, param_where, "scenario.%s: found '%s', expected a "
                        "rate > 0 and at most 1000 /s", key, value);
             return -1;
         }
@@ -179,7 +185,7 @@ static int scn_set_task(scn_task *t, const char *key, const char *field, const c
         if (scn_value_time(key, value, 0, &r, d))
             return -1;
         if (t->at[t->nat - 1] >= r) {
-            diag_error(d, (diag_pos){"--set", 0, 0}, "scenario.%s: found '%s', expected a "
+            diag_error(d, param_where, "scenario.%s: found '%s', expected a "
                        "repeat period longer than the last pin time", key, value);
             return -1;
         }
@@ -204,7 +210,7 @@ static int scn_set_block(scn_action *a, const char *key, const char *field, cons
         if (scn_value(key, value, DIM_RATIO, &v, d))
             return -1;
         if (v > 1) {
-            diag_error(d, (diag_pos){"--set", 0, 0}, "scenario.%s: found '%s', expected a "
+            diag_error(d, param_where, "scenario.%s: found '%s', expected a "
                        "probability from 0 to 100 %%", key, value);
             return -1;
         }
@@ -223,8 +229,10 @@ static int scn_set_block(scn_action *a, const char *key, const char *field, cons
 
 int scn_set_named(scn *s, const char *name, const char *field, const char *value, diag *d)
 {
-    char key[160];
+    char key[160], kv[800];
     snprintf(key, sizeof key, "%s.%s", name, field);
+    snprintf(kv, sizeof kv, "scenario.%s=%s", key, value);
+    param_where = diag_arg_pos("--set", kv);
     if (!strcmp(name, "regulator"))
         return scn_set_regulator(s, key, field, value, d);
     int found = 0, rc;
@@ -255,7 +263,7 @@ int scn_set_named(scn *s, const char *name, const char *field, const char *value
             if (scn_value(key, value, dim, &v, d))
                 return -1;
             if (!(v > 0)) {
-                diag_error(d, (diag_pos){"--set", 0, 0}, "scenario.%s: found '%s', expected "
+                diag_error(d, param_where, "scenario.%s: found '%s', expected "
                            "a speed > 0", key, value);
                 return -1;
             }
@@ -263,7 +271,7 @@ int scn_set_named(scn *s, const char *name, const char *field, const char *value
             found = 1;
         }
     if (!found) {
-        diag_error(d, (diag_pos){"--set", 0, 0}, "found scenario.%s, expected NAME.FIELD "
+        diag_error(d, param_where, "found scenario.%s, expected NAME.FIELD "
                    "naming a task or block by its 'as' name (period, offset, rate, repeat, nth, "
                    "chance, count), a load (current), a peripheral (speed) or the regulator "
                    "(efficiency, quiescent, wifi-min)", key);

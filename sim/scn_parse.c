@@ -1184,11 +1184,14 @@ static int scn_set_fig(scn *s, const char *kv, diag_pos where, diag *d)
 
 int scn_set(scn *s, const char *kv, diag *d)
 {
-    diag_pos where = {"--set", 0, 0};
+    diag_pos where = diag_arg_pos("--set", kv);
     char opt[600];
     if (!strncmp(kv, "--module=", 9) || !strncmp(kv, "--duration=", 11) ||
         !strncmp(kv, "--figures=", 10)) {
-        where.file = kv[2] == 'm' ? "--module" : kv[2] == 'd' ? "--duration" : "--figures";
+        const char *eq = strchr(kv, '=');
+        char o[16];
+        snprintf(o, sizeof o, "%.*s", (int)(eq - kv), kv);
+        where = diag_arg_pos(o, eq + 1);
         snprintf(opt, sizeof opt, "scenario.%s", kv + 2);
         kv = opt;
     }

@@ -87,6 +87,8 @@ int units_parse(const char *num, const char *unit, double *si, units_dim *dim)
     double v = strtod(num, NULL);
     if (errno == ERANGE || !isfinite(v))
         return -1;
+    if (v == 0)
+        v = 0;      /* "-0" is zero: no "-0" in any output */
     if (!unit || !*unit) {
         *si = v;
         *dim = DIM_NONE;

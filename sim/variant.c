@@ -117,10 +117,19 @@ int variant_check_user(const variant_set *vs, const char *path, char *const *set
         if (pipeline_load(&pl, path, all, n, d) == 0) {
             pipeline_free(&pl);
         } else {
-            const char *e = diag_first(d), *pre = "--set: error: ";
-            if (!strncmp(e, pre, strlen(pre))) {
-                fprintf(stderr, "--variant %s: error: %s\n", v->name, e + strlen(pre));
-                rc = 2;
+            /* an error located at one of this variant's own settings (its
+             * --set 'KEY=VALUE' label, diag_arg_pos) is a bad override:
+             * bad input, exit 2; any other is the scenario's, and the
+             * variant's row says "not possible" */
+            const char *e = diag_first(d);
+            for (int i = 0; i < v->nsets && !rc; i++) {
+                size_t len = strlen(v->sets[i]);
+                if (!strncmp(e, "--set '", 7) && !strncmp(e + 7, v->sets[i], len) &&
+                    !strncmp(e + 7 + len, "': error: ", 10)) {
+                    fprintf(stderr, "--variant '%s:%s': error: setting '%s': %s\n", v->name,
+                            v->desc + strlen("user variant:"), v->sets[i], e + 7 + len + 10);
+                    rc = 2;
+                }
             }
         }
         diag_free(d);

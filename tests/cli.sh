@@ -101,9 +101,9 @@ check "a directory given to run is named as one, exit 2" '[ $? -eq 2 ] && grep -
 "$IMPSIM" frob > /dev/null 2>&1; check "unknown command exits 2" '[ $? -eq 2 ]'
 
 "$IMPSIM" run "$S/env-sensor-15min.scn" --module imp009 > /dev/null 2> "$T/err"
-check "a bad --module is named in the error, exit 2" '[ $? -eq 2 ] && grep -q "^--module: error: found module .imp009." "$T/err"'
+check "a bad --module is named in the error, exit 2" '[ $? -eq 2 ] && grep -q "^--module .imp009.: error: found module .imp009." "$T/err"'
 "$IMPSIM" run "$S/env-sensor-15min.scn" --duration 5 > /dev/null 2> "$T/err"
-check "a bad --duration gives one error naming it, exit 2" '[ $? -eq 2 ] && [ "$(wc -l < "$T/err")" -eq 1 ] && grep -q "^--duration: error: found .5., expected a time" "$T/err"'
+check "a bad --duration gives one error naming it, exit 2" '[ $? -eq 2 ] && [ "$(wc -l < "$T/err")" -eq 1 ] && grep -q "^--duration .5.: error: found .5., expected a time" "$T/err"'
 "$IMPSIM" run "$S/env-sensor-15min.scn" --module imp004m --set scenario.crystal=no > /dev/null 2> "$T/err"
 check "timed deep sleep without crystal is refused" '[ $? -eq 2 ] && grep -q "without a 32 kHz crystal" "$T/err"'
 
@@ -130,10 +130,10 @@ sed -i 's/^\(  charge_C *\)[0-9.]*/\1 1/' "$T/reg/sub/tiny.expect"
 printf 'module imp004m\nduration 1 d\nevery 1 h:\n  cpu 1 parsecs\n' > "$T/reg/broken.scn"
 printf 'module imp004m\n  charge_C 12 furlongs rel 1 %%\n' > "$T/reg/door.expect"
 "$IMPSIM" check "$T/reg" --junit "$T/junit.xml" > "$T/chk" 2>&1
-check "check exits 1 when a figure moved" '[ $? -eq 1 ]'
+check "check exits 2 when an expect file is not valid (bad input), after running the others" '[ $? -eq 2 ]'
 check "check says which figure moved, from what to what" 'grep -q "charge_C moved from 1 C to" "$T/chk"'
 check "a malformed expect file is a failure with its position" 'grep -q "door.expect:2:" "$T/chk"'
-check "a scenario that fails to parse is a failure, others still run" 'grep -q "FAIL.*broken.scn" "$T/chk" && grep -qx "0 passed, 3 failed" "$T/chk"'
+check "a scenario that fails to parse is a failure, others still run" 'grep -q "FAIL.*broken.scn" "$T/chk" && grep -qx "0 passed, 2 failed, 1 with an expect file that is not valid" "$T/chk"'
 check "check writes JUnit XML" 'grep -q "<testsuite" "$T/junit.xml" && grep -q "<failure" "$T/junit.xml"'
 printf 'module imp004m\nmodule imp002 error "no such thing"\n' > "$T/reg/door.expect"
 "$IMPSIM" check "$T/reg/door.scn" > "$T/chk" 2>&1

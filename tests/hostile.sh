@@ -86,12 +86,31 @@ ln -s b "$T/a"; ln -s a "$T/b"
 check "check on a link cycle: exit 2 (too many levels of links)" '[ $? -eq 2 ] && grep -q "/a: error: cannot read: Too many levels" "$T/err"'
 # --variant with a bad key: an error, not a "not possible" row
 "$IMPSIM" compare "$E" --set scenario.duration=1d --variant 'x: model.cpu.frob=1mA' > "$T/out" 2> "$T/err"
-check "--variant with an unknown key: exit 2 naming the variant" '[ $? -eq 2 ] && grep -q "^--variant x: error: found .cpu.frob." "$T/err" && [ ! -s "$T/out" ]'
+check "--variant with an unknown key: exit 2 naming the variant" '[ $? -eq 2 ] && grep -q "^--variant .x: model.cpu.frob=1mA.: error: setting .model.cpu.frob=1mA.: found .cpu.frob." "$T/err" && [ ! -s "$T/out" ]'
 "$IMPSIM" compare "$E" --set scenario.duration=1d --variant 'x: scenario.crystal=no' > "$T/out" 2> "$T/err"
 check "--variant the module cannot run: still a row (exit 0)" '[ $? -eq 0 ] && grep -q "not possible" "$T/out"'
 
 # ---- --help ----
 "$IMPSIM" --help > "$T/h" 2>&1
 check "--help names no placeholder address, points to the README" '! grep -Eqi "example\.|invalid|TODO" "$T/h" && grep -q "README" "$T/h"'
+
+# ---- check: what it is given ----
+mkdir "$T/ck"; cp "$E" "$T/ck/a.scn"
+"$IMPSIM" check "$T/ck/a.scn" > "$T/out" 2> "$T/err"
+check "check with no expect file: FAIL with the command that creates it" \
+  '[ $? -eq 1 ] && grep -q "missing expect file" "$T/out" && grep -q "impsim check --update .*a.scn" "$T/out"'
+"$IMPSIM" check --update "$T/ck/a.scn" > "$T/out" 2> "$T/err"
+check "check --update on a missing expect file says 'created', not 'N figures changed'" \
+  '[ $? -eq 0 ] && grep -q "^created .*a.expect ([0-9]* figures)" "$T/out" && ! grep -q changed "$T/out"'
+"$IMPSIM" check --update "$T/ck/a.scn" > "$T/out" 2> "$T/err"
+check "check --update again: the same (0 figures changed)" '[ $? -eq 0 ] && grep -q "^same .*(0 figures changed)" "$T/out"'
+"$IMPSIM" check "$T/ck/a.expect" > "$T/out" 2> "$T/err"
+check "check FILE.expect: refused (not run as a scenario), its scenario suggested, exit 2" \
+  '[ $? -eq 2 ] && grep -q "a.expect: error: found a file whose name does not end in .scn.*did you mean .*a.scn" "$T/err" && [ ! -s "$T/out" ]'
+cp "$E" "$T/ck/notes.txt"
+"$IMPSIM" check "$T/ck/notes.txt" > "$T/out" 2> "$T/err"
+check "check FILE.txt: refused, exit 2" '[ $? -eq 2 ] && grep -q "notes.txt: error: found a file whose name does not end in .scn, expected a scenario file" "$T/err"'
+"$IMPSIM" check "$T/ck" > "$T/out" 2> "$T/err"
+check "check DIR: only the .scn files are taken (notes.txt ignored)" '[ $? -eq 0 ] && grep -qx "1 passed, 0 failed" "$T/out"'
 
 tlib_done

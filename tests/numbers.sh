@@ -20,7 +20,7 @@ printf '{"a": [1, -2.5e-3, "x\\n"], "b": null}' | "$JSONCHECK"; check "jsoncheck
 # physical ranges, at the figure's location
 "$IMPSIM" run "$E" --set "model.cpu.run.current=1e308 A" > "$T/out" 2> "$T/err"
 check "--set 1e308 A: exit 2, named, nothing printed" \
-  '[ $? -eq 2 ] && grep -q "^--set: error: found .1e308 A., expected a current .* at most 100 A" "$T/err" && [ ! -s "$T/out" ]'
+  '[ $? -eq 2 ] && grep -q "^--set .model.cpu.run.current=1e308 A.: error: found .1e308 A., expected a current .* at most 100 A" "$T/err" && [ ! -s "$T/out" ]'
 { echo 'set model.cpu.run.current = 1e308 A'; cat "$E"; } > "$T/big.scn"
 "$IMPSIM" run "$T/big.scn" --format json > "$T/out" 2> "$T/err"
 check "scenario set 1e308 A: exit 2 at line 1 column 29" '[ $? -eq 2 ] && grep -q "big.scn:1:29: error: found .1e308 A." "$T/err"'
@@ -30,7 +30,7 @@ check "model file 1e308 A: exit 2 at its line" '[ $? -eq 2 ] && grep -q "big.mod
 "$IMPSIM" battery --cell 2xAA-alkaline --load 1e300A > /dev/null 2> "$T/err"
 check "battery --load 1e300A: exit 2" '[ $? -eq 2 ] && [ -s "$T/err" ]'
 "$IMPSIM" run "$E" --duration 1e300s > /dev/null 2> "$T/err"
-check "--duration 1e300s: exit 2" '[ $? -eq 2 ] && grep -q "^--duration: error" "$T/err"'
+check "--duration 1e300s: exit 2" '[ $? -eq 2 ] && grep -q "^--duration .1e300s.: error" "$T/err"'
 
 # every JSON output parses; no output holds inf or nan, with extreme but
 # physical figures too
@@ -73,4 +73,39 @@ check "imp004m trace: no sampler_A or dac_A column" \
 "$IMPSIM" run "$E" --module imp002 --duration 1d --format json > "$T/2.json" 2>&1
 check "imp002 budget: no flash, has sampler and dac" \
   '! grep -q "\"name\": \"flash\"" "$T/2.json" && grep -q "\"name\": \"sampler\"" "$T/2.json" && grep -q "\"name\": \"dac\"" "$T/2.json"'
+# values that are not finite numbers, or beyond a double, in every number
+# reader: named with what was found and what was expected, at the argument
+# (command line) or file:line:column (files); "-0" is zero
+for v in "nan A" "inf A" "NaN" "-Infinity mA"; do
+  w=${v%% *}
+  "$IMPSIM" run "$E" --set "model.cpu.run.current=$v" > "$T/out" 2> "$T/err"
+  check "--set '$v': exit 2 at the argument, '$w' named as not a finite number" \
+    '[ $? -eq 2 ] && grep -q "^--set .model.cpu.run.current=$v.: error: found .$w. (not a finite number), expected a finite number" "$T/err" && [ ! -s "$T/out" ]'
+done
+"$IMPSIM" run "$E" --set "model.cpu.run.current=1e999 A" > /dev/null 2> "$T/err"
+check "--set 1e999 A: too large to hold, a current expected" \
+  '[ $? -eq 2 ] && grep -q "^--set .model.cpu.run.current=1e999 A.: error: found .1e999., a number too large to hold .*expected a current" "$T/err"'
+"$IMPSIM" run "$E" --set "model.cpu.run.current=1e-999 A" > /dev/null 2> "$T/err"
+check "--set 1e-999 A: too small to hold (write 0)" \
+  '[ $? -eq 2 ] && grep -q "found .1e-999., a number too small to hold .*write 0" "$T/err"'
+"$IMPSIM" run "$E" --set "model.cpu.run.current=0x10 A" > /dev/null 2> "$T/err"
+check "--set 0x10 A: a decimal number expected (not 'unknown unit x10')" \
+  '[ $? -eq 2 ] && grep -q "found .0x10., expected a decimal number" "$T/err"'
+"$IMPSIM" run "$E" --set scenario.every=inf > /dev/null 2> "$T/err"
+check "--set scenario.every=inf: at the argument" \
+  '[ $? -eq 2 ] && grep -q "^--set .scenario.every=inf.: error: found .inf. (not a finite number), expected a time" "$T/err"'
+"$IMPSIM" run "$E" --set scenario.duration=nan > /dev/null 2> "$T/err"
+check "--set scenario.duration=nan: at the argument" \
+  '[ $? -eq 2 ] && grep -q "^--set .scenario.duration=nan.: error: found .nan. (not a finite number), expected a time" "$T/err"'
+{ sed 1q "$E"; echo 'set model.cpu.run.current = nan mA'; sed 1d "$E"; } > "$T/nan.scn"
+"$IMPSIM" run "$T/nan.scn" > /dev/null 2> "$T/err"
+check "scenario 'set ... = nan mA': at file:line:column" \
+  '[ $? -eq 2 ] && grep -q "nan.scn:2:[0-9]*: error: found .nan. (not a finite number)" "$T/err"'
+sed 's/^\(cpu.run.current *\)[^ ]* *[^ ]*/\1 inf mA/' "$SRCDIR/models/imp004m.model" > "$T/inf.model"
+"$IMPSIM" run "$E" --module "$T/inf.model" > /dev/null 2> "$T/err"
+check "model file 'inf mA': at file:line:column" \
+  '[ $? -eq 2 ] && grep -q "inf.model:[0-9]*:[0-9]*: error: found .inf. (not a finite number)" "$T/err"'
+"$IMPSIM" run "$E" --duration 1d --set "model.cpu.run.current=-0 mA" --format csv > "$T/out" 2> "$T/err"
+check "--set -0 mA is zero: runs, no '-0' in the output" '[ $? -eq 0 ] && ! grep -Eq "(^|,)-0(,|$)" "$T/out"'
+
 tlib_done

@@ -480,7 +480,7 @@ static const err_case err_cases[] = {
     {"module imp004m\nduration 1 d\nset model.cpu.jogging = 3 mA\n", NULL,
      "found 'cpu.jogging', expected a model figure"},
     {"module imp004m\nduration 1 d\n", "scenario.sleep=forever",
-     "--set: error: found 'forever', expected one of: deep idle shallow"},
+     "--set 'scenario.sleep=forever': error: found 'forever', expected one of: deep idle shallow"},
     {"duration 1 d\nevery 1 h:\n  cpu 1\n", NULL, "t.scn:1:1: error: no module"},
     {"module imp004m\nevery 1 h:\n  cpu 1\n", NULL, "t.scn:1:1: error: no duration"},
     /* capability checks */
