@@ -73,7 +73,7 @@ int cmd_compare(int argc, char **argv)
                     fputs(",\n \"table\": ", fp);
                 } else if (o.mc && o.fmt == REPORT_TEXT) {
                     mc_print(&o, mc, fp);   /* uncertainty first */
-                    fputs("\nNominal (every figure at its model value):\n", fp);
+                    fputs("\nNominal (every figure at its stated value: model, --figures, --set; not sampled):\n", fp);
                 }
                 matrix_table(&o, res, fp);
                 if (o.mc && o.fmt == REPORT_JSON)

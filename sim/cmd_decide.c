@@ -45,7 +45,8 @@ static const char decide_usage[] =
     "  --target TIME             battery-life target, with unit (12mo, 2y, 400d)\n"
     "  --min-ratio R             fraction of the deep-sleep variant's life (0.9 or 90 %)\n"
     "  --set KEY=VALUE           setting for every variant (as in impsim run)\n"
-    "  --figures FILE            figure file over the model (e.g. from impsim calibrate)\n"
+    "  --figures FILE            figure file over the model (e.g. from impsim calibrate),\n"
+    "                            layered before --set; the nominal runs use its values\n"
     "  --variant 'NAME: K=V ...' add a variant to the table (not part of the verdict)\n"
     "  --format FMT              text (default) or json\n"
     "  -o, --output FILE         write to FILE\n"
@@ -109,7 +110,7 @@ static void decide_text(const matrix_opts *o, const decide_result *r, const mc_r
     if (mc) {
         mc_print(o, mc, fp);
     }
-    fprintf(fp, "\nNominal (every figure at its model value):\n");
+    fprintf(fp, "\nNominal (every figure at its stated value: model, --figures, --set; not sampled):\n");
     fprintf(fp, "  with deep sleep:    %-16s %s", vd->name, units_format_fig(deep->avg_current_A, DIM_CURRENT, a, 32));
     if (deep->has_life)
         fprintf(fp, ", battery life %s", variant_life_text(deep, 0, b, sizeof b));

@@ -258,8 +258,10 @@ static void sweep_text(const matrix_opts *o, const sweep_param *p, const double 
 {
     int nv = o->vs.n;
     char a[32];
-    fprintf(fp, "impsim sweep: %s over %s (battery life in days; '-' not possible%s)\n%-12s",
-            o->file, p->key, mc ? "; [Monte Carlo P50]" : "", units_si_name(p->dim));
+    fprintf(fp, "impsim sweep: %s over %s (battery life, or the average current without a "
+            "battery; '-' not possible%s)\n%-12s", o->file, p->key,
+            mc ? "; [Monte Carlo P50]" : "", p->dim == DIM_RATE ? "rate" : p->dim ==
+            DIM_PER_YEAR ? "per year" : units_si_name(p->dim));
     for (int v = 0; v < nv; v++)
         fprintf(fp, " %16.16s", o->vs.v[v].name);
     fputc('\n', fp);

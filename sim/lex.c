@@ -306,7 +306,9 @@ int lex_quantity(const lex_line *ln, int *i, diag_pos pos, units_dim want,
         double tmp;
         units_dim td;
         if (units_parse("1", w, &tmp, &td) == -2 && (isalpha((unsigned char)w[0]) || w[0] == '/')) {
-            diag_error(d, pos, "found unknown unit '%s', expected %s", w, units_dim_word(want));
+            const char *h = units_hint(w);
+            diag_error(d, pos, "found unknown unit '%s', expected %s%s%s", w,
+                       units_dim_word(want), h ? "; " : "", h ? h : "");
             return -1;
         }
     }
@@ -347,8 +349,10 @@ int lex_quantity(const lex_line *ln, int *i, diag_pos pos, units_dim want,
         return -1;
     }
     if (rc == -2) {
-        diag_error(d, pos, "found unknown unit '%s', expected %s", unit,
-                   units_dim_word(want == DIM__COUNT ? DIM_NONE : want));
+        const char *h = units_hint(unit);
+        diag_error(d, pos, "found unknown unit '%s', expected %s%s%s", unit,
+                   units_dim_word(want == DIM__COUNT ? DIM_NONE : want), h ? "; " : "",
+                   h ? h : "");
         return -1;
     }
     if (want != DIM__COUNT && *dim != want) {

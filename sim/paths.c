@@ -11,8 +11,20 @@
 #define IMPSIM_PKGDATADIR "/usr/local/share/impsim"
 #endif
 
-/* The directory of the running executable when it holds models/ (a build
- * tree), so ./impsim works before `make install`. */
+/* 1 when dir holds a models/ directory. */
+static int paths_has_models(const char *dir)
+{
+    char probe[PATH_MAX + 16];
+    struct stat st;
+    snprintf(probe, sizeof probe, "%s/models", dir);
+    return stat(probe, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The data of the running executable when it is not installed, so ./impsim
+ * works before `make install`: the executable's directory when it holds
+ * models/ (a build in the source tree), or the source tree compiled in when
+ * the executable is still where an out-of-tree build put it (mkdir b && cd b
+ * && ../configure && make). An installed copy never reads the source tree. */
 static const char *paths_exe_dir(void)
 {
     static char dir[PATH_MAX];
@@ -24,10 +36,14 @@ static const char *paths_exe_dir(void)
     if (!slash)
         return NULL;
     *slash = '\0';
-    char probe[PATH_MAX + 16];
-    struct stat st;
-    snprintf(probe, sizeof probe, "%s/models", dir);
-    return stat(probe, &st) == 0 && S_ISDIR(st.st_mode) ? dir : NULL;
+    if (paths_has_models(dir))
+        return dir;
+#if defined(IMPSIM_SRCDIR) && defined(IMPSIM_BUILDDIR)
+    char build[PATH_MAX];
+    if (realpath(IMPSIM_BUILDDIR, build) && !strcmp(build, dir) && paths_has_models(IMPSIM_SRCDIR))
+        return IMPSIM_SRCDIR;
+#endif
+    return NULL;
 }
 
 const char *impsim_datadir(void)

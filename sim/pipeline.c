@@ -106,7 +106,11 @@ static int pipeline_finish(pipeline *pl, char *const *sets, int nsets, diag *d)
     if (access(model_path(s->module), R_OK)) {
         diag_error(d, s->module_pos.file ? s->module_pos : (diag_pos){"--module", 0, 0},
                    "found module '%s', expected imp002, imp004m, imp003 or a readable .model "
-                   "file (%s: %s)", s->module, model_path(s->module), strerror(errno));
+                   "file (%s: %s%s)", s->module, model_path(s->module), strerror(errno),
+                   strcmp(s->module, "imp002") && strcmp(s->module, "imp004m") &&
+                   strcmp(s->module, "imp003") ? "" : "; a bundled model is missing: impsim's "
+                   "data is read from $IMPSIM_DATADIR, else its build tree, else where it is "
+                   "installed");
         return -1;
     }
     if (pipeline_figures(s, d))

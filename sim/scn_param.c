@@ -101,7 +101,9 @@ static int scn_value_time(const char *key, const char *value, int allow_zero, ti
         return -1;
     if (ticks_from_s(v, out) || (!allow_zero && *out == 0)) {
         diag_error(d, param_where, "scenario.%s: found '%s', expected a time %s "
-                   "and below 38 years", key, value, allow_zero ? ">= 0" : "> 0");
+                   "and below 38 years%s", key, value, allow_zero ? ">= 0" : "> 0",
+                   allow_zero ? "" : " (a period of 0 is not 'never': to leave a task out, "
+                   "comment it out with '#'; a pin poisson task takes rate 0)");
         return -1;
     }
     return 0;
@@ -169,11 +171,14 @@ static int scn_set_task(scn_task *t, const char *key, const char *field, const c
             return 1;
         if (scn_value(key, value, DIM_RATE, &v, d))
             return -1;
-        if (!(v > 0) || v > 1000) {
+        if (v > 1000) {
             diag_error(d, param_where, "scenario.%s: found '%s', expected a "
-                       "rate > 0 and at most 1000 /s", key, value);
+                       "rate from 0 (never: the task is left out) to 1000 /s", key, value);
             return -1;
         }
+        if (v == 0)
+            diag_warn(d, param_where, "scenario.%s: rate 0: this task never runs (it is left "
+                      "out; a rate > 0 puts it back)", key);
         t->rate = v;
         t->rate_daily = scn_rate_daily(value);
         return 0;

@@ -391,10 +391,29 @@ static int get_window(pstate *p, int *i, scn_window *w)
         int n = p->ln->n - *i;
         if (n < 5 || t[0].unit || !lex_is_punct(p->ln, *i + 1, ':') || t[2].kind != TOK_NUMBER ||
             !t[2].unit || t[2].unit[0] != '-' || !lex_is_punct(p->ln, *i + 3, ':') ||
-            t[4].kind != TOK_NUMBER || t[4].unit ||
-            (w->from = clock_s(t[0].text, t[2].text, 0)) < 0 ||
-            (w->to = clock_s(t[2].unit + 1, t[4].text, 1)) < 0)
-            return err(p, start, "a window HH:MM-HH:MM from 00:00 to 24:00 (e.g. 09:00-18:00)");
+            t[4].kind != TOK_NUMBER || t[4].unit) {
+            /* found: the window's text as written ("7-9", "07:00-19"), not its first token */
+            size_t c = (size_t)t[0].col - 1, k = c;
+            while (k < p->rawlen && strchr("0123456789:-", p->raw[k]))
+                k++;
+            if (k > c + 1 && p->raw[k - 1] == ':')     /* the header's own ':' */
+                k--;
+            diag_error(p->d, at(p, start), "found '%.*s', expected a window HH:MM-HH:MM from "
+                       "00:00 to 24:00 (e.g. 09:00-18:00)", (int)(k - c), p->raw + c);
+            return -1;
+        }
+        if ((w->from = clock_s(t[0].text, t[2].text, 0)) < 0) {
+            diag_error(p->d, at(p, start), "found '%s:%s', expected the window's start, a time "
+                       "of day from 00:00 to 23:59", t[0].text, t[2].text);
+            return -1;
+        }
+        if ((w->to = clock_s(t[2].unit + 1, t[4].text, 1)) < 0) {
+            diag_pos q = at(p, *i + 2);     /* the end time starts after the '-' */
+            q.col += (int)strlen(t[2].text) + 1;
+            diag_error(p->d, q, "found '%s:%s', expected the window's end, a time of day from "
+                       "00:00 to 24:00", t[2].unit + 1, t[4].text);
+            return -1;
+        }
         if (w->from == w->to)
             return err(p, start, "a window of some length (00:00-24:00 for the whole day)");
         *i += 5;
@@ -668,8 +687,12 @@ static int hdr_every(pstate *p, scn_task *t)
         return hdr_as(p, i + 2, t);
     }
     t->kind = T_EVERY;
-    if (get_time(p, &i, &t->period, 0))
+    int pstart = i;
+    if (get_time(p, &i, &t->period, 1))
         return -1;
+    if (t->period == 0)     /* "every 0" reads as "never" to some and "always" to others */
+        return err(p, pstart, "a period > 0 (a period of 0 is not 'never': to leave a task "
+                   "out, comment it out with '#'; a pin poisson task takes rate 0)");
     if (lex_is_word(p->ln, i, "from")) {
         i++;
         if (get_time(p, &i, &t->offset, 1))
@@ -692,8 +715,12 @@ static int hdr_pin(pstate *p, scn_task *t)
         int start = i;
         if (lex_quantity(p->ln, &i, p->pos, DIM_RATE, &t->rate, &dim, p->d))
             return -1;
-        if (!(t->rate > 0) || t->rate > 1000)
-            return err(p, start, "a rate > 0 and at most 1000 /s (e.g. 5 /day)");
+        if (!(t->rate >= 0) || t->rate > 1000)
+            return err(p, start, "a rate from 0 (never: the task is left out) to 1000 /s "
+                       "(e.g. 5 /day)");
+        if (t->rate == 0)   /* a Poisson process of rate 0 has no events: exact */
+            diag_warn(p->d, at(p, start), "rate 0: this task never runs (it is left out; "
+                      "a rate > 0 puts it back)");
         char unit[64] = "";
         for (int k = start; k < i; k++)
             snprintf(unit + strlen(unit), sizeof unit - strlen(unit), "%s%s", p->ln->t[k].text,

@@ -25,6 +25,13 @@ static const unit_def unit_table[] = {
     {"day", DIM_TIME, DAY}, {"days", DIM_TIME, DAY}, {"w", DIM_TIME, 7 * DAY},
     {"wk", DIM_TIME, 7 * DAY}, {"mo", DIM_TIME, YEAR / 12},
     {"y", DIM_TIME, YEAR}, {"yr", DIM_TIME, YEAR},
+    /* the words people write, for units of one fixed length (a year is
+     * impsim's y, 365.25 d; "month" has no fixed length: units_hint) */
+    {"sec", DIM_TIME, 1}, {"secs", DIM_TIME, 1}, {"second", DIM_TIME, 1},
+    {"seconds", DIM_TIME, 1}, {"mins", DIM_TIME, 60}, {"minute", DIM_TIME, 60},
+    {"minutes", DIM_TIME, 60}, {"hr", DIM_TIME, 3600}, {"hrs", DIM_TIME, 3600},
+    {"hour", DIM_TIME, 3600}, {"hours", DIM_TIME, 3600}, {"week", DIM_TIME, 7 * DAY},
+    {"weeks", DIM_TIME, 7 * DAY}, {"year", DIM_TIME, YEAR}, {"years", DIM_TIME, YEAR},
     {"Hz", DIM_FREQ, 1}, {"kHz", DIM_FREQ, 1e3}, {"MHz", DIM_FREQ, 1e6},
     {"GHz", DIM_FREQ, 1e9},
     {"V", DIM_VOLTAGE, 1}, {"mV", DIM_VOLTAGE, 1e-3},
@@ -52,6 +59,17 @@ static const unit_def unit_table[] = {
     {"%/mo", DIM_PER_YEAR, 12e-2},
 };
 
+const char *units_hint(const char *unit)
+{
+    if (!strcmp(unit, "month") || !strcmp(unit, "months") || !strcmp(unit, "mon") ||
+        !strcmp(unit, "mth"))
+        return "a month has no fixed length: write days or weeks (30 d, 4 w), or 'mo', "
+               "impsim's month of exactly 1/12 y (30.44 d)";
+    if (!strcmp(unit, "m"))
+        return "'m' alone is no unit (minutes are 'min'; milli- goes before one: mA, ms)";
+    return NULL;
+}
+
 int units_split(const char *t)
 {
     int i = 0;
@@ -78,6 +96,34 @@ int units_split(const char *t)
     return i;
 }
 
+/* k when scale is 10^k for a k from -18 to 18 other than 0, else 0. */
+static int units_pow10(double scale)
+{
+    for (int k = -18; k <= 18; k++) {
+        char b[16];
+        snprintf(b, sizeof b, "1e%d", k);
+        if (k && strtod(b, NULL) == scale)
+            return k;
+    }
+    return 0;
+}
+
+/* The double nearest the decimal number num x 10^k (num as units_split
+ * accepts it, already read by strtod without a range error). */
+static double units_shift(const char *num, int k)
+{
+    const char *e = strpbrk(num, "eE");
+    long ex = e ? strtol(e + 1, NULL, 10) : 0;
+    size_t n = e ? (size_t)(e - num) : strlen(num);
+    char *b = malloc(n + 32);
+    if (!b)
+        abort();
+    snprintf(b, n + 32, "%.*se%ld", (int)n, num, ex + k);
+    double v = strtod(b, NULL);
+    free(b);
+    return v;
+}
+
 int units_parse(const char *num, const char *unit, double *si, units_dim *dim)
 {
     int n = units_split(num);
@@ -96,10 +142,12 @@ int units_parse(const char *num, const char *unit, double *si, units_dim *dim)
     }
     for (size_t i = 0; i < sizeof unit_table / sizeof unit_table[0]; i++)
         if (strcmp(unit, unit_table[i].name) == 0) {
-            /* a sub-unit prefix divides by its exact power of ten, so
-             * "30 uA" is the double nearest 3e-5, as "3e-5 A" is */
-            double s = unit_table[i].scale, inv = s < 1 ? nearbyint(1 / s) : 0;
-            *si = inv > 0 && fabs(1 / s - inv) < 1e-9 * inv ? v / inv : v * s;
+            /* a decimal prefix moves the decimal exponent of the text, so
+             * "0.8 uA" is the double nearest 8e-7, as "8e-7 A" is (0.8 /
+             * 1e6 would be 8.000000000000001e-07: noise in every output) */
+            double s = unit_table[i].scale;
+            int k = units_pow10(s);
+            *si = k ? units_shift(num, k) : v * s;
             *dim = unit_table[i].dim;
             if (!isfinite(*si))     /* 1e308 mAh: out of range, not malformed */
                 return -3;
@@ -265,6 +313,18 @@ char *units_format(double v, units_dim dim, char *buf, int len)
         return buf;
     case DIM_BYTES:
         snprintf(buf, (size_t)len, "%.0f B", v);
+        return buf;
+    case DIM_RATE: {    /* events per s, min, h, day or year: never "m/s" (metres?) */
+        static const struct { const char *u; double s; } r[] = {
+            {"/s", 1}, {"/min", 60}, {"/h", 3600}, {"/day", DAY}, {"/y", YEAR}};
+        int k = 0;
+        while (k < 4 && fabs(v) * r[k].s < 1 && v != 0)
+            k++;
+        snprintf(buf, (size_t)len, "%.4g %s", v * r[k].s, r[k].u);
+        return buf;
+    }
+    case DIM_PER_YEAR:
+        snprintf(buf, (size_t)len, "%.4g %%/y", v * 100);
         return buf;
     case DIM_NONE:
         snprintf(buf, (size_t)len, "%.6g", v);

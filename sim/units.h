@@ -41,6 +41,10 @@ int units_in_range(double si, units_dim dim);
 /* "a current of at most 100 A in magnitude", for messages. Returns buf. */
 char *units_range_text(units_dim dim, char *buf, int len);
 
+/* A hint for a unit word units_parse does not know but people write
+ * ("month": no fixed length; "m" for minutes), or NULL. Static text. */
+const char *units_hint(const char *unit);
+
 /* Split "15min" or "8uA" into its number and unit parts: returns the length
  * of the leading number (0 if none). */
 int units_split(const char *text);

@@ -113,4 +113,38 @@ check "check FILE.txt: refused, exit 2" '[ $? -eq 2 ] && grep -q "notes.txt: err
 "$IMPSIM" check "$T/ck" > "$T/out" 2> "$T/err"
 check "check DIR: only the .scn files are taken (notes.txt ignored)" '[ $? -eq 0 ] && grep -qx "1 passed, 0 failed" "$T/out"'
 
+# ---- newcomers' slips ----
+# time-unit words of one fixed length are read; "month" is refused with a hint
+printf 'module imp004m\nduration 2 weeks\nsleep idle\nevery 3 hours:\n  cpu 1000\n' > "$T/words.scn"
+"$IMPSIM" run "$T/words.scn" > "$T/out" 2> "$T/err"
+check "'2 weeks', '3 hours': read as 14 d and 3 h (112 runs; the one at the start is no wake)" '[ $? -eq 0 ] && grep -q "duration 14 d" "$T/out" && grep -q " 111 wakes" "$T/out"'
+for w in "90 seconds" "2 minutes" "1 hour" "1 week" "1 year" "30 secs" "2 hrs"; do
+  printf 'module imp004m\nduration 2 y\nsleep idle\nevery %s:\n  cpu 1000\n' "$w" > "$T/w1.scn"
+  "$IMPSIM" run "$T/w1.scn" --duration 1d > /dev/null 2> "$T/err"
+  check "every $w: accepted" '[ $? -eq 0 ]'
+done
+# a Poisson task at rate 0 is left out (exact: no events), with a warning;
+# a period of 0 is refused with how to leave a task out (tests/bad)
+printf 'module imp004m\nduration 7 d\nsleep idle\non pin poisson 0 /day as door:\n  cpu 1000\nevery 1 h:\n  cpu 1000\n' > "$T/p0.scn"
+"$IMPSIM" run "$T/p0.scn" > "$T/out" 2> "$T/err"
+check "on pin poisson 0 /day: runs, warned at file:line:column, never runs" \
+  '[ $? -eq 0 ] && grep -q "p0.scn:4:16: warning: rate 0: this task never runs" "$T/err" && ! grep -q "^ *door" "$T/out"'
+"$IMPSIM" run "$T/p0.scn" --set scenario.door.rate=0/h > /dev/null 2> "$T/err"
+check "--set scenario.NAME.rate=0/h: warned at the argument" \
+  '[ $? -eq 0 ] && grep -q "^--set .scenario.door.rate=0/h.: warning: scenario.door.rate: rate 0" "$T/err"'
+# sweep's text table names rates per s, min, h, day (never "m/s")
+"$IMPSIM" sweep "$T/p0.scn" --param scenario.door.rate=2/h..20/h --steps 2 --format text > "$T/out" 2> "$T/err"
+check "sweep over a rate: '2 /h' and '20 /h' in the text table, no 'm/s'" \
+  '[ $? -eq 0 ] && grep -q "^2 /h " "$T/out" && grep -q "^20 /h " "$T/out" && ! grep -q "m/s" "$T/out"'
+# the trace prints model figures as written (0.8 uA is 8e-07, not
+# 8.000000000000001e-07): no unit-conversion noise in the component columns
+"$IMPSIM" run "$E" --duration 1d --trace "$T/tr.csv" > /dev/null 2> "$T/err"
+check "trace: component columns hold the figures as written (8e-07, 2e-07)" \
+  '[ $? -eq 0 ] && sed -n 2p "$T/tr.csv" | grep -q ",8e-07," && ! cut -d, -f3- "$T/tr.csv" | grep -Eq "[0-9]{15}"'
+check "README documents the trace's phase column" 'grep -q "^| .phase. | text |" "$SRCDIR/README.md"'
+check "the READMEs name no --mc option (it is --monte-carlo)" \
+  '! grep -q -- "--mc\b" "$SRCDIR/README.md" "$SRCDIR/scenarios/README.md" "$SRCDIR/models/README.md"'
+"$IMPSIM" decide --help > "$T/out"
+check "decide --help: --figures is layered before --set" 'grep -A1 -- "--figures FILE" "$T/out" | grep -q "layered before --set"'
+
 tlib_done
