@@ -166,7 +166,10 @@ static void battery_range(const battery_src *s, const char *key, double v,
         return;
     if ((lo_incl ? v >= lo : v > lo) && v <= hi)
         return;
-    diag_error(s->d, e->pos, "%s: found %g, expected %s", key, v, what);
+    if (e->kind == FIG_NUMBER && e->text)  /* as written, with its unit ("-2850 mAh") */
+        diag_error(s->d, e->pos, "%s: found '%s', expected %s", key, e->text, what);
+    else
+        diag_error(s->d, e->pos, "%s: found %g, expected %s", key, v, what);
 }
 
 static int battery_word(const battery_src *s, const char *key,

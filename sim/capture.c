@@ -51,6 +51,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "capture.h"
 #include "outfile.h"
 #include "sha256.h"
@@ -111,19 +112,31 @@ static const char *cap_unit_name(double si, int current)
     return current ? "(scaled) A" : "(scaled) s";
 }
 
-/* Next line into *s, *n (without the newline and a trailing '\r').
+/* Next line into *s, *n (without its end: LF, CRLF or a lone CR, the
+ * classic Mac OS line end, so such a file is not one long row).
  * Returns 1, 0 at end of file, -1 after an error. */
 static int cap_line(cap_src *r, const char **s, size_t *n)
 {
     for (;;) {
-        char *nl = memchr(r->buf + r->pos, '\n', r->len - r->pos);
+        char *start = r->buf + r->pos, *end = r->buf + r->len;
+        char *nl = memchr(start, '\n', (size_t)(end - start));
+        char *cr = memchr(start, '\r', (size_t)((nl ? nl : end) - start));
+        size_t skip = 1;
+        if (cr && cr + 1 == nl) {           /* CRLF */
+            nl = cr;
+            skip = 2;
+        } else if (cr && cr + 1 < end) {    /* a lone CR */
+            nl = cr;
+        } else if (cr && !r->eof) {         /* CR last in the buffer: LF may follow */
+            nl = NULL;
+        } else if (cr) {                    /* CR at the end of the file */
+            nl = cr;
+        }
         if (nl || (r->eof && r->pos < r->len)) {
             char *e = nl ? nl : r->buf + r->len;
             *s = r->buf + r->pos;
             *n = (size_t)(e - *s);
-            r->pos = nl ? (size_t)(nl - r->buf) + 1 : r->len;
-            if (*n && (*s)[*n - 1] == '\r')
-                (*n)--;
+            r->pos = nl ? (size_t)(nl - r->buf) + skip : r->len;
             r->line++;
             const char *nul = memchr(*s, '\0', *n);
             if (nul) {  /* would silently cut the row */
@@ -899,11 +912,20 @@ int capture_read_fp(FILE *fp, const char *name, const capture_opts *o,
 int capture_read(const char *path, const capture_opts *o, capture_sink sink,
                  void *ctx, capture_info *info, diag *d)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
+    struct stat st;
+    FILE *fp = path[0] ? fopen(path, "rb") : NULL;
+    if (!fp || (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode))) {
         memset(info, 0, sizeof *info);
-        diag_error(d, (diag_pos){ path, 0, 0 }, "cannot open: %s",
-                   strerror(errno));
+        if (!path[0])
+            diag_error(d, (diag_pos){ "impsim", 0, 0 }, "found an empty file name, expected "
+                       "the path of a capture (CSV) to read");
+        else if (fp)
+            diag_error(d, (diag_pos){ path, 0, 0 }, "found a directory, expected a capture "
+                       "(CSV) file to read");
+        else
+            diag_error(d, (diag_pos){ path, 0, 0 }, "cannot open: %s", strerror(errno));
+        if (fp)
+            fclose(fp);
         return -1;
     }
     outfile_note_input(path);

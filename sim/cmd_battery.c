@@ -383,8 +383,19 @@ int cmd_battery(int argc, char **argv)
     battery_load l = { 0 };
     if (battery_args_parse(&a, argc, argv, d) == 0) {
         n_over = battery_overrides(&a, over, d);
-        if (!diag_count(d))
-            c = battery_cell_load(a.cell, over, n_over, d);
+        if (!diag_count(d)) {
+            /* a preset name that is none (or ""): name the presets, not the
+             * path impsim made from the name */
+            diag *cd = diag_new();
+            c = battery_cell_load(a.cell, over, n_over, cd);
+            if (!c && strstr(diag_first(cd), ": error: cannot open") && !strchr(a.cell, '/'))
+                diag_error(d, diag_arg_pos("--cell", a.cell), "found '%s', expected a preset "
+                           "(2xAA-alkaline, 2xAA-lithium, 1xCR123A, 1xAA-LiSOCl2, 1x18650) or "
+                           "a .cell file (%s)", a.cell, diag_first(cd));
+            else
+                diag_merge(d, cd);
+            diag_free(cd);
+        }
         if (c)
             battery_load_parse(a.load, (diag_pos){ "--load", 0, 0 },
                                a.wifi_above, &a.co, &l, d);

@@ -300,8 +300,18 @@ static int check_unknown_figures(check_ctx *c, int i, const check_result *res, c
     for (int k = 0; k < s->njobs; k++) {
         int j = s->first_job + k;
         const expect_section *sec = &s->e->sec[k];
+        static const char bad_module[] = "--set 'scenario.module=";
         if (!sec->error[0] && ok[j] && res[j].ok)
             n += expect_unknown(s->e, sec, &res[j].b, d);
+        else if (ok[j] && !res[j].ok && !strncmp(res[j].err, bad_module, strlen(bad_module)) &&
+                 strstr(res[j].err, "found module")) {
+            /* the section names a module impsim does not have: the expect
+             * file's error, at its line */
+            diag_error(d, (diag_pos){s->e->path, sec->line > 0 ? sec->line : 1,
+                                     sec->col > 0 ? sec->col : 1},
+                       "%s", strstr(res[j].err, "found module"));
+            n++;
+        }
     }
     diag_print(d, stderr);
     diag_free(d);

@@ -1,8 +1,10 @@
 /* cmd_models.c — `impsim models [NAME]`: list models or print one. */
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
 #include "model.h"
 #include "paths.h"
@@ -68,8 +70,8 @@ int cmd_models(int argc, char **argv)
             fputs(models_usage, stdout);
             goto out;
         } else if (!strcmp(argv[i], "--set") && i + 1 < argc && nover < 64) {
-            diag_pos w = {"--set", 0, 0};
             const char *kv = argv[++i];
+            diag_pos w = diag_arg_pos("--set", kv);
             if (!strncmp(kv, "scenario.", 9) || !strncmp(kv, "battery.", 8)) {
                 diag_error(d, w, "found '%s', expected model.KEY=VALUE (models prints "
                            "module figures only)", kv);
@@ -92,6 +94,13 @@ int cmd_models(int argc, char **argv)
     }
     if (!name) {
         rc = models_list();
+        goto out;
+    }
+    if (access(model_path(name), R_OK)) {   /* name the modules, not the path made from name */
+        diag_error(d, diag_arg_pos("models", name), "found '%s', expected a module `impsim "
+                   "models` lists (imp002, imp004m, imp003) or a readable .model file (%s: %s)",
+                   name, model_path(name), strerror(errno));
+        rc = 2;
         goto out;
     }
     model *m = model_load(name, NULL, NULL, 0, over, nover, d);

@@ -913,8 +913,9 @@ int cmd_report(int argc, char **argv)
     }
     const char *dir = R->o.output = outdir;
     int replace = 0, tmp_hold = -1;
-    if (!dir)
-        rc = cli_usage_error("report", "expected -o DIR (the report folder)");
+    if (!dir || !dir[0])
+        rc = cli_usage_error("report", "%s", dir ? "-o: found an empty folder name, expected "
+                             "the report folder" : "expected -o DIR (the report folder)");
     else if (strchr(dir, '\'') || strchr(dir, '"'))
         rc = cli_usage_error("report", "-o: the folder name must not contain quotes");
     else

@@ -15,11 +15,14 @@ diag_pos diag_arg_pos(const char *opt, const char *arg)
 {
     static char **labels;
     static int n;
-    size_t len = strlen(opt) + strlen(arg) + 4;
+    size_t an = strlen(arg), len = strlen(opt) + (an > 80 ? 120 : an + 4);
     char *l = malloc(len);
     if (!l)
         abort();
-    snprintf(l, len, "%s '%s'", opt, arg);
+    if (an > 80)    /* a 100 KB argument is named by its start and length */
+        snprintf(l, len, "%s '%.60s...' (%zu characters)", opt, arg, an);
+    else
+        snprintf(l, len, "%s '%s'", opt, arg);
     for (int i = 0; i < n; i++)
         if (!strcmp(labels[i], l)) {
             free(l);
@@ -54,8 +57,21 @@ void diag_free(diag *d)
 static void diag_add(diag *d, diag_pos pos, const char *kind,
                      const char *fmt, va_list ap)
 {
-    char raw[1024], body[1024 * 4 + 1], line[1024 * 4 + 400];
+    char raw[1024], body[1024 * 4 + 1], line[1024 * 4 + 400], where[400 * 4 + 1];
     vsnprintf(raw, sizeof raw, fmt, ap);
+    if (pos.file) {     /* a file name or argument with a newline or ESC in it */
+        char w[400];
+        snprintf(w, sizeof w, "%s", pos.file);
+        size_t k = 0;
+        for (const unsigned char *c = (const unsigned char *)w; *c; c++) {
+            if (*c < 0x20 || *c == 0x7f)
+                k += (size_t)snprintf(where + k, sizeof where - k, "\\x%02X", *c);
+            else
+                where[k++] = (char)*c;
+        }
+        where[k] = '\0';
+        pos.file = where;
+    }
     /* a message is one line of text: control bytes from the input (a
      * row's newline, ESC, NUL's neighbours) are shown as \xNN, never sent
      * to the terminal raw */

@@ -115,6 +115,8 @@ static int expect_section_line(expect_file *e, const lex_line *ln, diag_pos pos,
     expect_section *s = &e->sec[e->nsec++];
     memset(s, 0, sizeof *s);
     snprintf(s->module, sizeof s->module, "%s", ln->t[1].text);
+    s->line = pos.line;
+    s->col = ln->t[1].col;
     if (ln->n == 2)
         return 0;
     if (!lex_is_word(ln, 2, "error") || ln->n != 4 || ln->t[3].kind != TOK_STRING)
@@ -152,7 +154,13 @@ static int expect_fig_line(expect_file *e, const lex_line *ln, diag_pos pos, dia
         return expect_err(d, pos, ln, t0, "a tolerance >= 0");
     if (i < ln->n)
         return expect_err(d, pos, ln, i, "end of line");
+    if (want == DIM_NONE && f.value != floor(f.value))
+        return expect_err(d, pos, ln, 1, "a whole number (a count)");
     expect_section *s = &e->sec[e->nsec - 1];
+    for (int k = 0; k < s->nfig; k++)
+        if (!strcmp(s->fig[k].name, f.name))
+            return expect_err(d, pos, ln, 0, "each figure once per module section (this one "
+                              "is a second)");
     s->fig = xrealloc(s->fig, (size_t)(s->nfig + 1) * sizeof *s->fig);
     s->fig[s->nfig++] = f;
     return 0;

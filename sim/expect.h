@@ -36,6 +36,7 @@ typedef struct {
     char error[256];        /* non-empty: the run must fail with this */
     expect_fig *fig;        /* owned */
     int nfig;
+    int line, col;          /* where the module name is (0: made by --update) */
 } expect_section;
 
 typedef struct {

@@ -173,6 +173,16 @@ int lex_next_line(const char *buf, size_t len, size_t *off, const char **line,
     const char *s = buf + *off;
     const char *nl = memchr(s, '\n', len - *off);
     size_t n = nl ? (size_t)(nl - s) : len - *off;
+    /* a CR not followed by LF ends a line too (classic Mac OS line ends):
+     * otherwise the whole file is one line, a comment if it starts with #,
+     * and the error would be "no module" at 1:1 */
+    const char *cr = memchr(s, '\r', n);
+    if (cr && cr + 1 < s + n) {
+        *line = s;
+        *line_len = (size_t)(cr - s);
+        *off += (size_t)(cr - s) + 1;
+        return 1;
+    }
     *line = s;
     *line_len = (n > 0 && s[n - 1] == '\r') ? n - 1 : n;
     *off += n + (nl ? 1 : 0);
@@ -182,6 +192,11 @@ int lex_next_line(const char *buf, size_t len, size_t *off, const char **line,
 char *lex_read_file(const char *path, size_t *len, diag *d)
 {
     diag_pos p = {path, 0, 0};
+    if (!path[0]) {
+        diag_error(d, (diag_pos){"impsim", 0, 0}, "found an empty file name, expected the "
+                   "path of a file to read");
+        return NULL;
+    }
     FILE *fp = fopen(path, "rb");
     if (!fp) {
         diag_error(d, p, "cannot open: %s", strerror(errno));
@@ -290,6 +305,14 @@ int lex_quantity(const lex_line *ln, int *i, diag_pos pos, units_dim want,
     const lex_tok *t = &ln->t[*i];
     const char *unit = t->unit;
     int used = 1;
+    if (!unit && *i + 2 < ln->n && ln->t[*i + 1].kind == TOK_PUNCT && ln->t[*i + 1].text[0] == ',' &&
+        ln->t[*i + 2].kind == TOK_NUMBER && ln->t[*i + 1].col == t->col + (int)strlen(t->text) &&
+        ln->t[*i + 2].col == ln->t[*i + 1].col + 1) {     /* "1,5 h" or "1,000" */
+        diag_error(d, pos, "found '%s,%s', expected a number without a comma (decimals after "
+                   "a point: %s.%s; no thousands separator: %s%s)", t->text, ln->t[*i + 2].text,
+                   t->text, ln->t[*i + 2].text, t->text, ln->t[*i + 2].text);
+        return -1;
+    }
     if (!unit && want != DIM_NONE && *i + 1 < ln->n &&
         ln->t[*i + 1].kind == TOK_WORD) {
         double tmp;

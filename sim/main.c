@@ -29,7 +29,8 @@ static const char usage[] =
     "\n"
     "Exit codes: 0 success, 1 a check or verdict failed, 2 bad input, 3 system error,\n"
     "4 (decide) no variant meets the target.\n"
-    "Data (models, cells) from $IMPSIM_DATADIR or " IMPSIM_PKGDATADIR ".\n"
+    "Data (models, cells) from $IMPSIM_DATADIR, else the build tree of an impsim\n"
+    "not installed, else " IMPSIM_PKGDATADIR ".\n"
     "Reporting bugs: see " PACKAGE_BUGREPORT ".\n";
 
 int main(int argc, char **argv)

@@ -63,7 +63,9 @@ static int matrix_opt(const char *cmd, int c, const char *arg, int accept, matri
             return 1;
         if (matrix_quantity(cmd, "--min-ratio", arg, DIM_NONE, &o->min_ratio))
             return 2;
-        return o->min_ratio > 10 ? cli_usage_error(cmd, "--min-ratio: expected 0..10") : 0;
+        return o->min_ratio > 10 ? cli_usage_error(cmd, "--min-ratio: found '%s', expected a "
+                                                   "fraction of the deep-sleep life above 0 "
+                                                   "and at most 10 (0.9 or 90 %%)", arg) : 0;
     case 'p': if (!(accept & MX_SWEEP)) return 1; o->param = arg; return 0;
     case 'n': if (!(accept & MX_SWEEP) || matrix_long(cmd, "--steps", arg, 2, 10000, &v)) return (accept & MX_SWEEP) ? 2 : 1; o->steps = (int)v; return 0;
     case 'l': if (!(accept & MX_SWEEP)) return 1; o->log = 1; return 0;

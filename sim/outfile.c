@@ -416,6 +416,12 @@ int outfile_check(const char *const *outs, const char *const *labels, int n,
         if (!outs[i])
             continue;
         struct stat dst;
+        if (!outs[i][0]) {      /* -o "" (an unset shell variable): bad input, not ENOENT */
+            fprintf(stderr, "impsim: error: %s: found an empty file name, expected a file path "
+                    "(or - for standard output)\n", labels[i]);
+            rc = -1;
+            break;
+        }
         if (strcmp(outs[i], "-") != 0 && stat(outs[i], &dst) == 0 && S_ISDIR(dst.st_mode)) {
             /* caught here, before anything runs: a directory is the user's
              * slip (a missing file name), not a system error at write time */

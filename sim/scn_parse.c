@@ -59,7 +59,13 @@ static const char *tok(const pstate *p, int i)
 
 static int err(pstate *p, int i, const char *expected)
 {
-    diag_error(p->d, at(p, i), "found '%s', expected %s", tok(p, i), expected);
+    const char *t = tok(p, i);
+    size_t n = strlen(t);
+    if (n > 64)     /* a 100 KB token is named by its start and length */
+        diag_error(p->d, at(p, i), "found '%.40s...' (%zu characters), expected %s", t, n,
+                   expected);
+    else
+        diag_error(p->d, at(p, i), "found '%s', expected %s", t, expected);
     return -1;
 }
 
@@ -107,6 +113,19 @@ static int get_name(pstate *p, int *i, char *out, const char *what)
     return 0;
 }
 
+/* A time s > 0 that would round to 0 ticks is an error at token start,
+ * not silently no time at all. */
+static int below_step(pstate *p, int start, double s)
+{
+    if (s > 0 && s * (double)TICKS_PER_S < 0.5) {
+        diag_error(p->d, at(p, start), "found '%s', a time shorter than the simulator's step "
+                   "(1/7.68e9 s, 130 ps) that would count as 0, expected 0 or a longer time",
+                   tok(p, start));
+        return -1;
+    }
+    return 0;
+}
+
 static int get_time(pstate *p, int *i, tick_t *out, int allow_zero)
 {
     double s;
@@ -119,7 +138,7 @@ static int get_time(pstate *p, int *i, tick_t *out, int allow_zero)
                    tok(p, start), allow_zero ? ">= 0" : "> 0");
         return -1;
     }
-    return 0;
+    return below_step(p, start, s);
 }
 
 static int get_word_of(pstate *p, int i, const char *const *opts, int n)
@@ -343,8 +362,13 @@ static int get_clock(pstate *p, int *i, int32_t *out)
     const lex_tok *h = *i < p->ln->n ? &p->ln->t[*i] : NULL;
     const lex_tok *m = *i + 2 < p->ln->n ? &p->ln->t[*i + 2] : NULL;
     if (!h || !m || h->kind != TOK_NUMBER || h->unit || !lex_is_punct(p->ln, *i + 1, ':') ||
-        m->kind != TOK_NUMBER || m->unit || (*out = clock_s(h->text, m->text, 0)) < 0)
+        m->kind != TOK_NUMBER || m->unit)
         return err(p, *i, "a time of day HH:MM from 00:00 to 23:59 (e.g. 08:30)");
+    if ((*out = clock_s(h->text, m->text, 0)) < 0) {    /* named whole: '25:00', not '25' */
+        diag_error(p->d, at(p, *i), "found '%s:%s', expected a time of day HH:MM from 00:00 "
+                   "to 23:59 (e.g. 08:30)", h->text, m->text);
+        return -1;
+    }
     *i += 3;
     return 0;
 }
@@ -640,7 +664,8 @@ static int get_as(pstate *p, int *i, char *name)
 {
     int at_name = *i + 1;
     (*i)++;
-    if (get_name(p, i, name, "an activity name after 'as'"))
+    if (get_name(p, i, name, "an activity name after 'as' (ASCII letters, digits, '-', '_' and "
+                 "'.', starting with a letter, at most 31 characters)"))
         return -1;
     for (size_t k = 0; k < sizeof builtin_acts / sizeof builtin_acts[0]; k++)
         if (!strcmp(name, builtin_acts[k]))
@@ -831,7 +856,7 @@ static int act_amount(pstate *p, int *i, scn_action *a, units_dim want, const ch
                    tok(p, start), what);
         return -1;
     }
-    return 0;
+    return want == DIM_TIME ? below_step(p, start, a->amount) : 0;
 }
 
 static int act_cpu(pstate *p, scn_action *a)
@@ -1243,7 +1268,11 @@ int scn_set(scn *s, const char *kv, diag *d)
     }
     /* scenario.KEY=VALUE is the statement "KEY VALUE" */
     char line[512];
-    snprintf(line, sizeof line, "%.*s %s", (int)klen, kv + 9, eq + 1);
+    if (snprintf(line, sizeof line, "%.*s %s", (int)klen, kv + 9, eq + 1) >= (int)sizeof line) {
+        diag_error(d, where, "found a setting of %zu characters, expected at most %zu (a "
+                   "statement's value)", strlen(kv), sizeof line - 10);
+        return -1;
+    }
     lex_line ln = {0};
     pstate p = {.s = s, .d = d, .ln = &ln, .pos = where, .raw = line, .rawlen = strlen(line),
                 .from_set = 1};

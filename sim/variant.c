@@ -169,10 +169,15 @@ void variant_run_inline(const char *path, char *const *sets, int nsets, const va
     r->max_events_needed = r->ok ? 0 : workload_take_refusal();
     if (!r->ok) {
         /* the variant's own settings are applied as --set: an error there is
-         * the variant's, so the row needs no "--set: error: " prefix */
+         * the variant's, so the row needs no "--set 'KEY=VALUE': error: "
+         * prefix (diag_arg_pos) */
         const char *e = diag_count(d) ? diag_first(d) : "the simulation failed";
-        size_t k = strlen("--set: error: ");
-        snprintf(r->err, sizeof r->err, "%s", strncmp(e, "--set: error: ", k) ? e : e + k);
+        const char *x = !strncmp(e, "--set '", 7) ? strstr(e, "': error: ") : NULL;
+        if (x)
+            e = x + strlen("': error: ");
+        else if (!strncmp(e, "--set: error: ", 14))
+            e += 14;
+        snprintf(r->err, sizeof r->err, "%s", e);
     }
     snprintf(r->module, sizeof r->module, "%s", b->module);
     r->avg_current_A = b->avg_current_A;

@@ -200,7 +200,7 @@ check "a figure file with a wrong unit is refused at its line, exit 2" \
   '[ $? -eq 2 ] && grep -q "bad.figures:1:.*error" "$T/err"'
 "$IMPSIM" run "$S" --figures "$T/none.figures" > /dev/null 2> "$T/err"
 check "a missing figure file is named, exit 2" \
-  '[ $? -eq 2 ] && grep -q "^--figures: error: found figure file .*none.figures" "$T/err"'
+  '[ $? -eq 2 ] && grep -q "^--figures .*none.figures.: error: found figure file .*none.figures" "$T/err"'
 # Monte Carlo keeps a measurement: a measured figure is not redrawn from
 # the model's estimate range. Held at the model's own value, it gives the
 # Monte Carlo of a --set of that value (held fixed, the same draws for the

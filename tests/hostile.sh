@@ -4,7 +4,9 @@
 # runaway work is refused before it starts (with the estimate and the flag
 # that allows it); readers accept a UTF-8 byte-order mark, report NUL bytes
 # at line:column, read long lines whole and never echo control bytes;
-# command arguments out of their range are named.
+# command arguments out of their range are named. The second hostile pass
+# (tests/hostile-pass-2.md: 137 inputs, before and after) added a test per
+# kind it found mishandled (section "second hostile pass").
 : "${SRCDIR:=.}"
 . "$SRCDIR/tests/tlib.sh"
 S=$SRCDIR/scenarios
@@ -146,5 +148,68 @@ check "the READMEs name no --mc option (it is --monte-carlo)" \
   '! grep -q -- "--mc\b" "$SRCDIR/README.md" "$SRCDIR/scenarios/README.md" "$SRCDIR/models/README.md"'
 "$IMPSIM" decide --help > "$T/out"
 check "decide --help: --figures is layered before --set" 'grep -A1 -- "--figures FILE" "$T/out" | grep -q "layered before --set"'
+
+# ---- second hostile pass: one test per kind that was mishandled ----
+# classic Mac OS line ends (a lone CR) end lines in every text reader
+tr '\n' '\r' < "$E" > "$T/cr.scn"
+"$IMPSIM" run "$T/cr.scn" --duration 1d > "$T/out" 2> "$T/err"
+check "CR-only line ends: scenario read line by line" '[ $? -eq 0 ] && grep -q "total charge" "$T/out"'
+printf 'time_s,current_A\r0,0.01\r1,0.02\r2,0.01\r' > "$T/cr.csv"
+"$IMPSIM" battery --cell 2xAA-alkaline --load "csv:$T/cr.csv" > "$T/out" 2> "$T/err"
+check "CR-only line ends: load CSV read row by row" '[ $? -eq 0 ] && grep -q "^life" "$T/out"'
+# empty file names (an unset shell variable) are named as such, exit 2
+"$IMPSIM" run "" > /dev/null 2> "$T/err"
+check "run '': an empty file name, exit 2" '[ $? -eq 2 ] && grep -q "found an empty file name" "$T/err"'
+"$IMPSIM" run "$E" --duration 1d -o "" > /dev/null 2> "$T/err"
+check "run -o '': an empty file name, exit 2 (not 3)" '[ $? -eq 2 ] && grep -q "found an empty file name" "$T/err"'
+"$IMPSIM" battery --cell 2xAA-alkaline --load csv: > /dev/null 2> "$T/err"
+check "--load csv: (no file): an empty file name, exit 2" '[ $? -eq 2 ] && grep -q "found an empty file name" "$T/err"'
+"$IMPSIM" report "$E" -o "" > /dev/null 2> "$T/err"
+check "report -o '': exit 2 before anything runs, no .tmp-* left" \
+  '[ $? -eq 2 ] && grep -q "found an empty folder name" "$T/err" && [ -z "$(ls -a . | grep "^\.tmp-")" ]'
+# a directory where a capture is expected
+mkdir -p "$T/adir"
+"$IMPSIM" battery --cell 2xAA-alkaline --load "csv:$T/adir" > /dev/null 2> "$T/err"
+check "--load csv:DIR: found a directory, exit 2" '[ $? -eq 2 ] && grep -q "adir: error: found a directory, expected a capture" "$T/err"'
+# names that are none: the presets or modules are listed, not a made-up path
+"$IMPSIM" battery --cell 2xAA-alkalin --load 5mA > /dev/null 2> "$T/err"
+check "--cell with a misspelt preset: the presets are named" \
+  '[ $? -eq 2 ] && grep -q "^--cell .2xAA-alkalin.: error: found .2xAA-alkalin., expected a preset (2xAA-alkaline" "$T/err"'
+"$IMPSIM" models imp999 > /dev/null 2> "$T/err"
+check "models imp999: the modules are named" '[ $? -eq 2 ] && grep -q "^models .imp999.: error: found .imp999., expected a module" "$T/err"'
+# control bytes in a file name or an argument never reach the terminal raw
+"$IMPSIM" run "$(printf 'a\033[31m\nb.scn')" > /dev/null 2> "$T/err"
+check "a file name with ESC and a newline: shown as \\xNN, one line" \
+  '[ $? -eq 2 ] && [ "$(wc -l < "$T/err")" -eq 1 ] && grep -qF "a\\x1B[31m\\x0Ab.scn: error" "$T/err"'
+# the wrong part of a time of day is named whole
+printf 'module imp004m\nduration 1 d\nsleep idle\non pin at 25:00 every daily:\n  cpu 1000\n' > "$T/pin25.scn"
+"$IMPSIM" run "$T/pin25.scn" > /dev/null 2> "$T/err"
+check "on pin at 25:00: found '25:00' (not '25')" '[ $? -eq 2 ] && grep -q "pin25.scn:4:11: error: found .25:00., expected a time of day" "$T/err"'
+# a comma in a number: a decimal comma or a thousands separator, named
+printf 'module imp004m\nduration 1 d\nsleep idle\nevery 1,5 h:\n  cpu 1000\n' > "$T/comma.scn"
+"$IMPSIM" run "$T/comma.scn" > /dev/null 2> "$T/err"
+check "every 1,5 h: found '1,5', a number without a comma expected" \
+  '[ $? -eq 2 ] && grep -q "comma.scn:4:7: error: found .1,5., expected a number without a comma (decimals after a point: 1.5" "$T/err"'
+# a 100 KB token is named by its start and length
+printf 'module imp004m\nduration 1 d\nsleep idle\nevery 1 h as %s:\n  cpu 1000\n' "$(head -c 100000 /dev/zero | tr '\0' a)" > "$T/long.scn"
+"$IMPSIM" run "$T/long.scn" > /dev/null 2> "$T/err"
+check "a 100 KB name: named by its start and its length" \
+  '[ $? -eq 2 ] && grep -q "found .a*\.\.\.. (100000 characters), expected an activity name after .as. (ASCII letters" "$T/err" && [ "$(wc -c < "$T/err")" -lt 400 ]'
+# a time shorter than the simulator's step is not silently 0
+printf 'module imp004m\nduration 1 d\nsleep idle\nevery 1 h:\n  wait 1e-12 s\n' > "$T/tiny.scn"
+"$IMPSIM" run "$T/tiny.scn" > /dev/null 2> "$T/err"
+check "wait 1e-12 s: below the simulator's step, exit 2" '[ $? -eq 2 ] && grep -q "tiny.scn:5:8: error: found .1e-12., a time shorter than the simulator.s step" "$T/err"'
+# a cell figure out of range is named as written, with its unit
+sed 's/^cell.capacity .*/cell.capacity -2850 mAh datasheet "x"/' "$SRCDIR/cells/2xAA-alkaline.cell" > "$T/neg.cell"
+"$IMPSIM" battery --cell "$T/neg.cell" --load 5mA > /dev/null 2> "$T/err"
+check "cell.capacity -2850 mAh: named as written (not -10260)" '[ $? -eq 2 ] && grep -q "cell.capacity: found .-2850 mAh., expected a positive charge" "$T/err"'
+# --min-ratio 90 (meant as 90 %): found and expected
+"$IMPSIM" decide "$E" --min-ratio 90 > /dev/null 2> "$T/err"
+check "--min-ratio 90: found '90', a fraction expected (0.9 or 90 %)" '[ $? -eq 2 ] && grep -q "min-ratio: found .90., expected a fraction" "$T/err"'
+
+# a 100 KB argument is named by its start and length, not echoed whole
+"$IMPSIM" run "$E" --set "scenario.sleep=$(head -c 100000 /dev/zero | tr '\0' x)" > /dev/null 2> "$T/err"
+check "a 100 KB --set: named by its start and length, refused as too long" \
+  '[ $? -eq 2 ] && grep -q "^--set .scenario.sleep=x*\.\.\.. (100015 characters): error: found a setting of 100015 characters" "$T/err" && [ "$(wc -c < "$T/err")" -lt 400 ]'
 
 tlib_done
