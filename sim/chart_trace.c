@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "chart.h"
+#include "lex.h"
 #include "units.h"
 
 typedef struct {
@@ -30,17 +31,16 @@ static int trace_read(const char *path, trace_data *td)
         fprintf(stderr, "impsim: error: %s: cannot read the trace\n", path);
         return -1;
     }
-    char line[2048];
+    char *line = NULL;          /* any length; LF, CRLF or CR line ends */
+    size_t lcap = 0;
     int cap = 0, has_phase = 0;
     td->r = NULL;
     td->n = 0;
-    if (fgets(line, sizeof line, fp)) {
-        line[strcspn(line, "\r\n")] = '\0';
+    if (lex_getline(fp, &line, &lcap) >= 0) {
         size_t n = strlen(line);
         has_phase = n >= 6 && !strcmp(line + n - 6, ",phase");
     }
-    while (fgets(line, sizeof line, fp)) {
-        line[strcspn(line, "\r\n")] = '\0';
+    while (lex_getline(fp, &line, &lcap) >= 0) {
         if (td->n == cap) {
             cap = cap ? 2 * cap : 256;
             if (!(td->r = realloc(td->r, (size_t)cap * sizeof *td->r)))
@@ -59,6 +59,7 @@ static int trace_read(const char *path, trace_data *td)
         td->n++;
     }
     fclose(fp);
+    free(line);
     if (td->n < 2) {
         fprintf(stderr, "impsim: error: %s: found fewer than two rows, expected a trace\n", path);
         free(td->r);

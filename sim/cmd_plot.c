@@ -1,5 +1,6 @@
 /* cmd_plot.c — `impsim plot KIND DATA.csv -o OUT.png|OUT.svg`: charts from
  * impsim's CSV outputs, drawn by gnuplot with the scripts in plots/. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,8 @@
 #include "cli.h"
 #include "config.h"
 #include "diag.h"
+#include "lex.h"
+#include "num.h"
 #include "outfile.h"
 #include "paths.h"
 #include "pipeline.h"
@@ -44,11 +47,81 @@ static const char plot_usage[] =
 
 #define PLOT_MAX_FILES 24
 
+/* Every row of a trace: as many fields as the header, a finite time that
+ * does not go back and a finite current, else an error at file:line:column
+ * (the chart would skip the row, or draw nothing, without a word). Line
+ * ends LF, CRLF or CR. Returns 0 or DIAG_EXIT_INPUT after printing why. */
+static int plot_check_trace(const char *data)
+{
+    FILE *fp = fopen(data, "r");
+    if (!fp)
+        return 0;   /* said by the reader */
+    char *buf = NULL;
+    size_t cap = 0;
+    long len;
+    int line = 0, nf = 0, rc = 0;
+    double prev = -HUGE_VAL;
+    diag *d = diag_new();
+    while (!rc && (len = lex_getline(fp, &buf, &cap)) >= 0) {
+        line++;
+        int k = 1;
+        for (const char *c = buf; *c; c++)
+            k += *c == ',';
+        diag_pos pos = {data, line, 1};
+        if ((long)strlen(buf) != len) {
+            pos.col = (int)strlen(buf) + 1;
+            diag_error(d, pos, "found a NUL byte, expected CSV text");
+        } else if (line == 1) {
+            nf = k;
+            continue;
+        } else if (k != nf) {
+            diag_error(d, pos, "found %d fields, expected %d as in the header", k, nf);
+        } else {
+            char *cur = strchr(buf, ','), *tend, *iend;
+            double t = strtod(buf, &tend);
+            double i = strtod(cur + 1, &iend);
+            if (tend != cur || !isfinite(t)) {
+                diag_error(d, pos, "found '%.*s', expected a finite time in s", (int)(cur - buf), buf);
+            } else if (t < prev) {
+                diag_error(d, pos, "found time %s s before the %s s of the row above, expected "
+                           "times that do not go back", NUM_C(t), NUM_C(prev));
+            } else if ((*iend != ',' && *iend) || !isfinite(i) || iend == cur + 1) {
+                pos.col = (int)(cur - buf) + 2;
+                diag_error(d, pos, "found '%.*s', expected a finite current in A",
+                           (int)strcspn(cur + 1, ","), cur + 1);
+            }
+            prev = t;
+        }
+        rc = diag_count(d) ? DIAG_EXIT_INPUT : 0;
+    }
+    if (!rc) {      /* gnuplot reads the file itself, and only LF or CRLF line ends */
+        rewind(fp);
+        int c, prev_cr = 0;
+        line = 1;
+        while ((c = getc(fp)) != EOF && !(prev_cr && c != '\n')) {
+            line += c == '\n';
+            prev_cr = c == '\r';
+        }
+        if (prev_cr && c != EOF) {
+            diag_error(d, (diag_pos){data, line, 1}, "found lines ended by a lone CR (classic "
+                       "Mac OS), expected LF or CRLF line ends (gnuplot reads the file: convert "
+                       "it with tr '\\r' '\\n')");
+            rc = DIAG_EXIT_INPUT;
+        }
+    }
+    fclose(fp);
+    free(buf);
+    diag_print(d, stderr);
+    diag_free(d);
+    return rc;
+}
+
 /* The data file's first line must be the header impsim writes for `kind`. */
 static int plot_check_header(const char *kind, const char *data)
 {
     static const struct { const char *kind, *prefix, *what; } h[] = {
-        {"trace", "time_s,current_A,", "impsim run --trace (time_s,current_A,...)"},
+        {"trace", "time_s,current_A,", "impsim run --trace (time_s,current_A, a column per "
+         "component, phase)"},
         {"budget", "section,name,state,", "impsim run --format csv (section,name,state,...)"},
         {"overlay", "t_s,measured_A,model_A,fitted_A", "impsim calibrate --overlay (t_s,measured_A,...)"},
         {"sweep", NULL, "impsim sweep (PARAM,VARIANT_life_s,...)"}};
@@ -153,7 +226,8 @@ int cmd_plot(int argc, char **argv)
             fprintf(stderr, "impsim: error: %s: cannot read the data file\n", data[k]);
             return DIAG_EXIT_INPUT;
         }
-        if (plot_check_header(is_trace ? "trace" : kind, data[k]))
+        if (plot_check_header(is_trace ? "trace" : kind, data[k]) ||
+            (is_trace && plot_check_trace(data[k])))
             return DIAG_EXIT_INPUT;
     }
     if (strchr(out, '\''))

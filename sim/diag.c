@@ -54,35 +54,33 @@ void diag_free(diag *d)
     free(d);
 }
 
+/* s with control bytes as \xNN into out (4 x the input's bytes + 1),
+ * at most max input bytes. */
+static void diag_escape(const char *s, size_t max, char *out)
+{
+    size_t k = 0, i = 0;
+    for (const unsigned char *c = (const unsigned char *)s; *c && i < max; c++, i++) {
+        if (*c < 0x20 || *c == 0x7f)
+            k += (size_t)sprintf(out + k, "\\x%02X", *c);
+        else
+            out[k++] = (char)*c;
+    }
+    out[k] = '\0';
+}
+
 static void diag_add(diag *d, diag_pos pos, const char *kind,
                      const char *fmt, va_list ap)
 {
-    char raw[1024], body[1024 * 4 + 1], line[1024 * 4 + 400], where[400 * 4 + 1];
+    char raw[1024], body[1024 * 4 + 1], line[1024 * 4 + 400], where[399 * 4 + 1];
     vsnprintf(raw, sizeof raw, fmt, ap);
-    if (pos.file) {     /* a file name or argument with a newline or ESC in it */
-        char w[400];
-        snprintf(w, sizeof w, "%s", pos.file);
-        size_t k = 0;
-        for (const unsigned char *c = (const unsigned char *)w; *c; c++) {
-            if (*c < 0x20 || *c == 0x7f)
-                k += (size_t)snprintf(where + k, sizeof where - k, "\\x%02X", *c);
-            else
-                where[k++] = (char)*c;
-        }
-        where[k] = '\0';
+    /* a message is one line of text: control bytes from the input (a
+     * row's newline, ESC, NUL's neighbours) or in a file name or argument
+     * are shown as \xNN, never sent to the terminal raw */
+    if (pos.file) {
+        diag_escape(pos.file, 399, where);
         pos.file = where;
     }
-    /* a message is one line of text: control bytes from the input (a
-     * row's newline, ESC, NUL's neighbours) are shown as \xNN, never sent
-     * to the terminal raw */
-    size_t k = 0;
-    for (const unsigned char *c = (const unsigned char *)raw; *c; c++) {
-        if (*c < 0x20 || *c == 0x7f)
-            k += (size_t)snprintf(body + k, sizeof body - k, "\\x%02X", *c);
-        else
-            body[k++] = (char)*c;
-    }
-    body[k] = '\0';
+    diag_escape(raw, sizeof raw, body);
     if (pos.file && pos.line > 0)
         snprintf(line, sizeof line, "%s:%d:%d: %s: %s", pos.file, pos.line,
                  pos.col > 0 ? pos.col : 1, kind, body);

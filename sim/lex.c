@@ -189,6 +189,31 @@ int lex_next_line(const char *buf, size_t len, size_t *off, const char **line,
     return 1;
 }
 
+long lex_getline(FILE *fp, char **buf, size_t *cap)
+{
+    size_t n = 0;
+    int c;
+    while ((c = getc(fp)) != EOF && c != '\n' && c != '\r') {
+        if (n + 2 > *cap) {
+            *cap = *cap ? 2 * *cap : 256;
+            if (!(*buf = realloc(*buf, *cap)))
+                abort();
+        }
+        (*buf)[n++] = (char)c;
+    }
+    if (c == '\r') {   /* CRLF is one line end; a lone CR is one too */
+        int c2 = getc(fp);
+        if (c2 != '\n' && c2 != EOF)
+            ungetc(c2, fp);
+    }
+    if (c == EOF && n == 0)
+        return -1;
+    if (!*buf && !(*buf = malloc(*cap = 256)))
+        abort();
+    (*buf)[n] = '\0';
+    return (long)n;
+}
+
 char *lex_read_file(const char *path, size_t *len, diag *d)
 {
     diag_pos p = {path, 0, 0};

@@ -9,6 +9,7 @@
 #define IMPSIM_LEX_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "diag.h"
 #include "units.h"
 
@@ -41,6 +42,13 @@ void lex_line_clear(lex_line *ln);
  * mark at the start of buf is skipped. */
 int lex_next_line(const char *buf, size_t len, size_t *off,
                   const char **line, size_t *line_len);
+
+/* Read one line of fp into *buf (grown as needed; *buf NULL and *cap 0 to
+ * start; the caller frees *buf), without its end: LF, CRLF or a lone CR.
+ * For readers that stream files too large to hold (traces). Returns the
+ * line's length, or -1 at end of file. A NUL byte is kept (the caller
+ * checks: strlen(*buf) differs from the length). */
+long lex_getline(FILE *fp, char **buf, size_t *cap);
 
 /* Read a whole file into a NUL-terminated buffer (owned by the caller).
  * A leading UTF-8 byte-order mark is dropped. Returns NULL and records an

@@ -122,19 +122,26 @@ static void outfile_block(sigset_t *old)
     sigprocmask(SIG_BLOCK, &s, old);
 }
 
-static int outfile_register(char *tmp)
+/* Put name in a free slot of slots[0..n) for the handler, with the
+ * signals blocked; the slot's index, or -1 when all are taken. */
+static int outfile_slot_put(char *volatile *slots, int n, char *name)
 {
     sigset_t old;
     outfile_handlers();
     outfile_block(&old);
     int slot = -1;
-    for (int i = 0; i < OUTFILE_SLOTS && slot < 0; i++)
-        if (!outfile_tmps[i]) {
-            outfile_tmps[i] = tmp;
+    for (int i = 0; i < n && slot < 0; i++)
+        if (!slots[i]) {
+            slots[i] = name;
             slot = i;
         }
     sigprocmask(SIG_SETMASK, &old, NULL);
     return slot;
+}
+
+static int outfile_register(char *tmp)
+{
+    return outfile_slot_put(outfile_tmps, OUTFILE_SLOTS, tmp);
 }
 
 void outfile_defer_signals(sigset_t *old)
@@ -152,16 +159,7 @@ int outfile_dir_hold(const char *dir)
     char *copy = strdup(dir);
     if (!copy)
         abort();
-    sigset_t old;
-    outfile_handlers();
-    outfile_block(&old);
-    int slot = -1;
-    for (int i = 0; i < OUTFILE_DIR_SLOTS && slot < 0; i++)
-        if (!outfile_dirs[i]) {
-            outfile_dirs[i] = copy;
-            slot = i;
-        }
-    sigprocmask(SIG_SETMASK, &old, NULL);
+    int slot = outfile_slot_put(outfile_dirs, OUTFILE_DIR_SLOTS, copy);
     if (slot < 0)
         free(copy);
     return slot;

@@ -4,7 +4,8 @@
 # `impsim battery --load csv:NAME.csv` with the options in NAME.args; every
 # tests/bad-model/NAME.model `impsim run --module`; every
 # tests/bad-cell/NAME.cell `impsim battery --cell`; every
-# tests/bad-expect/NAME.expect `impsim check` beside a valid scenario) exit 2, print nothing on stdout, and print as the first error line on stderr exactly NAME.err
+# tests/bad-expect/NAME.expect `impsim check` beside a valid scenario; every
+# tests/bad-plot/NAME.csv `impsim plot trace`) exit 2, print nothing on stdout, and print as the first error line on stderr exactly NAME.err
 # (warnings and lines "==PID==..." from a sanitizer or valgrind are
 # skipped). In .err files @DATADIR@ stands for
 # $IMPSIM_DATADIR (messages that name a data file). Runs from $SRCDIR so
@@ -62,6 +63,10 @@ done
 # broken figure files: module models (also parts: the same reader), cells
 for f in tests/bad-model/*.model; do
   judge "$f" "${f%.model}" "$IMPSIM" run scenarios/door-sensor-wakepin.scn --module "$f"
+done
+# broken traces given to plot (the chart readers check every row first)
+for f in tests/bad-plot/*.csv; do
+  judge "$f" "${f%.csv}" "$IMPSIM" plot trace "$f" -o "$T/plot.png"
 done
 for f in tests/bad-cell/*.cell; do
   judge "$f" "${f%.cell}" "$IMPSIM" battery --cell "$f" --load 5mA
