@@ -164,7 +164,8 @@ static void sweep_csv(const matrix_opts *o, const sweep_param *p, const double *
             fputs(",", fp);
         for (int v = 0; v < nv; v++) {
             const variant_result *r = &res[(size_t)i * nv + v];
-            fprintf(fp, ",%s", !r->ok || !r->has_life ? "" : r->peak_fails ? "wifi-peak" : r->ended_by);
+            fprintf(fp, ",%s", !r->ok ? (r->max_events_needed > 0 ? "not-evaluated" : "")
+                               : !r->has_life ? "" : r->peak_fails ? "wifi-peak" : r->ended_by);
         }
         for (int v = 0; mc && v < nv; v++) {
             sweep_csv_q(fp, &mc[i], v, mc[i].v[v].p10);
@@ -347,6 +348,24 @@ static int sweep_run(matrix_opts *o, const sweep_param *p)
     if (!rc && !any) {
         fprintf(stderr, "%s\n", res[0].err);
         rc = DIAG_EXIT_INPUT;
+    }
+    /* A variant refused at some points (over the event limit, say) leaves
+     * those points empty in every format: say so once per variant, with
+     * the first refusal's reason, rather than let a chart or a break-even
+     * rest silently on the points that ran. */
+    for (int v = 0; !rc && v < nv; v++) {
+        int nbad = 0, first = -1;
+        for (int i = 0; i < steps; i++)
+            if (!res[(size_t)i * nv + v].ok && res[(size_t)i * nv + v].max_events_needed > 0 &&
+                !nbad++)
+                first = i;
+        char at[32];
+        if (nbad)
+            fprintf(stderr, "impsim sweep: warning: %s not evaluated at %d of %d points (its "
+                    "cells are empty, its ended_by not-evaluated), e.g. at %s = %s: %s\n",
+                    o->vs.v[v].name, nbad, steps, p->key,
+                    units_format_fig(x[first], p->dim, at, sizeof at),
+                    res[(size_t)first * nv + v].err);
     }
     mc_result *mc = NULL;
     if (!rc && o->mc) {

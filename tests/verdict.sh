@@ -92,6 +92,10 @@ check "not evaluated: the table row says why, not 'the simulation failed'" \
 check "not evaluated: decide JSON lists it with its reason and max_events_needed" \
   '"$JSONCHECK" "$T/ne.json" && grep -q "\"not_evaluated\": \[{\"name\": \"imp004m-ps\", \"reason\": \".*event by event to depletion.*\", \"max_events_needed\": 7.9e+08}\]" "$T/ne.json" && grep -q "\"sentence\": \"NO - keep deep sleep, but the crystal can go: .*; NOT EVALUATED: imp004m-ps" "$T/ne.json" && grep -q "\"ok\": false, \"error\": \".*\", \"max_events_needed\": 7.9e+08}" "$T/ne.json"'
 
+"$IMPSIM" sweep "$S/door-sensor-wakepin.scn" --set battery.cell.capacity=60Ah --param model.cpu.stop.current=20uA..40uA --steps 2 > "$T/ne.csv" 2>"$T/ne.sw"; rc=$?
+check "not evaluated: sweep says so once for the variant, with the points and the flag, and marks its ended_by" \
+  '[ $rc -eq 0 ] && [ "$(grep -c "warning: imp004m-ps not evaluated at 2 of 2 points" "$T/ne.sw")" -eq 1 ] && grep -q "at model.cpu.stop.current = 20.00 uA: .*--max-events 7.9e+08" "$T/ne.sw" && [ "$(grep -c ",not-evaluated$" "$T/ne.csv")" -eq 2 ]'
+
 "$IMPSIM" battery --cell "$V/weak.cell" --load "steps:30mA/10s,250mA/5ms,10uA/1h" --wifi-above 100mA > "$T/wkb" 2>&1
 check "weak cell, impsim battery: dead on the 30 mA step before the 250 mA WiFi step, still no life and the warning (was: 'life 0.00 hours')" \
   'grep -q "^life       none: the cell cannot deliver the WiFi peak (ended by cutoff-voltage after 0 s)$" "$T/wkb" && grep -q "^warning: the cell cannot deliver the WiFi peak: 250 mA drawn by the module" "$T/wkb" && ! grep -q "hours" "$T/wkb"'
