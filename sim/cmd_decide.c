@@ -107,6 +107,12 @@ static void decide_text(const matrix_opts *o, const decide_result *r, const mc_r
     else if (mc)
         fprintf(fp, "          (nominal figures; the verdict holds in %.1f %% of %ld Monte Carlo "
                 "samples)\n\n", 100 * mc->p_holds, mc->n_verdict);
+    /* The answer names a design by its label; when what ran differs from
+     * the label (a power-save variant whose firmware disconnects), say so
+     * beside the answer, not only under the table further down. */
+    char note[320];
+    if (r->best >= 0 && variant_mismatch(vb, best, note, sizeof note))
+        fprintf(fp, "          note: %s\n", note);
     if (mc) {
         mc_print(o, mc, fp);
     }
