@@ -493,9 +493,14 @@ static int st_quantity(pstate *p, const char *w)
         units_dim dim;
         if (lex_quantity(p->ln, &i, p->pos, DIM_VOLTAGE, &s->supply, &dim, p->d))
             return -1;
-        if (!(s->supply > 0 && s->supply <= 40)) {
-            diag_error(p->d, at(p, 1), "found supply %s V, expected a voltage between 0 and 40 V",
-                       tok(p, 1));
+        /* The module's rail: every imp's MCU is an STM32 whose VDD
+         * operating range ends at 3.6 V (ST DS11139, STM32F412: 1.7-3.6 V),
+         * and imp user code runs down to 1.8 V (/api/hardware/voltage, in
+         * the facts file). A supply outside it is a typo (33 V for 3.3 V)
+         * or a design that cannot work, not a figure to scale currents by. */
+        if (!(s->supply >= 1.8 && s->supply <= 3.6)) {
+            diag_error(p->d, at(p, 1), "found supply %s V, expected the module's rail between "
+                       "1.8 V and 3.6 V (the STM32's VDD range; e.g. 3.3 V)", tok(p, 1));
             return -1;
         }
         return expect_end(p, i);
