@@ -429,6 +429,38 @@ static int draw_battery(report_run *R, const void *arg, const char *out)
     return chart_battery(curve, names, cols, n, R->doc.cutoff_V, R->doc.wifimin_V, title, out);
 }
 
+/* Whether the sweep chart draws a break-even: decide's own over the wake
+ * period, or a crossing impsim sweep found between two steps (a value in
+ * sweep.csv's break_even column). The caption must not name a line the
+ * chart does not have. */
+static int report_sweep_breaks_even(const report_run *R)
+{
+    if (R->r->be_status == 0 && !strncmp(R->o.param, "every=", 6))
+        return 1;
+    char csv[4400], line[8192];
+    snprintf(csv, sizeof csv, "%s/sweep.csv", R->tmp);
+    FILE *fp = fopen(csv, "r");
+    int col = -1, found = 0;
+    while (fp && !found && fgets(line, sizeof line, fp)) {
+        if (line[0] == '#')     /* the assumptions after the data */
+            continue;
+        int c = 0;
+        for (char *f = line, *e; f; f = e ? e + 1 : NULL, c++) {
+            e = strpbrk(f, ",\r\n");
+            size_t len = e ? (size_t)(e - f) : strlen(f);
+            if (col < 0 && len == 10 && !strncmp(f, "break_even", 10))
+                col = c;
+            else if (col >= 0 && c == col && len > 0)
+                found = 1;
+            if (!e || *e != ',')
+                break;
+        }
+    }
+    if (fp)
+        fclose(fp);
+    return found;
+}
+
 static int draw_sweep(report_run *R, const void *arg, const char *out)
 {
     (void)arg;
@@ -837,8 +869,14 @@ static int report_build(report_run *R, int argc, char **argv)
     if (!R->doc.sweep_note) {
         if (report_both(R, "sweep", draw_sweep, NULL))
             return DIAG_EXIT_SYS;
-        snprintf(cap, sizeof cap, "Battery life of every variant that can run, against %s; the "
-                 "dotted line marks where %s and %s break even; %s", o->param, bn, dn,
+        char be_text[160];
+        if (report_sweep_breaks_even(R))
+            snprintf(be_text, sizeof be_text, "the dotted line marks where %s and %s break even",
+                     bn, dn);
+        else
+            snprintf(be_text, sizeof be_text, "%s and %s do not break even in this range", bn, dn);
+        snprintf(cap, sizeof cap, "Battery life of every variant that can run, against %s; %s; "
+                 "%s", o->param, be_text,
                  o->target_s > 0 ? "dashed: the target." : "dashed: the bar the verdict uses "
                  "(min-ratio of the deep-sleep life).");
         report_add_chart(R, "sweep", "Battery life against the sweep", cap);

@@ -109,6 +109,12 @@ check "--measured: the fit is on the page and beside it: cpu.run.current 30 mA f
   'grep -q "<h2>Measured against simulated</h2>" "$M/index.html" && grep -Eq "^cpu.run.current +30 mA +3[89](\.[0-9]+)? mA" "$M/calibrate.txt" && grep -Eq "^cpu.run.current +30 mA +3[89](\.[0-9]+)? mA" "$M/index.html" && grep -q "^residual  rms" "$M/calibrate.txt"'
 check "--measured: the fitted figures beside the page (provenance measured), no temporary path in the text" \
   'grep -q "^cpu.run.current .* measured \"impsim calibrate: cap.csv sha256" "$M/fitted.figures" && ! grep -q "tmp-" "$M/calibrate.txt" "$M/index.html"'
+# the sweep's caption names a break-even line only where the chart draws one
+for dir in "$R" "$M"; do
+  if grep -q "break-even" "$dir/sweep.svg"; then want="the dotted line marks where"; else want="do not break even in this range"; fi
+  check "sweep caption agrees with the chart (${dir##*/}: $want)" 'grep -q "$want" "$dir/index.html"'
+done
+
 printf 'time,current\n0,1\n' > "$T/nounits.csv"
 "$IMPSIM" report "$C/sensor-10s.scn" -o "$T/badmeas" --measured "$T/nounits.csv" --fit cpu.run.current \
   --monte-carlo 2 --steps 3 > /dev/null 2> "$T/err"
