@@ -100,6 +100,7 @@ typedef struct {
     char *calib_text;       /* calibrate's printout and messages */
     int calib_refused;      /* calibrate exit 1: the fit does not explain the capture */
     char param_buf[160];    /* the sweep's parameter as run */
+    char param_text[160];   /* ... as the page says it (units a reader uses) */
     int steps, log_given;   /* --steps (0: not given), --log */
 } report_run;
 
@@ -543,8 +544,12 @@ static int report_sweep(report_run *R, int argc, char **argv)
         for (char *q = param; *q; q++)
             if (*q == ' ')
                 memmove(q, q + 1, strlen(q));
+        snprintf(R->param_text, sizeof R->param_text, "the wake period, %s to %s",
+                 units_format_fig(R->r->period_s / 15, DIM_TIME, lo, sizeof lo),
+                 units_format_fig(R->r->period_s * 16, DIM_TIME, hi, sizeof hi));
     } else {
         snprintf(param, pn, "%s", R->param);
+        snprintf(R->param_text, sizeof R->param_text, "%s", R->param);
     }
     snprintf(steps, sizeof steps, "%d", R->steps ? R->steps : 16);
     snprintf(jobs, sizeof jobs, "%d", R->o.jobs > 0 ? R->o.jobs : 0);
@@ -876,7 +881,7 @@ static int report_build(report_run *R, int argc, char **argv)
         else
             snprintf(be_text, sizeof be_text, "%s and %s do not break even in this range", bn, dn);
         snprintf(cap, sizeof cap, "Battery life of every variant that can run, against %s; %s; "
-                 "%s", o->param, be_text,
+                 "%s", R->param_text, be_text,
                  o->target_s > 0 ? "dashed: the target." : "dashed: the bar the verdict uses "
                  "(min-ratio of the deep-sleep life).");
         report_add_chart(R, "sweep", "Battery life against the sweep", cap);

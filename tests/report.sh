@@ -109,6 +109,8 @@ check "--measured: the fit is on the page and beside it: cpu.run.current 30 mA f
   'grep -q "<h2>Measured against simulated</h2>" "$M/index.html" && grep -Eq "^cpu.run.current +30 mA +3[89](\.[0-9]+)? mA" "$M/calibrate.txt" && grep -Eq "^cpu.run.current +30 mA +3[89](\.[0-9]+)? mA" "$M/index.html" && grep -q "^residual  rms" "$M/calibrate.txt"'
 check "--measured: the fitted figures beside the page (provenance measured), no temporary path in the text" \
   'grep -q "^cpu.run.current .* measured \"impsim calibrate: cap.csv sha256" "$M/fitted.figures" && ! grep -q "tmp-" "$M/calibrate.txt" "$M/index.html"'
+check "sweep caption says its range in a reader's units, not SI seconds" \
+  'grep -q "against the wake period, 1.000 min to 4.000 h;" "$R/index.html" && ! grep -q "every=[0-9]" "$R/index.html"'
 # the sweep's caption names a break-even line only where the chart draws one
 for dir in "$R" "$M"; do
   if grep -q "break-even" "$dir/sweep.svg"; then want="the dotted line marks where"; else want="do not break even in this range"; fi
