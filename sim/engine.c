@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "num.h"
+#include "pool.h"
 #include "config.h"
 #include "device.h"
 #include "engine.h"
@@ -307,24 +308,9 @@ static int engine_child(const plan *p, const engine_opts *o, int fd)
     return c->rc ? 2 : 0;
 }
 
-static int engine_read(int fd, void *buf, size_t n)
-{
-    char *b = buf;
-    while (n) {
-        ssize_t k = read(fd, b, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return -1;
-        b += k;
-        n -= (size_t)k;
-    }
-    return 0;
-}
-
 static int engine_receive(int fd, engine_result *r)
 {
-    return engine_read(fd, r, sizeof *r);
+    return pool_read_all(fd, r, sizeof *r);
 }
 
 int engine_run(const plan *p, const engine_opts *opts, engine_result *r)

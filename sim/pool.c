@@ -42,7 +42,10 @@ int pool_cpus(void)
     return n > 0 ? (int)n : 1;
 }
 
-static int pool_full_read(int fd, void *buf, size_t n)
+/* Read exactly n bytes from fd into buf, retrying on EINTR and short
+ * reads: the one way a parent and its forked child pass results (pool
+ * workers, engine_run's child). 0, or -1 on EOF or a read error. */
+int pool_read_all(int fd, void *buf, size_t n)
 {
     char *b = buf;
     while (n) {
@@ -64,7 +67,7 @@ static void pool_worker(int fd, size_t size, pool_fn fn, void *ctx)
     if (!out)
         _exit(1);
     int job;
-    while (pool_full_read(fd, &job, sizeof job) == 0) {
+    while (pool_read_all(fd, &job, sizeof job) == 0) {
         memset(out, 0, size);
         fn(job, ctx, out);
         fflush(NULL);

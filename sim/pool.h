@@ -31,4 +31,8 @@ void pool_child_init(pid_t parent);
 /* The number of online CPUs (>= 1). */
 int pool_cpus(void);
 
+/* Read exactly n bytes from fd (EINTR and short reads retried): 0, or -1
+ * on EOF or error. Shared by the pool and engine_run's forked child. */
+int pool_read_all(int fd, void *buf, size_t n);
+
 #endif
