@@ -55,6 +55,8 @@ typedef struct {
                                  * not move the pin events */
     int64_t *counter;           /* `every Nth run` blocks: times reached */
     int powered;                /* Squirrel has started once: later starts are not power-on */
+    int poisson;                /* the plan has Poisson pin events (rng is state) */
+    struct dev_ff *ff;          /* fast-forward's bookkeeping (NULL: event by event) */
 } dev;
 
 /* ---- accounting ---- */
@@ -548,6 +550,8 @@ static void do_step(dev *v, const plan_step *st)
     }
 }
 
+static int dev_chance(dev *v, double prob);
+
 /* Steps [from, to) of a task; a block runs its body (the len steps after
  * it) with its probability, on its Nth runs, or n times. */
 static void run_steps(dev *v, const plan_step *step, int from, int to)
@@ -561,7 +565,7 @@ static void run_steps(dev *v, const plan_step *step, int from, int to)
             continue;
         }
         int64_t times = st->kind == A_REPEAT ? st->n
-                      : st->kind == A_CHANCE ? gsl_rng_uniform(v->chance_rng) < st->prob
+                      : st->kind == A_CHANCE ? dev_chance(v, st->prob)
                       : v->counter[st->counter]++ % st->n == 0;
         if (times > 0 && st->len > 0 && step[i + 1].act != st->act)
             v->L->runs[step[i + 1].act] += (uint64_t)times;    /* a named block */
@@ -768,11 +772,90 @@ static void schedule_init(dev *v)
 
 /* ---- fast-forward ---- */
 
-/* Bytes of a state key for plan p. */
+/* Two kinds of repeat are looked for at every wake, each by its own
+ * detector (repeat.h):
+ *
+ * - the whole state (level 0): every task's next run relative to now and
+ *   the random-number generators; a repeat holds for ever (or up to the
+ *   next absolute-time event, dev_bound) and is what the engine takes as
+ *   the steady state (one period's ledger, a battery's period);
+ * - inner levels: the state with the tasks of a longer period than the
+ *   level's cut left out, and without the `chance` generator. A water
+ *   meter that logs every 10 s and uploads every 6 h repeats its 10-s
+ *   wake between two uploads: the upload's next run is far ahead and
+ *   does not change while it does not run, so it is left out of the key
+ *   and taken as a boundary instead: whole inner periods are skipped up
+ *   to (at most) its run, which is then simulated. A period is taken
+ *   only if no left-out task ran in it (their earliest next run at the
+ *   checkpoint is not before now). Left out of the key, the generator is
+ *   drawn ahead instead: the periods skipped are those whose `chance`
+ *   draws give the outcomes of the period found (dev_draw_ahead), and the
+ *   generator then stands where the event-by-event run leaves it: the
+ *   same draws, in the same order, decide the same runs.
+ *
+ * Either way the ledger adds k times one period's integer ticks: the
+ * result is the event-by-event run's to the tick. Memory: one key, one
+ * ledger per detector (at most DEV_LEVELS) and the last DEV_DRAWS draws. */
+#define DEV_LEVELS 5
+#define DEV_DRAWS 4096
+
+typedef struct {
+    double prob;
+    int hit;
+} dev_draw;
+
+typedef struct {
+    repeat r;
+    tick_t cut;             /* tasks with a longer task_class are left out of the key */
+    int gen;                /* the `chance` generator is in the key */
+    uint64_t draws_at;      /* dev_ff.ndraws at the checkpoint */
+} dev_level;
+
+struct dev_ff {
+    dev_level lv[DEV_LEVELS];   /* [0]: the whole state; then inner levels, longest cut first */
+    int nlv;
+    int inner;                  /* inner levels on (off once the engine refused a finite repeat) */
+    unsigned char *key;
+    dev_draw draw[DEV_DRAWS];   /* the last chance draws (a ring) */
+    uint64_t ndraws;
+    gsl_rng *spare;             /* the generator's copy drawn ahead */
+};
+
+/* A `chance` block's draw (a uniform number in [0, 1) below prob runs
+ * it), remembered for dev_draw_ahead. */
+static int dev_chance(dev *v, double prob)
+{
+    int hit = gsl_rng_uniform(v->chance_rng) < prob;
+    struct dev_ff *f = v->ff;
+    if (f) {
+        f->draw[f->ndraws % DEV_DRAWS] = (dev_draw){prob, hit};
+        f->ndraws++;
+    }
+    return hit;
+}
+
+/* How far apart a task's runs are, for the inner levels: an `every`
+ * task's period, a repeating pin list's repeat period; TICK_MAX for
+ * events without a period (a pin list run once, Poisson pin events),
+ * which every inner level leaves out; 0 for runs tied to wakes or starts
+ * (every Nth wake, at boot, at power-on), which every level keeps. */
+static tick_t task_class(const plan_task *t)
+{
+    switch (t->kind) {
+    case T_EVERY: return t->period;
+    case T_PIN_AT: return t->repeat ? t->repeat : TICK_MAX;
+    case T_PIN_POISSON: return TICK_MAX;
+    default: return 0;
+    }
+}
+
+/* Bytes of a state key for plan p: the generators only where they draw. */
 static size_t dev_key_size(const dev *v)
 {
-    return sizeof(dev) + (size_t)v->p->ntask * 3 * sizeof(tick_t) + gsl_rng_size(v->rng) +
-           gsl_rng_size(v->chance_rng) + ((size_t)v->p->ncounter + 1) * sizeof(int64_t);
+    return sizeof(dev) + (size_t)v->p->ntask * 3 * sizeof(tick_t) +
+           (v->poisson ? gsl_rng_size(v->rng) : 0) +
+           (v->p->nchance ? gsl_rng_size(v->chance_rng) : 0) +
+           ((size_t)v->p->ncounter + 1) * sizeof(int64_t);
 }
 
 /* Whether any task has a time-of-day window: then the time of the week is
@@ -792,11 +875,13 @@ static tick_t rel(tick_t t, tick_t now)
 
 /* The state at a wake with time taken out: the struct with now, wakes and
  * the trace's memory cleared, then per task its next run relative to now
- * (wake counts relative to the wake count, the count modulo every Nth),
- * then the random-number generator (a schedule that draws never repeats).
- * A task kind not normalised here is keyed by its absolute values, so it
- * never repeats: slower, never wrong. */
-static void dev_key(const dev *v, unsigned char *key)
+ * (wake counts relative to the wake count, the count modulo every Nth;
+ * -1 for a task whose task_class is above cut: left out), then the
+ * Poisson generator and, with gen, the `chance` generator (a schedule
+ * that draws never repeats with it). A task kind not normalised here is
+ * keyed by its absolute values, so it never repeats: slower, never
+ * wrong. */
+static void dev_key(const dev *v, unsigned char *key, tick_t cut, int gen)
 {
     dev k;
     memcpy(&k, v, sizeof k);
@@ -812,7 +897,9 @@ static void dev_key(const dev *v, unsigned char *key)
         x[0] = v->due[i];
         x[1] = v->pin_i[i];
         x[2] = 0;
-        if (t->kind == T_EVERY || t->kind == T_PIN_POISSON)
+        if (task_class(t) > cut)
+            x[0] = x[1] = x[2] = -1;
+        else if (t->kind == T_EVERY || t->kind == T_PIN_POISSON)
             x[0] = rel(v->due[i], v->now);
         else if (t->kind == T_PIN_AT && t->repeat) {   /* periodic: the place in the list */
             x[0] = rel(next_pin(v, i), v->now);
@@ -826,17 +913,20 @@ static void dev_key(const dev *v, unsigned char *key)
             x[0] = 0;
     }
     unsigned char *y = (unsigned char *)x;
-    memcpy(y, gsl_rng_state(v->rng), gsl_rng_size(v->rng));
-    y += gsl_rng_size(v->rng);
-    /* `chance` draws: a schedule that draws never repeats; when every
-     * chance block is at 0 % or 100 % the draws decide nothing (a uniform
-     * draw in [0, 1) is never below 0 and always below 1), so the stream's
-     * state is no part of the future and is left out */
-    if (v->p->nchance)
-        memcpy(y, gsl_rng_state(v->chance_rng), gsl_rng_size(v->chance_rng));
-    else
-        memset(y, 0, gsl_rng_size(v->chance_rng));
-    y += gsl_rng_size(v->chance_rng);
+    if (v->poisson) {
+        memcpy(y, gsl_rng_state(v->rng), gsl_rng_size(v->rng));
+        y += gsl_rng_size(v->rng);
+    }
+    /* `chance` draws: only blocks whose draw decides something count
+     * (nchance: at 0 % or 100 % a uniform draw in [0, 1) is never below 0
+     * and always below 1, so the stream is no part of the future) */
+    if (v->p->nchance) {
+        if (gen)
+            memcpy(y, gsl_rng_state(v->chance_rng), gsl_rng_size(v->chance_rng));
+        else
+            memset(y, 0, gsl_rng_size(v->chance_rng));
+        y += gsl_rng_size(v->chance_rng);
+    }
     /* `every Nth run` counters matter modulo N; the time of the week with windows */
     int64_t c[2];
     for (int i = 0; i < v->p->ntask; i++)
@@ -854,13 +944,18 @@ static void dev_key(const dev *v, unsigned char *key)
 
 /* The first time at or after now where something absolute-timed happens
  * (a wake-pin event at a fixed time, an access-point outage starting or
- * ending), TICK_MAX when none. A period may only be repeated up to it. */
-static tick_t dev_bound(const dev *v)
+ * ending) or, with cut, a task left out of the key (task_class above
+ * cut) runs; TICK_MAX when none. A period may only be repeated up to it. */
+static tick_t dev_bound(const dev *v, tick_t cut)
 {
     tick_t b = TICK_MAX;
-    for (int i = 0; i < v->p->ntask; i++)
-        if (v->p->task[i].kind == T_PIN_AT && !v->p->task[i].repeat && next_pin(v, i) < b)
-            b = next_pin(v, i);
+    for (int i = 0; i < v->p->ntask; i++) {
+        const plan_task *t = &v->p->task[i];
+        int out = task_class(t) > cut, pin = t->kind == T_PIN_AT || t->kind == T_PIN_POISSON;
+        if (((t->kind == T_PIN_AT && !t->repeat) || (out && (pin || t->kind == T_EVERY))) &&
+            v->due[i] < b)
+            b = v->due[i];
+    }
     for (int i = 0; i < v->p->nap; i++) {
         tick_t from = v->p->ap_down[2 * i], end;
         if (ticks_add(from, v->p->ap_down[2 * i + 1], &end))
@@ -872,30 +967,164 @@ static tick_t dev_bound(const dev *v)
     return b;
 }
 
-/* At a wake: when the state repeats, skip as many whole periods as the
- * run's end, the next absolute-time boundary and the engine allow. Returns
- * 0 to keep looking, -1 to stop looking. */
-static int dev_fast_forward(dev *v, repeat *r, unsigned char *key)
+static tick_t dev_lcm(tick_t a, tick_t b)
 {
-    ledger_acc_flush(v->acc);
-    dev_key(v, key);
-    tick_t now = v->now;
-    if (!repeat_offer(r, key, now, v->wakes, dev_bound(v), v->L))
+    tick_t r;
+    if (!a || !b)
         return 0;
-    tick_t period = now - r->t;
-    if (r->bound < now) {           /* a boundary inside the period: look again */
+    return ticks_mul(a / ticks_gcd(a, b), b, &r) ? 0 : r;
+}
+
+/* The expected period of an inner level (repeat.h's hint): the lcm of the
+ * periods it keeps (and of their windows), times the lcm of its wake and
+ * run counts; 0 when none or out of range. */
+static tick_t dev_level_hint(const plan *p, tick_t cut)
+{
+    tick_t h = 1, n = 1;
+    int any = 0;
+    for (int i = 0; i < p->ntask; i++) {
+        const plan_task *t = &p->task[i];
+        tick_t c = task_class(t);
+        if (c > cut)
+            continue;
+        if (c > 0) {
+            h = dev_lcm(h, c);
+            any = 1;
+        }
+        if (window_period(&t->win))
+            h = dev_lcm(h, window_period(&t->win));
+        if (t->kind == T_NTH)
+            n = dev_lcm(n, t->nth);
+        for (int k = 0; k < t->nstep; k++)
+            if (t->step[k].kind == A_NTH_RUN)
+                n = dev_lcm(n, t->step[k].n);
+    }
+    tick_t r;
+    return any && h && n && !ticks_mul(h, n, &r) ? r : 0;
+}
+
+/* The detectors: the whole state (hint: the plan's hyperperiod), then one
+ * inner level per distinct task period with a longer one above it (or,
+ * for the longest, events without a period or `chance` draws to leave
+ * out); at most DEV_LEVELS - 1 of them, those below the widest gaps (the
+ * ratio of the next period up to theirs), longest cut first. */
+static void dev_levels(const dev *v, struct dev_ff *f)
+{
+    const plan *p = v->p;
+    size_t size = dev_key_size(v);
+    tick_t cut[64];
+    double gap[64];
+    int n = 0, open = p->nchance > 0;
+    for (int i = 0; i < p->ntask; i++) {
+        tick_t c = task_class(&p->task[i]);
+        open |= c == TICK_MAX;
+        int seen = c == 0 || c == TICK_MAX;
+        for (int j = 0; j < n && !seen; j++)
+            seen = cut[j] == c;
+        if (!seen && n < 64)
+            cut[n++] = c;
+    }
+    for (int i = 1; i < n; i++)     /* ascending */
+        for (int j = i; j > 0 && cut[j] < cut[j - 1]; j--) {
+            tick_t t = cut[j];
+            cut[j] = cut[j - 1];
+            cut[j - 1] = t;
+        }
+    for (int i = 0; i + 1 < n; i++)
+        gap[i] = (double)cut[i + 1] / (double)cut[i];
+    if (open && n)
+        gap[n - 1] = 1e300;         /* all that is left out above it is aperiodic */
+    else if (open)
+        gap[n++] = 1e300, cut[0] = 0;   /* no periodic task: keep the wake-tied ones */
+    else if (n)
+        n--;                        /* the longest keeps everything: the whole state */
+    while (n > DEV_LEVELS - 1) {    /* drop the narrowest gap */
+        int m = 0;
+        for (int i = 1; i < n; i++)
+            if (gap[i] < gap[m])
+                m = i;
+        for (int i = m; i + 1 < n; i++) {
+            cut[i] = cut[i + 1];
+            gap[i] = gap[i + 1];
+        }
+        n--;
+    }
+    repeat_init(&f->lv[0].r, size, plan_hyperperiod(p));
+    f->lv[0].cut = TICK_MAX;
+    f->lv[0].gen = 1;
+    f->nlv = 1;
+    for (int i = n - 1; i >= 0; i--, f->nlv++) {
+        repeat_init(&f->lv[f->nlv].r, size, dev_level_hint(p, cut[i]));
+        f->lv[f->nlv].cut = cut[i];
+        f->lv[f->nlv].gen = 0;
+    }
+    f->inner = f->nlv > 1;
+    f->key = malloc(size);
+    f->spare = p->nchance ? gsl_rng_alloc(gsl_rng_mt19937) : NULL;
+    if (!f->key || (p->nchance && !f->spare))
+        abort();
+}
+
+static void dev_levels_free(struct dev_ff *f)
+{
+    for (int l = 0; l < f->nlv; l++)
+        repeat_free(&f->lv[l].r);
+    free(f->key);
+    if (f->spare)
+        gsl_rng_free(f->spare);
+}
+
+/* How many of the next kmax periods draw, on a copy of the generator, the
+ * outcomes of the m draws found in the last one (from draw number from):
+ * each then runs as the last one did. */
+static int64_t dev_draw_ahead(dev *v, struct dev_ff *f, uint64_t from, uint64_t m, int64_t kmax)
+{
+    gsl_rng_memcpy(f->spare, v->chance_rng);
+    for (int64_t k = 0; k < kmax; k++)
+        for (uint64_t i = 0; i < m; i++) {
+            const dev_draw *d = &f->draw[(from + i) % DEV_DRAWS];
+            if ((gsl_rng_uniform(f->spare) < d->prob) != d->hit)
+                return k;
+        }
+    return kmax;
+}
+
+/* A repeat found by level lv (whole: level 0): skip as many whole periods
+ * as the run's end, the level's bound, the draws and the engine allow.
+ * Returns 1 after a skip, 0 without, -1 to stop looking altogether. */
+static int dev_jump(dev *v, struct dev_ff *f, dev_level *lv, int whole)
+{
+    repeat *r = &lv->r;
+    tick_t now = v->now, period = now - r->t;
+    if (period <= 0 || r->bound < now) {    /* a boundary inside the period: look again */
         repeat_reset(r);
         return 0;
     }
     int64_t k = (v->p->duration - 1 - now) / period;   /* end strictly before the run's end */
-    if (r->bound != TICK_MAX && (r->bound - now) / period < k)
-        k = (r->bound - now) / period;
-    int64_t allow = v->h->repeat(v->h->ctx, now, period, r->bound, r->at);
-    if (allow < k)
-        k = allow;
-    if (k <= 0) {       /* look again only past the next boundary */
+    tick_t until = r->bound;
+    if (until != TICK_MAX && (until - now) / period < k)
+        k = (until - now) / period;
+    uint64_t m = lv->gen || !v->p->nchance ? 0 : f->ndraws - lv->draws_at;
+    if (m > DEV_DRAWS)
+        k = 0;
+    else if (m && k > 0) {
+        k = dev_draw_ahead(v, f, lv->draws_at, m, k);
+        until = now + k * period;       /* within the run: no overflow */
+    }
+    int refused = 0;
+    if (k > 0) {
+        int64_t allow = v->h->repeat(v->h->ctx, now, period, until, r->at);
+        refused = allow <= 0;
+        if (allow < k)
+            k = allow;
+    }
+    if (k <= 0) {
         repeat_reset(r);
-        return r->bound == TICK_MAX ? -1 : 0;
+        if (until == TICK_MAX)      /* the engine took the steady state, or the run ends */
+            return -1;
+        if (!whole && refused)      /* it takes no finite repeats (a battery, a trace) */
+            f->inner = 0;
+        return 0;
     }
     int64_t dw = v->wakes - r->wakes;
     tick_t shift;
@@ -907,18 +1136,43 @@ static int dev_fast_forward(dev *v, repeat *r, unsigned char *key)
     v->now += shift;
     v->wakes += k * dw;
     for (int i = 0; i < v->p->ntask; i++) {
-        scn_tkind kind = v->p->task[i].kind;
-        if ((kind == T_EVERY || kind == T_PIN_POISSON) && v->due[i] != TICK_MAX)
+        const plan_task *t = &v->p->task[i];
+        if (task_class(t) > lv->cut)
+            continue;       /* left out: it did not run, its next run stays */
+        if ((t->kind == T_EVERY || t->kind == T_PIN_POISSON) && v->due[i] != TICK_MAX)
             v->due[i] += shift;
-        else if (kind == T_PIN_AT && v->p->task[i].repeat && v->due[i] != TICK_MAX) {
+        else if (t->kind == T_PIN_AT && t->repeat && v->due[i] != TICK_MAX) {
             /* the key holds the place in the list: shift is whole repeats */
             v->due[i] += shift;
-            v->pin_i[i] += (int)(shift / v->p->task[i].repeat) * v->p->task[i].nat;
-        }
-        else if (kind == T_NTH)
+            v->pin_i[i] += (int)(shift / t->repeat) * t->nat;
+        } else if (t->kind == T_NTH)
             v->due[i] += k * dw;
     }
-    repeat_reset(r);
+    for (uint64_t n = (uint64_t)k * m; n > 0; n--)  /* the draws the skipped periods made */
+        gsl_rng_uniform(v->chance_rng);
+    for (int l = whole ? 0 : 1; l < f->nlv; l++)
+        repeat_reset(&f->lv[l].r);
+    return 1;
+}
+
+/* At a wake: offer the state to every detector, the whole state first;
+ * skip at the first repeat that allows it. Returns 0 to keep looking, -1
+ * to stop looking. */
+static int dev_fast_forward(dev *v, struct dev_ff *f)
+{
+    ledger_acc_flush(v->acc);
+    for (int l = 0; l < f->nlv && (l == 0 || f->inner); l++) {
+        dev_level *lv = &f->lv[l];
+        dev_key(v, f->key, lv->cut, lv->gen);
+        if (!repeat_offer(&lv->r, f->key, v->now, v->wakes, dev_bound(v, lv->cut), v->L)) {
+            if (lv->r.fresh)
+                lv->draws_at = f->ndraws;
+            continue;
+        }
+        int rc = dev_jump(v, f, lv, l == 0);
+        if (rc)
+            return rc < 0 ? -1 : 0;
+    }
     return 0;
 }
 
@@ -945,23 +1199,25 @@ int device_run(const plan *p, ledger *L, const device_hooks *h)
     v.counter = calloc((size_t)p->ncounter + 1, sizeof *v.counter);
     if (!v.due || !v.pin_i || !v.rng || !v.chance_rng || !v.counter)
         abort();
+    for (int i = 0; i < p->ntask; i++)
+        v.poisson |= p->task[i].kind == T_PIN_POISSON;
     gsl_rng_set(v.rng, p->seed);
     gsl_rng_set(v.chance_rng, p->seed ^ UINT64_C(0x9e3779b97f4a7c15));
     v.st[COMP_FLASH] = p->flash_rest;
     v.st[COMP_WIFI] = WIFI_OFF;
     schedule_init(&v);
-    repeat r;
-    int ff = h->repeat != NULL;
-    unsigned char *key = NULL;
-    if (ff) {
-        repeat_init(&r, dev_key_size(&v), plan_hyperperiod(p));
-        if (!(key = malloc(r.size)))
+    struct dev_ff *ff = NULL;
+    int looking = h->repeat != NULL;
+    if (looking) {
+        if (!(ff = calloc(1, sizeof *ff)))
             abort();
+        v.ff = ff;
+        dev_levels(&v, ff);
     }
     boot(&v);
     while (!v.stopped) {
-        if (ff && dev_fast_forward(&v, &r, key) < 0)
-            ff = 0;
+        if (looking && dev_fast_forward(&v, ff) < 0)
+            looking = 0;
         run_due(&v);
         if (v.stopped)
             break;
@@ -986,9 +1242,9 @@ int device_run(const plan *p, ledger *L, const device_hooks *h)
         h->advance(h->ctx, v.now);
     if (h->trace && v.traced)
         trace_call(&v, v.now);      /* end row: the run's end */
-    if (h->repeat) {
-        repeat_free(&r);
-        free(key);
+    if (ff) {
+        dev_levels_free(ff);
+        free(ff);
     }
     gsl_rng_free(v.rng);
     gsl_rng_free(v.chance_rng);

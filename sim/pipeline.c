@@ -214,7 +214,9 @@ int pipeline_steady_ledger(pipeline *pl, ledger *one)
     engine_result *r = malloc(sizeof *r);
     if (!r)
         abort();
-    int rc = engine_run(&pl->p, &o, r) ? -1 : r->period ? 0 : 1;
+    /* one.duration, not r->period: skips of inner repeats (device.c) set
+     * the period too, but only the whole state's repeat is the steady one */
+    int rc = engine_run(&pl->p, &o, r) ? -1 : r->one.duration ? 0 : 1;
     if (rc == 0) {
         *one = r->one;
         engine_result_free(r);

@@ -7,7 +7,7 @@ void repeat_init(repeat *r, size_t size, tick_t hint)
 {
     memset(r, 0, sizeof *r);
     r->size = size;
-    r->hint = hint;
+    r->hint = r->hint0 = hint;
     r->key = malloc(size ? size : 1);
     r->at = malloc(sizeof *r->at);
     if (!r->key || !r->at)
@@ -25,6 +25,8 @@ void repeat_reset(repeat *r)
 {
     r->have = 0;
     r->moves = 0;
+    r->fresh = 0;
+    r->hint = r->hint0;
 }
 
 static void repeat_checkpoint(repeat *r, const void *key, tick_t now, int64_t wakes,
@@ -36,11 +38,13 @@ static void repeat_checkpoint(repeat *r, const void *key, tick_t now, int64_t wa
     r->wakes = wakes;
     r->bound = bound;
     r->lam = 0;
+    r->fresh = 1;
 }
 
 int repeat_offer(repeat *r, const void *key, tick_t now, int64_t wakes, tick_t bound,
                  const ledger *L)
 {
+    r->fresh = 0;
     if (!r->have) {
         r->have = 1;
         r->power = 1;

@@ -31,7 +31,9 @@ typedef struct {
     tick_t bound;           /* first absolute-time boundary at or after t */
     long power, lam;
     int have, moves;
-    tick_t hint;            /* 0: plain Brent */
+    int fresh;              /* the last repeat_offer took its key as the checkpoint */
+    tick_t hint;            /* 0: plain Brent (from here until the next reset) */
+    tick_t hint0;           /* the hint given: restored by repeat_reset */
 } repeat;
 
 /* A detector for keys of `size` bytes; hint: the expected period in ticks
@@ -39,14 +41,16 @@ typedef struct {
 void repeat_init(repeat *r, size_t size, tick_t hint);
 void repeat_free(repeat *r);
 
-/* Forget the checkpoint (after a jump, or when a boundary was crossed). */
+/* Forget the checkpoint (after a jump, or when a boundary was crossed);
+ * the hint holds again. */
 void repeat_reset(repeat *r);
 
 /* Offer the state at a wake: key (size bytes), time now, the device's wake
  * count, the first absolute-time boundary at or after now (TICK_MAX for
  * none) and the ledger so far. Returns 1 when key equals the checkpoint's
  * (then r->t, r->wakes, r->bound and r->at describe the earlier wake: the
- * period is now - r->t), else 0 (the checkpoint may have moved here). */
+ * period is now - r->t), else 0 (the checkpoint may have moved here:
+ * r->fresh is then set). */
 int repeat_offer(repeat *r, const void *key, tick_t now, int64_t wakes, tick_t bound,
                  const ledger *L);
 

@@ -3,10 +3,12 @@
  * scenario, and schedules with Nth-wake tasks, offsets, wake-pin events at
  * fixed times and access-point outages); battery life through `impsim
  * run`'s path agrees with the event-by-event run to 0.1 %; the hyperperiod
- * is found. */
+ * is found; the inner repeats (a 10-s wake between rare uploads, periods
+ * whose `chance` draws come out alike) are really skipped. */
 #include <dirent.h>
 #include <math.h>
 #include <string.h>
+#include "device.h"
 #include "pipeline.h"
 #include "tutil.h"
 
@@ -211,19 +213,90 @@ static void test_ff_ledger_edges(void)
                          "ap down from 1 d for 150 min\n";
     ledger_text(outage, NULL, 1);
     ledger_text(outage, "scenario.sleep=idle", 1);
-    /* random wake-pin events never repeat: event by event, same ledger */
+    /* random wake-pin events never repeat; the 1-min wakes between two of
+     * them do (the pin's next event left out of the key): skipped up to it */
     ledger_text("module imp004m\nduration 2 d\nsleep deep\nseed 5\n"
                 "every 1 min:\n  cpu 1 kcycles\n"
-                "on pin poisson 20 /day:\n  wifi send 100 B\n", NULL, 0);
+                "on pin poisson 20 /day:\n  wifi send 100 B\n", NULL, 1);
     /* `chance 0 %` never runs and `chance 100 %` always does: the draws
-     * decide nothing, the schedule repeats; any other chance is random */
+     * decide nothing, the schedule repeats; any other chance is random:
+     * the runs of periods whose draws come out alike are skipped (the
+     * generator drawn ahead), with the same ledger */
     const char *sure = "module imp004m\ncrystal yes\nduration 2 d\nsleep deep\nseed 5\n"
                        "every 1 min:\n  cpu 1 kcycles\n  chance 0 % as never:\n    wifi send 9 B\n"
                        "  chance 100 % as always:\n    cpu 2 kcycles\n";
     ledger_text(sure, NULL, 1);
-    ledger_text(sure, "scenario.always.chance=30%", 0);
+    ledger_text(sure, "scenario.always.chance=30%", 1);
+    ledger_text(sure, "scenario.always.chance=99.9%", 1);
+    ledger_text(sure, "scenario.never.chance=0.1%", 1);
     /* a duration shorter than two periods: nothing to skip */
     ledger_text("module imp004m\nduration 90 min\nevery 1 h:\n  cpu 1\n", NULL, 0);
+}
+
+/* device_run without SimGrid: counts the waits it simulated. */
+static long dev_waits;
+static void dev_count(void *ctx, tick_t now)
+{
+    (void)ctx;
+    (void)now;
+    dev_waits++;
+}
+
+static int64_t dev_skip_all(void *ctx, tick_t now, tick_t period, tick_t until, const ledger *at)
+{
+    (void)ctx;
+    (void)now;
+    (void)period;
+    (void)until;
+    (void)at;
+    return INT64_MAX;
+}
+
+/* Scenario `rel` (under SRCDIR) with duration `dur` (and setting more), run by the device
+ * both ways: the ledgers must be equal byte for byte, and the fast run
+ * must have simulated under 1/ratio of the event-by-event run's waits. */
+static void inner_skips(const char *rel, const char *dur, const char *more, long ratio)
+{
+    const char *src = getenv("SRCDIR");
+    char path[4096], set[64];
+    snprintf(path, sizeof path, "%s/%s", src ? src : ".", rel);
+    snprintf(set, sizeof set, "scenario.duration=%s", dur);
+    char *sets[2] = {set, (char *)more};
+    diag *d = diag_new();
+    pipeline pl;
+    CU_ASSERT_FATAL(pipeline_load(&pl, path, sets, more ? 2 : 1, d) == 0);
+    static ledger ev, ff;
+    device_hooks h = {dev_count, NULL, NULL, NULL, NULL, 0};
+    ev = pl.p.names;
+    dev_waits = 0;
+    CU_ASSERT_FATAL(device_run(&pl.p, &ev, &h) == 0);
+    long ev_waits = dev_waits;
+    h.repeat = dev_skip_all;
+    ff = pl.p.names;
+    dev_waits = 0;
+    CU_ASSERT_FATAL(device_run(&pl.p, &ff, &h) == 0);
+    int same = memcmp(&ev, &ff, sizeof ev) == 0;
+    if (!same)
+        fprintf(stderr, "\n%s: the fast-forwarded ledger differs from the event-by-event one\n", rel);
+    CU_ASSERT(same);
+    CU_ASSERT(ev.wakes > 1000);
+    if (dev_waits * ratio >= ev_waits)
+        fprintf(stderr, "\n%s: %ld waits simulated of %ld\n", rel, dev_waits, ev_waits);
+    CU_ASSERT(dev_waits * ratio < ev_waits);
+    pipeline_free(&pl);
+    diag_free(d);
+}
+
+/* The water meter's whole state repeats every 150 h (54 000 wakes), its
+ * 10-s wake between two uploads: skipped. A freezer alarm's `chance 2 %`
+ * never lets the whole state repeat; the runs of readings whose draws
+ * come out alike are skipped, the generator left where the event-by-event
+ * run leaves it (the ledgers, alarms included, are the same). */
+static void test_ff_inner_repeats(void)
+{
+    inner_skips("bench/water-meter.scn", "14 d", NULL, 100);
+    inner_skips("bench/water-meter.scn", "14 d", "scenario.sleep=idle", 100);
+    inner_skips("scenarios/freezer-alarm.scn", "60 d", NULL, 4);
 }
 
 static void test_hyperperiod(void)
@@ -257,5 +330,6 @@ int main(void)
     CU_add_test(s, "hyperperiod", test_hyperperiod);
     CU_add_test(s, "fast-forward ledger = event by event (library)", test_ff_ledger_library);
     CU_add_test(s, "fast-forward ledger = event by event (edges)", test_ff_ledger_edges);
+    CU_add_test(s, "inner repeats are skipped, ledger exact", test_ff_inner_repeats);
     return tutil_run_all();
 }
