@@ -98,6 +98,8 @@ static double book(dev *v, tick_t dt)
     return q;
 }
 
+static void dev_log_point(const dev *v, tick_t t);
+
 /* The trace hook with the last reported point (states as ints). */
 static void trace_call(const dev *v, tick_t t)
 {
@@ -105,6 +107,7 @@ static void trace_call(const dev *v, tick_t t)
     for (int c = 0; c < COMP__COUNT; c++)
         st[c] = v->last_st[c];
     v->h->trace(v->h->ctx, t, v->last, v->last_radio, v->last_act, st);
+    dev_log_point(v, t);
 }
 
 static void trace_point(dev *v, tick_t t, const double cur[COMP__COUNT])
@@ -794,10 +797,33 @@ static void schedule_init(dev *v)
  *   same draws, in the same order, decide the same runs.
  *
  * Either way the ledger adds k times one period's integer ticks: the
- * result is the event-by-event run's to the tick. Memory: one key, one
- * ledger per detector (at most DEV_LEVELS) and the last DEV_DRAWS draws. */
+ * result is the event-by-event run's to the tick.
+ *
+ * Replay. An engine that follows every segment (a battery drained segment
+ * by segment, a trace) takes no skip that ends before `until` is for ever.
+ * Where the whole state can never repeat (Poisson pin events, `chance`
+ * draws: the generators are state), an inner repeat is then replayed:
+ * the period's change points, recorded as they were reported, are
+ * reported again shifted by whole periods (the stop hook polled after
+ * each period), without simulating the device or crossing into SimGrid.
+ * The battery sees the same segments in the same order, so its life is
+ * the event-by-event run's to the bit; such levels keep the trace's
+ * memory in their key, so the first point of a period is reported (or
+ * merged) as it was. A run stopped by its battery inside a replay ends at
+ * the end of that period.
+ *
+ * Memory: one key, one ledger per detector (at most DEV_LEVELS), the last
+ * DEV_DRAWS draws and, for a replay, the last DEV_POINTS change points. */
 #define DEV_LEVELS 5
 #define DEV_DRAWS 4096
+#define DEV_POINTS 4096
+
+typedef struct {
+    tick_t t;
+    double cur[COMP__COUNT];
+    unsigned char st[COMP__COUNT];
+    int radio, act;
+} dev_point;
 
 typedef struct {
     double prob;
@@ -809,6 +835,7 @@ typedef struct {
     tick_t cut;             /* tasks with a longer task_class are left out of the key */
     int gen;                /* the `chance` generator is in the key */
     uint64_t draws_at;      /* dev_ff.ndraws at the checkpoint */
+    uint64_t pts_at;        /* dev_ff.npts at the checkpoint */
 } dev_level;
 
 struct dev_ff {
@@ -819,7 +846,23 @@ struct dev_ff {
     dev_draw draw[DEV_DRAWS];   /* the last chance draws (a ring) */
     uint64_t ndraws;
     gsl_rng *spare;             /* the generator's copy drawn ahead */
+    int replay;                 /* inner repeats may be replayed (see above) */
+    dev_point *pt;              /* with replay: the last change points reported (a ring) */
+    uint64_t npts;
 };
+
+static void dev_log_point(const dev *v, tick_t t)
+{
+    struct dev_ff *f = v->ff;
+    if (!f || !f->pt)
+        return;
+    dev_point *e = &f->pt[f->npts++ % DEV_POINTS];
+    e->t = t;
+    memcpy(e->cur, v->last, sizeof e->cur);
+    memcpy(e->st, v->last_st, sizeof e->st);
+    e->radio = v->last_radio;
+    e->act = v->last_act;
+}
 
 /* A `chance` block's draw (a uniform number in [0, 1) below prob runs
  * it), remembered for dev_draw_ahead. */
@@ -878,18 +921,20 @@ static tick_t rel(tick_t t, tick_t now)
  * (wake counts relative to the wake count, the count modulo every Nth;
  * -1 for a task whose task_class is above cut: left out), then the
  * Poisson generator and, with gen, the `chance` generator (a schedule
- * that draws never repeats with it). A task kind not normalised here is
- * keyed by its absolute values, so it never repeats: slower, never
- * wrong. */
-static void dev_key(const dev *v, unsigned char *key, tick_t cut, int gen)
+ * that draws never repeats with it); with traced, the trace's memory
+ * stays in (a replay's). A task kind not normalised here is keyed by its
+ * absolute values, so it never repeats: slower, never wrong. */
+static void dev_key(const dev *v, unsigned char *key, tick_t cut, int gen, int traced)
 {
     dev k;
     memcpy(&k, v, sizeof k);
     k.now = 0;
     k.wakes = 0;
-    k.traced = k.last_radio = k.last_act = 0;
-    memset(k.last, 0, sizeof k.last);
-    memset(k.last_st, 0, sizeof k.last_st);
+    if (!traced) {
+        k.traced = k.last_radio = k.last_act = 0;
+        memset(k.last, 0, sizeof k.last);
+        memset(k.last_st, 0, sizeof k.last_st);
+    }
     memcpy(key, &k, sizeof k);
     tick_t *x = (tick_t *)(void *)(key + sizeof k);
     for (int i = 0; i < v->p->ntask; i++, x += 3) {
@@ -1063,6 +1108,9 @@ static void dev_levels(const dev *v, struct dev_ff *f)
     f->spare = p->nchance ? gsl_rng_alloc(gsl_rng_mt19937) : NULL;
     if (!f->key || (p->nchance && !f->spare))
         abort();
+    f->replay = f->inner && v->h->trace && (v->poisson || p->nchance);
+    if (f->replay && !(f->pt = malloc(DEV_POINTS * sizeof *f->pt)))
+        abort();
 }
 
 static void dev_levels_free(struct dev_ff *f)
@@ -1070,6 +1118,7 @@ static void dev_levels_free(struct dev_ff *f)
     for (int l = 0; l < f->nlv; l++)
         repeat_free(&f->lv[l].r);
     free(f->key);
+    free(f->pt);
     if (f->spare)
         gsl_rng_free(f->spare);
 }
@@ -1087,6 +1136,31 @@ static int64_t dev_draw_ahead(dev *v, struct dev_ff *f, uint64_t from, uint64_t 
                 return k;
         }
     return kmax;
+}
+
+/* Report the change points of the period just found (from the level's
+ * checkpoint to now) k more times, shifted by whole periods, polling the
+ * stop hook after each. Returns how many periods were reported (< k when
+ * the run was stopped: v->stopped set). */
+static int64_t dev_replay(dev *v, struct dev_ff *f, const dev_level *lv, tick_t period,
+                          int64_t k)
+{
+    uint64_t n = f->npts - lv->pts_at;
+    int st[COMP__COUNT];
+    for (int64_t j = 1; j <= k; j++) {
+        tick_t off = j * period;
+        for (uint64_t i = 0; i < n; i++) {
+            const dev_point *e = &f->pt[(lv->pts_at + i) % DEV_POINTS];
+            for (int c = 0; c < COMP__COUNT; c++)
+                st[c] = e->st[c];
+            v->h->trace(v->h->ctx, e->t + off, e->cur, e->radio, e->act, st);
+        }
+        if (v->h->stop && v->h->stop(v->h->ctx, v->now + off)) {
+            v->stopped = 1;
+            return j;
+        }
+    }
+    return k;
 }
 
 /* A repeat found by level lv (whole: level 0): skip as many whole periods
@@ -1111,10 +1185,16 @@ static int dev_jump(dev *v, struct dev_ff *f, dev_level *lv, int whole)
         k = dev_draw_ahead(v, f, lv->draws_at, m, k);
         until = now + k * period;       /* within the run: no overflow */
     }
-    int refused = 0;
+    int refused = 0, replay = 0;
     if (k > 0) {
         int64_t allow = v->h->repeat(v->h->ctx, now, period, until, r->at);
         refused = allow <= 0;
+        if (refused && !whole && until != TICK_MAX && f->replay &&
+            f->npts - lv->pts_at <= DEV_POINTS) {
+            replay = 1;
+            refused = 0;
+            allow = k;
+        }
         if (allow < k)
             k = allow;
     }
@@ -1126,6 +1206,8 @@ static int dev_jump(dev *v, struct dev_ff *f, dev_level *lv, int whole)
             f->inner = 0;
         return 0;
     }
+    if (replay)
+        k = dev_replay(v, f, lv, period, k);
     int64_t dw = v->wakes - r->wakes;
     tick_t shift;
     if (ticks_mul(period, k, &shift)) {
@@ -1163,10 +1245,12 @@ static int dev_fast_forward(dev *v, struct dev_ff *f)
     ledger_acc_flush(v->acc);
     for (int l = 0; l < f->nlv && (l == 0 || f->inner); l++) {
         dev_level *lv = &f->lv[l];
-        dev_key(v, f->key, lv->cut, lv->gen);
+        dev_key(v, f->key, lv->cut, lv->gen, l > 0 && f->replay);
         if (!repeat_offer(&lv->r, f->key, v->now, v->wakes, dev_bound(v, lv->cut), v->L)) {
-            if (lv->r.fresh)
+            if (lv->r.fresh) {
                 lv->draws_at = f->ndraws;
+                lv->pts_at = f->npts;
+            }
             continue;
         }
         int rc = dev_jump(v, f, lv, l == 0);

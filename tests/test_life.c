@@ -299,6 +299,110 @@ static void test_ff_inner_repeats(void)
     inner_skips("scenarios/freezer-alarm.scn", "60 d", NULL, 4);
 }
 
+/* The change points reported, folded into one hash (FNV-1a over their
+ * bytes), and their count. */
+static uint64_t pts_hash;
+static long pts_n;
+static void dev_points(void *ctx, tick_t t, const double cur[COMP__COUNT], int radio, int act,
+                       const int st[COMP__COUNT])
+{
+    (void)ctx;
+    const void *part[5] = {&t, cur, &radio, &act, st};
+    size_t len[5] = {sizeof t, COMP__COUNT * sizeof *cur, sizeof radio, sizeof act,
+                     COMP__COUNT * sizeof *st};
+    for (int k = 0; k < 5; k++)
+        for (size_t i = 0; i < len[k]; i++)
+            pts_hash = (pts_hash ^ ((const unsigned char *)part[k])[i]) * UINT64_C(1099511628211);
+    pts_n++;
+}
+
+static int64_t dev_skip_none(void *ctx, tick_t now, tick_t period, tick_t until, const ledger *at)
+{
+    (void)ctx;
+    (void)now;
+    (void)period;
+    (void)until;
+    (void)at;
+    return 0;       /* as the engine with a battery: never skips */
+}
+
+/* An engine that follows every segment and skips nothing (a battery): the
+ * device replays inner repeats of a schedule that never repeats whole
+ * (chance draws, Poisson pin events). The change points it reports must
+ * be the event-by-event run's, in the same order, with fewer waits. */
+static void replay_same(const char *text, long ratio)
+{
+    diag *d = diag_new();
+    pipeline pl;
+    CU_ASSERT_FATAL(pipeline_load_text(&pl, "t.scn", text, NULL, 0, d) == 0);
+    static ledger ev, ff;
+    device_hooks h = {dev_count, dev_points, NULL, NULL, NULL, 0};
+    uint64_t hash[2];
+    long n[2], waits[2];
+    for (int k = 0; k < 2; k++) {
+        ledger *L = k ? &ff : &ev;
+        *L = pl.p.names;
+        h.repeat = k ? dev_skip_none : NULL;
+        pts_hash = UINT64_C(14695981039346656037);
+        pts_n = dev_waits = 0;
+        CU_ASSERT_FATAL(device_run(&pl.p, L, &h) == 0);
+        hash[k] = pts_hash;
+        n[k] = pts_n;
+        waits[k] = dev_waits;
+    }
+    CU_ASSERT(n[0] > 10000);
+    CU_ASSERT_EQUAL(n[0], n[1]);
+    CU_ASSERT(hash[0] == hash[1]);
+    CU_ASSERT(memcmp(&ev, &ff, sizeof ev) == 0);
+    if (waits[1] * ratio >= waits[0])
+        fprintf(stderr, "\nreplay: %ld waits simulated of %ld\n", waits[1], waits[0]);
+    CU_ASSERT(waits[1] * ratio < waits[0]);
+    pipeline_free(&pl);
+    diag_free(d);
+}
+
+static void test_replay(void)
+{
+    replay_same("module imp004m\ncrystal no\nduration 30 d\nsleep idle\nseed 3\n"
+                "i2c probe at 400 kHz\nload buzzer 15 mA\n"
+                "every 5 min as reading:\n  read probe 4 B\n  cpu 50 kcycles\n"
+                "  chance 2 % as alarm:\n    enable buzzer\n    wifi send 200 B\n"
+                "    wait 5 s\n    disable buzzer\n"
+                "every 1 d from 12 h as heartbeat:\n  wifi send 128 B\n", 4);
+    replay_same("module imp004m\ncrystal yes\nduration 30 d\nsleep deep\nseed 5\n"
+                "every 1 min:\n  cpu 1 kcycles\n"
+                "on pin poisson 20 /day:\n  wifi send 100 B\n", 4);
+}
+
+/* The freezer alarm's battery life (chance blocks: no whole period) with
+ * fast-forward is the event-by-event one to the bit: replayed segments. */
+static void test_replay_life(void)
+{
+    const char *src = getenv("SRCDIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/scenarios/freezer-alarm.scn", src ? src : ".");
+    budget_battery b[2];
+    for (int k = 0; k < 2; k++) {
+        diag *d = diag_new();
+        pipeline pl;
+        static budget bu;
+        memset(&bu, 0, sizeof bu);
+        CU_ASSERT_FATAL(pipeline_load(&pl, path, NULL, 0, d) == 0);
+        bu.avg_current_A = 1e-4;
+        CU_ASSERT_FATAL(pipeline_life(&pl, k, &bu, d) == 0);
+        b[k] = bu.battery;
+        pipeline_free(&pl);
+        diag_free(d);
+    }
+    CU_ASSERT(b[0].depleted);
+    CU_ASSERT(b[0].life_s > 100 * 86400.0);
+    CU_ASSERT(b[0].life_s == b[1].life_s);
+    CU_ASSERT(b[0].delivered_C == b[1].delivered_C);
+    CU_ASSERT(b[0].soc_end == b[1].soc_end);
+    CU_ASSERT(b[0].wifi_peak_A == b[1].wifi_peak_A);
+    CU_ASSERT_STRING_EQUAL(b[0].ended_by, b[1].ended_by);
+}
+
 static void test_hyperperiod(void)
 {
     diag *d = diag_new();
@@ -331,5 +435,7 @@ int main(void)
     CU_add_test(s, "fast-forward ledger = event by event (library)", test_ff_ledger_library);
     CU_add_test(s, "fast-forward ledger = event by event (edges)", test_ff_ledger_edges);
     CU_add_test(s, "inner repeats are skipped, ledger exact", test_ff_inner_repeats);
+    CU_add_test(s, "inner repeats replayed: the same change points", test_replay);
+    CU_add_test(s, "chance blocks: battery life replayed = event by event", test_replay_life);
     return tutil_run_all();
 }
