@@ -30,8 +30,12 @@ static int decide_load(const char *path, char *const *sets, int nsets, const var
     return pipeline_load(pl, path, all, n, d);
 }
 
-int decide_steady_current(const char *path, char *const *sets, int nsets, const variant *v,
-                          double period_s, double *amps, diag *d)
+/* decide_steady_current's run: pipeline_steady's code (0, 1: no repeat
+ * found, 2: the hyperperiod passes the tick range) or -1 (not loaded, or
+ * the engine failed; recorded in d); *radio (may be NULL): the radio
+ * stays on between wakes (associated or latched). */
+static int decide_steady(const char *path, char *const *sets, int nsets, const variant *v,
+                         double period_s, double *amps, int *radio, diag *d)
 {
     char every[64];
     snprintf(every, sizeof every, "scenario.every=%.17g s", period_s);
@@ -40,12 +44,24 @@ int decide_steady_current(const char *path, char *const *sets, int nsets, const 
         return -1;
     double per;
     int rc = pipeline_steady(&pl, amps, &per);
-    if (rc > 0) {
-        diag_pos top = {path, 1, 1};
-        diag_error(d, top, "the schedule is not periodic (Poisson or non-repeating pin events, "
-                   "chance blocks): no steady current");
-    }
+    if (radio)
+        *radio = pl.p.wifi_connected || pl.p.latch;
     pipeline_free(&pl);
+    return rc;
+}
+
+int decide_steady_current(const char *path, char *const *sets, int nsets, const variant *v,
+                          double period_s, double *amps, diag *d)
+{
+    int rc = decide_steady(path, sets, nsets, v, period_s, amps, NULL, d);
+    diag_pos top = {path, 1, 1};
+    if (rc == 1)
+        diag_error(d, top, "no steady current: the device's state did not repeat within eight "
+                   "hyperperiods, or the schedule is not periodic (Poisson or non-repeating "
+                   "pin events, chance blocks)");
+    else if (rc == 2)
+        diag_error(d, top, "no steady current: the schedule's hyperperiod is longer than half "
+                   "the tick range (19 years)");
     return rc ? -1 : 0;
 }
 
@@ -60,6 +76,8 @@ typedef struct {
 
 typedef struct {
     int ok;
+    int why;        /* not ok: decide_steady's code (1, 2; -1: failed) */
+    int radio;      /* the variant's radio stays on between wakes */
     double amps;
 } be_out;
 
@@ -74,17 +92,22 @@ static void be_job(int j, void *ctx, void *out)
     const be_job_ctx *jc = ctx;
     be_out *r = out;
     diag *d = diag_new();
-    r->ok = decide_steady_current(jc->c->o->file, jc->c->o->sets.v, jc->c->o->sets.n,
-                                  j % 2 ? jc->c->awake : jc->c->deep, exp(jc->xs[j / 2]),
-                                  &r->amps, d) == 0;
+    r->why = decide_steady(jc->c->o->file, jc->c->o->sets.v, jc->c->o->sets.n,
+                           j % 2 ? jc->c->awake : jc->c->deep, exp(jc->xs[j / 2]), &r->amps,
+                           &r->radio, d);
+    r->ok = r->why == 0;
     diag_free(d);
 }
 
 /* deep - awake steady current at periods exp(xs[0..n)) into fs: positive
  * when the awake variant draws less (below the break-even interval); NAN
- * where a point cannot be simulated (it is left out). Every simulation is
- * independent: they run in parallel on every core (-j). */
-static void be_eval(const be_ctx *c, const double *xs, int n, double *fs)
+ * where a point cannot be simulated (it is left out; why, when not NULL,
+ * gets the code of the first variant that failed there: 1 deep, 2 awake,
+ * times 10 for a hyperperiod out of the tick range, plus 100 when its
+ * radio stays on; 0 ok or a crash).
+ * Every simulation is independent: they run in parallel on every core
+ * (-j). */
+static void be_eval(const be_ctx *c, const double *xs, int n, double *fs, int *why)
 {
     be_out *out = calloc((size_t)(2 * n), sizeof *out);
     int *ok = calloc((size_t)(2 * n), sizeof *ok);
@@ -92,9 +115,15 @@ static void be_eval(const be_ctx *c, const double *xs, int n, double *fs)
         abort();
     be_job_ctx jc = {c, xs};
     int rc = pool_run(2 * n, c->o->jobs, sizeof *out, be_job, &jc, out, ok);
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
         fs[i] = !rc && ok[2 * i] && ok[2 * i + 1] && out[2 * i].ok && out[2 * i + 1].ok
                 ? out[2 * i].amps - out[2 * i + 1].amps : NAN;
+        if (why) {
+            int k = !rc && ok[2 * i] && !out[2 * i].ok ? 0 : 1, w = out[2 * i + k].why;
+            why[i] = rc || !ok[2 * i + k] || (w != 1 && w != 2) ? 0
+                     : (k + 1) * (w == 2 ? 10 : 1) + 100 * out[2 * i + k].radio;
+        }
+    }
     free(out);
     free(ok);
 }
@@ -108,8 +137,40 @@ static double be_fn(double x, void *p)
         if (x == c->gx[i] && !isnan(c->gf[i]))
             return c->gf[i];
     double f;
-    be_eval(p, &x, 1, &f);
+    be_eval(p, &x, 1, &f, NULL);
     return f;
+}
+
+/* Why the break-even interval could not be computed (fewer than two
+ * grid points): the first variant that failed, and how, into r->be_note. */
+static void be_why(const matrix_opts *o, decide_result *r, const double *xs, const double *fs,
+                   const int *why, int n)
+{
+    int range = -1, norep = -1, nrep = 0;
+    for (int i = 0; i < n; i++) {
+        int w = why[i] % 100;
+        if (isnan(fs[i]) && w >= 10 && range < 0)
+            range = i;
+        else if (isnan(fs[i]) && w > 0 && w < 10) {
+            nrep++;
+            if (norep < 0)
+                norep = i;
+        }
+    }
+    char a[32];
+    if (norep >= 0) {
+        const char *name = o->vs.v[why[norep] % 10 == 1 ? r->deep : r->best].name;
+        snprintf(r->be_note, sizeof r->be_note, "could not be computed: the state of %s does "
+                 "not repeat within eight hyperperiods at %d of the %d wake intervals tried%s",
+                 name, nrep, n, why[norep] >= 100 ? " (its radio stays on: its own calibration "
+                 "and keepalive timers run against the wake period)" : "");
+    } else if (range >= 0) {
+        snprintf(r->be_note, sizeof r->be_note, "could not be computed: from a wake every %s "
+                 "on, the schedule's hyperperiod is longer than 19 years (half the tick range)",
+                 units_format(exp(xs[range]), DIM_TIME, a, sizeof a));
+    } else {
+        snprintf(r->be_note, sizeof r->be_note, "could not be computed: the simulations failed");
+    }
 }
 
 void decide_break_even(const matrix_opts *o, decide_result *r)
@@ -124,30 +185,37 @@ void decide_break_even(const matrix_opts *o, decide_result *r)
      * the one nearest the scenario's own period; then Brent */
     enum { GRID = 24 };
     double xs[GRID + 1], fs[GRID + 1];
-    int good = 0;
+    int good = 0, why[GRID + 1];
     for (int i = 0; i <= GRID; i++)
         xs[i] = lo + (hi - lo) * i / GRID;
-    be_eval(&c, xs, GRID + 1, fs);
+    be_eval(&c, xs, GRID + 1, fs, why);
     for (int i = 0; i <= GRID; i++)
         good += !isnan(fs[i]);
     if (good < 2) {
-        snprintf(r->be_note, sizeof r->be_note, "could not be computed");
+        be_why(o, r, xs, fs, why, GRID + 1);
         return;
     }
-    int at = -1, last = -1;
-    for (int i = 0; i < GRID; i++) {
-        if (isnan(fs[i]) || isnan(fs[i + 1]))
+    /* sign changes between neighbouring points that could be computed */
+    int at = -1, at1 = -1, first = -1, last = -1;
+    for (int i = 0; i <= GRID; i++) {
+        if (isnan(fs[i]))
             continue;
-        last = i + 1;
-        if ((fs[i] > 0) != (fs[i + 1] > 0) &&
-            (at < 0 || fabs(xs[i] - target) < fabs(xs[at] - target)))
-            at = i;
+        if (first < 0)
+            first = i;
+        if (last >= 0 && (fs[last] > 0) != (fs[i] > 0) &&
+            (at < 0 || fabs(xs[last] - target) < fabs(xs[at] - target))) {
+            at = last;
+            at1 = i;
+        }
+        last = i;
     }
-    if (at < 0) {
-        r->be_status = last >= 0 && fs[last] > 0 ? 2 : 1;
+    if (at < 0) {   /* throughout the range that could be computed */
+        r->be_status = fs[last] > 0 ? 2 : 1;
+        r->be_lo_s = exp(xs[first]);
+        r->be_hi_s = exp(xs[last]);
         return;
     }
-    double x0 = xs[at], x1 = xs[at + 1];
+    double x0 = xs[at], x1 = xs[at1];
     c.gx = xs;
     c.gf = fs;
     c.gn = GRID + 1;

@@ -836,6 +836,7 @@ typedef struct {
     int gen;                /* the `chance` generator is in the key */
     uint64_t draws_at;      /* dev_ff.ndraws at the checkpoint */
     uint64_t pts_at;        /* dev_ff.npts at the checkpoint */
+    int off;                /* no longer offered: its period no longer fits in the run */
 } dev_level;
 
 struct dev_ff {
@@ -1200,9 +1201,11 @@ static int dev_jump(dev *v, struct dev_ff *f, dev_level *lv, int whole)
     }
     if (k <= 0) {
         repeat_reset(r);
-        if (until == TICK_MAX)      /* the engine took the steady state, or the run ends */
+        if (until == TICK_MAX && refused)   /* the engine took the steady state */
             return -1;
-        if (!whole && refused)      /* it takes no finite repeats (a battery, a trace) */
+        if (until == TICK_MAX)      /* the run ends within a period: shorter ones may not */
+            lv->off = 1;
+        else if (!whole && refused) /* it takes no finite repeats (a battery, a trace) */
             f->inner = 0;
         return 0;
     }
@@ -1245,6 +1248,8 @@ static int dev_fast_forward(dev *v, struct dev_ff *f)
     ledger_acc_flush(v->acc);
     for (int l = 0; l < f->nlv && (l == 0 || f->inner); l++) {
         dev_level *lv = &f->lv[l];
+        if (lv->off)
+            continue;
         dev_key(v, f->key, lv->cut, lv->gen, l > 0 && f->replay);
         if (!repeat_offer(&lv->r, f->key, v->now, v->wakes, dev_bound(v, lv->cut), v->L)) {
             if (lv->r.fresh) {

@@ -205,11 +205,35 @@ double pipeline_avg_current(const pipeline *pl, const ledger *L)
     return a;
 }
 
+/* lcm(a, b) into *out; -1 when it passes the tick range. */
+static int pipeline_lcm(tick_t a, tick_t b, tick_t *out)
+{
+    return ticks_mul(a / ticks_gcd(a, b), b, out);
+}
+
 int pipeline_steady_ledger(pipeline *pl, ledger *one)
 {
-    tick_t h = plan_hyperperiod(&pl->p), lim;
-    if (!h || ticks_mul(h, 8, &lim))
-        return 1;
+    /* the search: eight hyperperiods, the radio's own calibration and
+     * keepalive intervals included (a radio that stays on repeats with
+     * them too: the imp004m-ps variant of a 10-s wake, 60 s); a long
+     * period costs few simulated wakes (inner repeats: device.c) */
+    tick_t h0 = plan_hyperperiod(&pl->p), h = h0, lim, x;
+    if (!h)
+        return plan_aperiodic(&pl->p) ? 1 : 2;
+    /* (only when that makes the search at most 64 times longer: a wake
+     * period that has no small common multiple with 60 s, e.g. 1.741 s,
+     * would make it run for years) */
+    if (pl->p.cal_interval > 0 && !pipeline_lcm(h, pl->p.cal_interval, &x) && x / h0 <= 64)
+        h = x;
+    if (pl->p.ka_interval > 0 && !pipeline_lcm(h, pl->p.ka_interval, &x) && x / h0 <= 64)
+        h = x;
+    /* cut short of the range by one period, so that no task's next run
+     * passes it (a next run out of range reads as "never": a false
+     * repeat); the repeat is then looked for until then */
+    if (ticks_mul(h, 8, &lim))
+        lim = TICK_MAX - h;
+    if (lim <= h)
+        return 2;
     engine_opts o = {.duration = lim, .fast_forward = 1, .steady = 1};
     engine_result *r = malloc(sizeof *r);
     if (!r)

@@ -47,8 +47,10 @@ int pipeline_run(pipeline *pl, FILE *trace, budget *b, engine_result *r);
  * the device's state (found as for the fast-forward, exact integer ticks)
  * over its length, into *amps; *period_s gets the period. The run stops
  * at the first repeat. Returns 0, 1 when the state did not repeat within
- * eight hyperperiods (or the schedule has none), or -1 after printing why
- * the engine failed. */
+ * eight hyperperiods (the radio's calibration and keepalive intervals
+ * included) or the schedule has none (plan_aperiodic), 2 when its
+ * hyperperiod is longer than half the tick range (19 years: no repeat
+ * can be found in it), or -1 after printing why the engine failed. */
 int pipeline_steady(pipeline *pl, double *amps, double *period_s);
 
 /* pipeline_steady's run, keeping one repeated period's ledger in *one

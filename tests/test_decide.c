@@ -3,6 +3,7 @@
  * wake interval, for a scenario whose figures are all set in the file. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "decide.h"
@@ -324,6 +325,65 @@ static void test_verdict_never_worse(void)
     }
 }
 
+/* Steady periods the search could not reach before: a hyperperiod whose
+ * eight times pass the tick range (the water meter waking every 5000 s:
+ * 8.6 years, found by skipping the inner repeats), a radio that stays on
+ * (its 60-s calibration timer: the period is lcm(10 s, 60 s)); and one
+ * out of the range: code 2. */
+static void steady_of(const char *rel, const char *set, const char *set2, int want_rc,
+                      double want_period_s)
+{
+    /* with set2, the imp004m-ps variant's settings (variant.c) too */
+    const char *src = getenv("SRCDIR");
+    char file[4096];
+    snprintf(file, sizeof file, "%s/%s", src ? src : ".", rel);
+    char *sets[5] = {(char *)set, (char *)set2, "scenario.crystal=no", "scenario.sleep=idle",
+                     "scenario.wifi-idle=connected"};
+    diag *d = diag_new();
+    pipeline pl;
+    CU_ASSERT_FATAL(pipeline_load(&pl, file, sets, set2 ? 5 : 1, d) == 0);
+    double a = 0, per = 0;
+    CU_ASSERT_EQUAL(pipeline_steady(&pl, &a, &per), want_rc);
+    if (want_rc == 0) {
+        TUTIL_REL_EQ(per, want_period_s, 1e-12);
+        CU_ASSERT(a > 0);
+    }
+    pipeline_free(&pl);
+    diag_free(d);
+}
+
+static void test_steady_long(void)
+{
+    steady_of("bench/water-meter.scn", "scenario.every=5000 s", NULL, 0, 150 * 3600.0 * 500);
+    steady_of("bench/water-meter.scn", "scenario.every=30000 s", NULL, 2, 0);
+    steady_of("tests/calib/sensor-10s.scn", "scenario.module=imp004m", "scenario.powersave=on",
+              0, 60);
+}
+
+/* No break-even where the awake variant's state never repeats (its radio
+ * stays on, its 60-s timers against wake intervals of arbitrary seconds):
+ * the note says which variant and why. */
+static void test_break_even_why(void)
+{
+    const char *src = getenv("SRCDIR");
+    char file[4096];
+    snprintf(file, sizeof file, "%s/tests/calib/sensor-10s.scn", src ? src : ".");
+    matrix_opts o;
+    char *argv[] = {"decide", file, NULL};
+    CU_ASSERT_FATAL(matrix_parse(2, argv, "", MX_DECIDE, &o) == 0);
+    static decide_result r;
+    memset(&r, 0, sizeof r);
+    r.deep = 1;
+    r.best = 5;
+    r.period_s = 10;
+    CU_ASSERT_STRING_EQUAL(o.vs.v[5].name, "imp004m-ps");
+    decide_break_even(&o, &r);
+    CU_ASSERT_EQUAL(r.be_status, -1);
+    CU_ASSERT(strstr(r.be_note, "the state of imp004m-ps does not repeat") != NULL);
+    CU_ASSERT(strstr(r.be_note, "its radio stays on") != NULL);
+    matrix_free(&o);
+}
+
 int main(void)
 {
     if (CU_initialize_registry() != CUE_SUCCESS)
@@ -331,6 +391,8 @@ int main(void)
     CU_pSuite s = CU_add_suite("decide", setup, teardown);
     CU_add_test(s, "steady current per period, by hand", test_steady_current);
     CU_add_test(s, "break-even wake interval, by hand", test_break_even);
+    CU_add_test(s, "steady periods past 8 hyperperiods' range, radio timers", test_steady_long);
+    CU_add_test(s, "break-even: why it could not be computed", test_break_even_why);
     CU_add_test(s, "a current-only figure reuses the base ledger, to the bit", test_reuse_current_figure);
     CU_add_test(s, "verdict and sensitivity", test_verdict);
     CU_add_test(s, "verdict against a target", test_verdict_target);

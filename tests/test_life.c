@@ -295,7 +295,9 @@ static void inner_skips(const char *rel, const char *dur, const char *more, long
 static void test_ff_inner_repeats(void)
 {
     inner_skips("bench/water-meter.scn", "14 d", NULL, 100);
-    inner_skips("bench/water-meter.scn", "14 d", "scenario.sleep=idle", 100);
+    /* two periods: the whole state's repeat is found but no whole period
+     * is left to skip; the inner ones still are */
+    inner_skips("bench/water-meter.scn", "300 h", "scenario.sleep=idle", 100);
     inner_skips("scenarios/freezer-alarm.scn", "60 d", NULL, 4);
 }
 
