@@ -6,9 +6,9 @@
  * own current profile (a --trace CSV: time_s,current_A,...), repeated for
  * the whole duration, so both models walk the same year.
  *
- * Usage: naive_peer PLATFORM.xml TRACE.csv FROM_S PERIOD_S DURATION_S [--cfg=...]
- * (an optional SimGrid setting: `make bench` also runs it with impsim's
- * own, --cfg=cpu/optim:TI, so the comparison can be read both ways).
+ * Usage: naive_peer PLATFORM.xml TRACE.csv FROM_S PERIOD_S DURATION_S [--cfg=...]...
+ * (optional SimGrid settings: `make bench` also runs it with impsim's
+ * own, so the comparison can be read both ways).
  * Prints the state changes simulated, the charge (C) and the wall time of
  * the simulation (s). Exit 0, or 2 on bad input. */
 #include <simgrid/actor.h>
@@ -87,9 +87,9 @@ static int peer_read(const char *path, double from, double period)
 
 int main(int argc, char **argv)
 {
-    if (argc != 6 && argc != 7) {
+    if (argc < 6 || argc > 16) {
         fprintf(stderr, "usage: naive_peer PLATFORM.xml TRACE.csv FROM_S PERIOD_S DURATION_S "
-                "[--cfg=...]\n");
+                "[--cfg=...]...\n");
         return 2;
     }
     if (peer_read(argv[2], atof(argv[3]), atof(argv[4]))) {
@@ -98,8 +98,11 @@ int main(int argc, char **argv)
     }
     peer_duration = atof(argv[5]);
     char a0[] = "naive_peer", a1[] = "--log=root.thres:critical";
-    char *sv[] = {a0, a1, argc == 7 ? argv[6] : NULL, NULL};
-    int sc = argc == 7 ? 3 : 2;
+    char *sv[13] = {a0, a1};
+    int sc = 2;
+    for (int k = 6; k < argc; k++)
+        sv[sc++] = argv[k];
+    sv[sc] = NULL;
     simgrid_init(&sc, sv);
     simgrid_load_platform(argv[1]);
     struct timespec t0, t1;
