@@ -163,3 +163,50 @@ void diag_merge(diag *into, diag *from)
     from->n = 0;
     from->errors = 0;
 }
+
+/* Optimal string alignment distance between a and b, or limit + 1 when it
+ * exceeds limit (names are short: a 64-character row is enough; longer
+ * words are not compared). */
+static int diag_osa(const char *a, const char *b, int limit)
+{
+    int la = (int)strlen(a), lb = (int)strlen(b);
+    if (la > 63 || lb > 63 || abs(la - lb) > limit)
+        return limit + 1;
+    int d[64][64];
+    for (int i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (int j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (int i = 1; i <= la; i++)
+        for (int j = 1; j <= lb; j++) {
+            int c = a[i - 1] != b[j - 1];
+            int v = d[i - 1][j - 1] + c;
+            if (d[i - 1][j] + 1 < v)
+                v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v)
+                v = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+        }
+    return d[la][lb];
+}
+
+void diag_near_offer(diag_near *n, const char *word, const char *candidate)
+{
+    if (!*candidate)
+        return;
+    size_t len = strlen(word);
+    int limit = len <= 4 ? 1 : len <= 12 ? 2 : 3;
+    int dist = diag_osa(word, candidate, limit);
+    if (dist <= limit && dist > 0 && (!n->best || dist < n->dist)) {
+        n->best = candidate;
+        n->dist = dist;
+    }
+}
+
+const char *diag_near_best(const diag_near *n)
+{
+    return n->best;
+}

@@ -67,4 +67,19 @@ void diag_merge(diag *into, diag *from);
  * there is none. The string is owned by d. */
 const char *diag_first(const diag *d);
 
+/* "Did you mean": the known name nearest to a misspelt word. Offer every
+ * candidate to a diag_near (zeroed, or DIAG_NEAR_INIT); diag_near_best is
+ * then the closest one within a small edit distance (optimal string
+ * alignment: insertions, deletions, substitutions and swaps of adjacent
+ * characters, at most 1 for words of up to 4 characters, 2 up to 12, 3
+ * beyond), or NULL when none is that close (a name too unlike any known
+ * one gets no guess rather than a wrong one). Candidates are borrowed. */
+typedef struct {
+    const char *best;
+    int dist;
+} diag_near;
+#define DIAG_NEAR_INIT {NULL, 0}
+void diag_near_offer(diag_near *n, const char *word, const char *candidate);
+const char *diag_near_best(const diag_near *n);
+
 #endif

@@ -32,7 +32,16 @@ static int model_check_entry(const fig_entry *e, diag *d)
 {
     const model_key *k = model_schema_find(e->key);
     if (!k) {
-        diag_error(d, e->pos, "found '%s', expected a model figure (impsim models NAME lists them)", e->key);
+        int n;
+        const model_key *all = model_schema(&n);
+        diag_near near = DIAG_NEAR_INIT;
+        for (int i = 0; i < n; i++)
+            if (!strchr(all[i].key, '*'))
+                diag_near_offer(&near, e->key, all[i].key);
+        const char *guess = diag_near_best(&near);
+        diag_error(d, e->pos, "found '%s', expected a model figure (impsim models NAME lists "
+                   "them)%s%s%s", e->key, guess ? "; did you mean '" : "", guess ? guess : "",
+                   guess ? "'?" : "");
         return -1;
     }
     switch (k->type) {

@@ -57,6 +57,15 @@ static int pipeline_figures(scn *s, diag *d)
 {
     if (!s->figures[0])
         return 0;
+    size_t flen = strlen(s->figures);
+    if (flen > 4 && !strcmp(s->figures + flen - 4, ".scn")) {
+        /* read as figures, a scenario is twenty parse errors about provenance */
+        diag_error(d, s->figures_pos.file ? s->figures_pos : (diag_pos){"--figures", 0, 0},
+                   "found scenario '%s', expected a figure file in the models/ format (e.g. "
+                   "written by impsim calibrate); a scenario is run, not given as figures",
+                   s->figures);
+        return -1;
+    }
     diag *fd = diag_new();
     figfile *f = figfile_load(s->figures, fd);
     if (!f) {

@@ -276,10 +276,38 @@ int scn_set_named(scn *s, const char *name, const char *field, const char *value
             found = 1;
         }
     if (!found) {
+        /* a guess: the field nearest when the name is known, else the name */
+        static const char *const fields[] = {"period", "offset", "rate", "repeat", "nth",
+                                             "chance", "count", "current", "speed",
+                                             "efficiency", "quiescent", "wifi-min"};
+        diag_near nn = DIAG_NEAR_INIT, nf = DIAG_NEAR_INIT;
+        int known = 0;
+#define SCN_NAME_SEEN(x) (known |= !strcmp((x), name), diag_near_offer(&nn, name, (x)))
+        for (int i = 0; i < s->ntask; i++) {
+            SCN_NAME_SEEN(s->task[i].name);
+            for (int k = 0; k < s->task[i].na; k++)
+                if (s->task[i].a[k].len > 0)
+                    SCN_NAME_SEEN(s->task[i].a[k].name);
+        }
+        for (int k = 0; k < s->nload; k++)
+            SCN_NAME_SEEN(s->load[k].name);
+        for (int k = 0; k < s->nperiph; k++)
+            SCN_NAME_SEEN(s->periph[k].name);
+        diag_near_offer(&nn, name, "regulator");
+#undef SCN_NAME_SEEN
+        for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++)
+            diag_near_offer(&nf, field, fields[k]);
+        char guess[200] = "";
+        if (known && diag_near_best(&nf))
+            snprintf(guess, sizeof guess, "; did you mean 'scenario.%s.%s'?", name,
+                     diag_near_best(&nf));
+        else if (!known && diag_near_best(&nn))
+            snprintf(guess, sizeof guess, "; did you mean 'scenario.%s.%s'?",
+                     diag_near_best(&nn), field);
         diag_error(d, param_where, "found scenario.%s, expected NAME.FIELD "
                    "naming a task or block by its 'as' name (period, offset, rate, repeat, nth, "
                    "chance, count), a load (current), a peripheral (speed) or the regulator "
-                   "(efficiency, quiescent, wifi-min)", key);
+                   "(efficiency, quiescent, wifi-min)%s", key, guess);
         return -1;
     }
     return 0;

@@ -1293,11 +1293,22 @@ int scn_set(scn *s, const char *kv, diag *d)
             if (!strcmp(w, periph_words[k].w))
                 rc = st_periph(&p, periph_words[k].k);
         if (rc > 0) {
-            diag_error(d, where, "found '%s', expected a scenario setting (scenario, module, "
-                       "crystal, part, figures, supply, duration, sleep, wifi-idle, powersave, "
-                       "latchwifipower, seed, battery, regulator, ap, load, start, pulse, i2c, spi, uart, adc, pwm, "
-                       "sampler, dac, every) or NAME.FIELD (e.g. upload.period, "
-                       "regulator.wifi-min)", kv);
+            static const char *const words[] = {
+                "scenario", "module", "crystal", "part", "figures", "supply", "duration",
+                "sleep", "wifi-idle", "powersave", "latchwifipower", "seed", "battery",
+                "regulator", "ap", "load", "start", "pulse", "i2c", "spi", "uart", "adc", "pwm",
+                "sampler", "dac", "every"};
+            char list[400] = "", guess[80] = "";
+            diag_near near = DIAG_NEAR_INIT;
+            for (size_t k = 0; k < sizeof words / sizeof words[0]; k++) {
+                snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", k ? ", " : "",
+                         words[k]);
+                diag_near_offer(&near, w, words[k]);
+            }
+            if (diag_near_best(&near))
+                snprintf(guess, sizeof guess, "; did you mean 'scenario.%s'?", diag_near_best(&near));
+            diag_error(d, where, "found '%s', expected a scenario setting (%s) or NAME.FIELD "
+                       "(e.g. upload.period, regulator.wifi-min)%s", kv, list, guess);
             rc = -1;
         }
     }

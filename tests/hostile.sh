@@ -212,4 +212,24 @@ check "--min-ratio 90: found '90', a fraction expected (0.9 or 90 %)" '[ $? -eq 
 check "a 100 KB --set: named by its start and length, refused as too long" \
   '[ $? -eq 2 ] && grep -q "^--set .scenario.sleep=x*\.\.\.. (100015 characters): error: found a setting of 100015 characters" "$T/err" && [ "$(wc -c < "$T/err")" -lt 400 ]'
 
+# ---- misspellings: a guess when one known name is close, none otherwise ----
+"$IMPSIM" run "$E" --set model.cpu.run.curent=1mA > /dev/null 2> "$T/err"
+check "--set model.cpu.run.curent: did you mean cpu.run.current" \
+  '[ $? -eq 2 ] && grep -q "found .cpu.run.curent., expected a model figure .*did you mean .cpu.run.current.?" "$T/err"'
+"$IMPSIM" run "$E" --set model.zzz=1mA > /dev/null 2> "$T/err"
+check "--set model.zzz: no guess" '[ $? -eq 2 ] && grep -q "expected a model figure" "$T/err" && ! grep -q "did you mean" "$T/err"'
+"$IMPSIM" run "$E" --set scenario.batery=2xAA-alkaline > /dev/null 2> "$T/err"
+check "--set scenario.batery: did you mean scenario.battery" \
+  '[ $? -eq 2 ] && grep -q "did you mean .scenario.battery.?" "$T/err"'
+"$IMPSIM" run "$E" --set scenario.upload.perod=2h > /dev/null 2> "$T/err"
+check "--set scenario.upload.perod: did you mean scenario.upload.period" \
+  '[ $? -eq 2 ] && grep -q "did you mean .scenario.upload.period.?" "$T/err"'
+"$IMPSIM" run "$E" --set scenario.uplod.period=2h > /dev/null 2> "$T/err"
+check "--set scenario.uplod.period: did you mean scenario.upload.period" \
+  '[ $? -eq 2 ] && grep -q "did you mean .scenario.upload.period.?" "$T/err"'
+# a scenario given as figures is named as a scenario, not 20 provenance errors
+"$IMPSIM" run "$E" --figures "$S/env-sensor-1min.scn" > /dev/null 2> "$T/err"
+check "--figures a .scn: one error, it is a scenario" \
+  '[ $? -eq 2 ] && [ "$(wc -l < "$T/err")" -eq 1 ] && grep -q "found scenario .*env-sensor-1min.scn., expected a figure file" "$T/err"'
+
 tlib_done
