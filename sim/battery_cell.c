@@ -120,6 +120,26 @@ static void battery_check(const battery_src *s, const fig_entry *e,
                    units_dim_word(k->dim));
 }
 
+/* The error for a key no cell has: found, expected, and the nearest key
+ * when one is close (with the prefix the user wrote: "battery." in a
+ * --set). */
+static void battery_unknown(const battery_src *s, const fig_entry *e, const char *prefix)
+{
+    const char *key = prefix[0] ? battery_strip(e->key) : e->key;
+    diag_near near = DIAG_NEAR_INIT;
+    const char *guess = NULL;
+    for (int i = 0; i < BATTERY_NKEYS && !guess; i++)    /* "capacity": cell.capacity */
+        if (!strcmp(strchr(battery_keys[i].key, '.') + 1, key))
+            guess = battery_keys[i].key;
+    for (int i = 0; i < BATTERY_NKEYS; i++)
+        diag_near_offer(&near, key, battery_keys[i].key);
+    if (!guess)
+        guess = diag_near_best(&near);
+    diag_error(s->d, e->pos, "found '%s', expected a cell figure (cells/README.md lists them, "
+               "e.g. %scell.capacity)%s%s%s%s", e->key, prefix, guess ? "; did you mean '" : "",
+               guess ? prefix : "", guess ? guess : "", guess ? "'?" : "");
+}
+
 static void battery_check_all(const battery_src *s)
 {
     if (s->f)
@@ -127,8 +147,7 @@ static void battery_check_all(const battery_src *s)
             const fig_entry *e = &s->f->v[i];
             const battery_key *k = battery_key_find(e->key);
             if (!k)
-                diag_error(s->d, e->pos, "unknown cell key '%s'; expected "
-                           "one of those in cells/README.md", e->key);
+                battery_unknown(s, e, "");
             else if (battery_get(s, e->key) == e)
                 battery_check(s, e, k);
         }
@@ -136,9 +155,7 @@ static void battery_check_all(const battery_src *s)
         const fig_entry *e = &s->over[i];
         const battery_key *k = battery_key_find(battery_strip(e->key));
         if (!k)
-            diag_error(s->d, e->pos, "unknown battery key '%s'; expected "
-                       "one of those in cells/README.md (e.g. "
-                       "cell.capacity)", e->key);
+            battery_unknown(s, e, strncmp(e->key, "battery.", 8) ? "" : "battery.");
         else
             battery_check(s, e, k);
     }

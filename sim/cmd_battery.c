@@ -200,12 +200,11 @@ static int battery_overrides(const battery_args *a, fig_entry *e, diag *d)
     int n = 0;
     for (int k = 0; k < a->n_set; k++) {
         if (!strncmp(a->set[k], "model.", 6) || !strncmp(a->set[k], "scenario.", 9)) {
-            diag_error(d, (diag_pos){ "--set", 0, 0 }, "found '%s', expected "
+            diag_error(d, diag_arg_pos("--set", a->set[k]), "found '%s', expected "
                        "battery.KEY=VALUE (battery takes cell figures only)", a->set[k]);
             continue;
         }
-        if (fig_parse_override(a->set[k], (diag_pos){ "--set", 0, 0 },
-                               &e[n], d) == 0)
+        if (fig_parse_override(a->set[k], diag_arg_pos("--set", a->set[k]), &e[n], d) == 0)
             n++;
     }
     return n;

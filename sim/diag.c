@@ -198,7 +198,7 @@ void diag_near_offer(diag_near *n, const char *word, const char *candidate)
     if (!*candidate)
         return;
     size_t len = strlen(word);
-    int limit = len <= 4 ? 1 : len <= 12 ? 2 : 3;
+    int limit = len <= 4 ? 1 : 2;
     int dist = diag_osa(word, candidate, limit);
     if (dist <= limit && dist > 0 && (!n->best || dist < n->dist)) {
         n->best = candidate;

@@ -71,8 +71,8 @@ const char *diag_first(const diag *d);
  * candidate to a diag_near (zeroed, or DIAG_NEAR_INIT); diag_near_best is
  * then the closest one within a small edit distance (optimal string
  * alignment: insertions, deletions, substitutions and swaps of adjacent
- * characters, at most 1 for words of up to 4 characters, 2 up to 12, 3
- * beyond), or NULL when none is that close (a name too unlike any known
+ * characters, at most 1 for words of up to 4 characters, 2 beyond), or
+ * NULL when none is that close (a name too unlike any known
  * one gets no guess rather than a wrong one). Candidates are borrowed. */
 typedef struct {
     const char *best;

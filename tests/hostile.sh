@@ -227,6 +227,15 @@ check "--set scenario.upload.perod: did you mean scenario.upload.period" \
 "$IMPSIM" run "$E" --set scenario.uplod.period=2h > /dev/null 2> "$T/err"
 check "--set scenario.uplod.period: did you mean scenario.upload.period" \
   '[ $? -eq 2 ] && grep -q "did you mean .scenario.upload.period.?" "$T/err"'
+"$IMPSIM" battery --cell 2xAA-alkaline --set cell.capcity=3Ah --load 5mA > /dev/null 2> "$T/err"
+check "battery --set cell.capcity: the argument named, did you mean cell.capacity" \
+  '[ $? -eq 2 ] && grep -q "^--set .cell.capcity=3Ah.: error: found .cell.capcity., expected a cell figure.*did you mean .cell.capacity.?" "$T/err"'
+"$IMPSIM" battery --cell 2xAA-alkaline --set battery.capacity=3Ah --load 5mA > /dev/null 2> "$T/err"
+check "battery --set battery.capacity: did you mean battery.cell.capacity" \
+  '[ $? -eq 2 ] && grep -q "did you mean .battery.cell.capacity.?" "$T/err"'
+"$IMPSIM" battery --cell 2xAA-alkaline --set cell.capacity=abc --load 5mA > /dev/null 2> "$T/err"
+check "battery --set cell.capacity=abc: the argument named" \
+  '[ $? -eq 2 ] && grep -q "^--set .cell.capacity=abc.: error: cell.capacity: found .abc., expected a charge" "$T/err"'
 # a scenario given as figures is named as a scenario, not 20 provenance errors
 "$IMPSIM" run "$E" --figures "$S/env-sensor-1min.scn" > /dev/null 2> "$T/err"
 check "--figures a .scn: one error, it is a scenario" \

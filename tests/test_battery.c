@@ -552,10 +552,13 @@ static void test_overrides(void)
 
 static void test_malformed(void)
 {
-    /* unknown key on line 2 */
+    /* unknown key on line 2, and the key it is nearest */
     CU_ASSERT(strstr(cell_error("cell.model ideal documented \"t\"\n"
                                 "cell.capcity 1 Ah documented \"t\"\n"),
-                     "bad.cell:2:1: error: unknown cell key") != NULL);
+                     "bad.cell:2:1: error: found 'cell.capcity', expected a cell figure") != NULL);
+    CU_ASSERT(strstr(cell_error("cell.model ideal documented \"t\"\n"
+                                "cell.capcity 1 Ah documented \"t\"\n"),
+                     "did you mean 'cell.capacity'?") != NULL);
     /* capacity given as a voltage, line 3 */
     CU_ASSERT(strstr(cell_error("cell.model ideal documented \"t\"\n"
                                 "cell.voltage 3 V documented \"t\"\n"
