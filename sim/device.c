@@ -802,7 +802,10 @@ static void schedule_init(dev *v)
  * Replay. An engine that follows every segment (a battery drained segment
  * by segment, a trace) takes no skip that ends before `until` is for ever.
  * Where the whole state can never repeat (Poisson pin events, `chance`
- * draws: the generators are state), an inner repeat is then replayed:
+ * draws: the generators are state), and in the whole period a battery
+ * records once the whole state has repeated (dev_record; before that the
+ * whole state is looked for at every wake, as without inner levels, so
+ * it is found where it always was), an inner repeat is then replayed:
  * the period's change points, recorded as they were reported, are
  * reported again shifted by whole periods (the stop hook polled after
  * each period), without simulating the device or crossing into SimGrid.
@@ -848,6 +851,8 @@ struct dev_ff {
     uint64_t ndraws;
     gsl_rng *spare;             /* the generator's copy drawn ahead */
     int replay;                 /* inner repeats may be replayed (see above) */
+    tick_t cap_end;             /* replays end here (0: no bound): the end of the whole
+                                 * period a battery records */
     dev_point *pt;              /* with replay: the last change points reported (a ring) */
     uint64_t npts;
 };
@@ -1164,6 +1169,24 @@ static int64_t dev_replay(dev *v, struct dev_ff *f, const dev_level *lv, tick_t 
     return k;
 }
 
+/* The engine records the whole period that starts now, up to end (a
+ * battery's period: engine.c), segment by segment: the inner repeats in
+ * it are replayed, up to end, as they were reported, so the recording is
+ * the event-by-event one. Returns 0 (look on, inner levels only). */
+static int dev_record(dev *v, struct dev_ff *f, tick_t end)
+{
+    f->cap_end = end;
+    f->lv[0].off = 1;
+    f->inner = 1;
+    f->replay = 1;
+    if (!f->pt && !(f->pt = malloc(DEV_POINTS * sizeof *f->pt)))
+        abort();
+    (void)v;
+    for (int l = 1; l < f->nlv; l++)
+        repeat_reset(&f->lv[l].r);
+    return 0;
+}
+
 /* A repeat found by level lv (whole: level 0): skip as many whole periods
  * as the run's end, the level's bound, the draws and the engine allow.
  * Returns 1 after a skip, 0 without, -1 to stop looking altogether. */
@@ -1179,6 +1202,8 @@ static int dev_jump(dev *v, struct dev_ff *f, dev_level *lv, int whole)
     tick_t until = r->bound;
     if (until != TICK_MAX && (until - now) / period < k)
         k = (until - now) / period;
+    if (!whole && f->cap_end && (f->cap_end <= now || (f->cap_end - now) / period < k))
+        k = f->cap_end <= now ? 0 : (f->cap_end - now) / period;
     uint64_t m = lv->gen || !v->p->nchance ? 0 : f->ndraws - lv->draws_at;
     if (m > DEV_DRAWS)
         k = 0;
@@ -1201,6 +1226,8 @@ static int dev_jump(dev *v, struct dev_ff *f, dev_level *lv, int whole)
     }
     if (k <= 0) {
         repeat_reset(r);
+        if (until == TICK_MAX && refused && whole && v->h->trace && f->nlv > 1 && !f->cap_end)
+            return dev_record(v, f, now + period);
         if (until == TICK_MAX && refused)   /* the engine took the steady state */
             return -1;
         if (until == TICK_MAX)      /* the run ends within a period: shorter ones may not */

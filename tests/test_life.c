@@ -376,6 +376,64 @@ static void test_replay(void)
                 "on pin poisson 20 /day:\n  wifi send 100 B\n", 4);
 }
 
+/* As the engine with a battery (engine.c): at the whole state's repeat it
+ * records the next period and stops at its end. */
+static tick_t rec_end;
+static int64_t dev_record_period(void *ctx, tick_t now, tick_t period, tick_t until,
+                                 const ledger *at)
+{
+    (void)ctx;
+    (void)at;
+    if (until == TICK_MAX && !rec_end)
+        rec_end = now + period;
+    return 0;
+}
+
+static int dev_stop_at_end(void *ctx, tick_t now)
+{
+    (void)ctx;
+    return rec_end && now >= rec_end;
+}
+
+/* The water meter's battery period (150 h, 54 000 wakes) is recorded with
+ * its inner repeats replayed: the change points up to the period's end are
+ * the event-by-event run's, with far fewer waits. */
+static void test_replay_record(void)
+{
+    const char *src = getenv("SRCDIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/bench/water-meter.scn", src ? src : ".");
+    char *sets[1] = {"scenario.duration=1 y"};
+    diag *d = diag_new();
+    pipeline pl;
+    CU_ASSERT_FATAL(pipeline_load(&pl, path, sets, 1, d) == 0);
+    static ledger L;
+    device_hooks h = {dev_count, dev_points, dev_stop_at_end, dev_record_period, NULL, 0};
+    uint64_t hash[2];
+    long n[2], waits[2];
+    rec_end = 0;
+    for (int k = 0; k < 2; k++) {   /* k = 1: event by event to the same end */
+        L = pl.p.names;
+        h.repeat = k ? NULL : dev_record_period;
+        pts_hash = UINT64_C(14695981039346656037);
+        pts_n = dev_waits = 0;
+        CU_ASSERT_FATAL(device_run(&pl.p, &L, &h) == 0);
+        CU_ASSERT_EQUAL(L.duration, rec_end);
+        hash[k] = pts_hash;
+        n[k] = pts_n;
+        waits[k] = dev_waits;
+    }
+    CU_ASSERT(rec_end > 2 * 150 * 3600 * TICKS_PER_S);
+    CU_ASSERT(n[0] > 100000);
+    CU_ASSERT_EQUAL(n[0], n[1]);
+    CU_ASSERT(hash[0] == hash[1]);
+    if (3 * waits[0] >= 2 * waits[1])
+        fprintf(stderr, "\nrecord: %ld waits simulated of %ld\n", waits[0], waits[1]);
+    CU_ASSERT(3 * waits[0] < 2 * waits[1]);
+    pipeline_free(&pl);
+    diag_free(d);
+}
+
 /* The freezer alarm's battery life (chance blocks: no whole period) with
  * fast-forward is the event-by-event one to the bit: replayed segments. */
 static void test_replay_life(void)
@@ -439,5 +497,6 @@ int main(void)
     CU_add_test(s, "inner repeats are skipped, ledger exact", test_ff_inner_repeats);
     CU_add_test(s, "inner repeats replayed: the same change points", test_replay);
     CU_add_test(s, "chance blocks: battery life replayed = event by event", test_replay_life);
+    CU_add_test(s, "a battery's period recorded with inner repeats replayed", test_replay_record);
     return tutil_run_all();
 }
