@@ -65,6 +65,19 @@ int variant_add_user(variant_set *vs, const char *spec)
     if (!rest)
         abort();
     for (char *tok = strtok(rest, " \t"); tok; tok = strtok(NULL, " \t")) {
+        if (!strchr(tok, '=') && v->nsets > 0) {
+            /* a word without '=' continues the value before it: a value
+             * may have spaces (scenario.regulator=ldo quiescent 2 uA) */
+            char *prev = v->sets[v->nsets - 1];
+            size_t n = strlen(prev) + 1 + strlen(tok) + 1;
+            char *cat = malloc(n);
+            if (!cat)
+                abort();
+            snprintf(cat, n, "%s %s", prev, tok);
+            free(prev);
+            v->sets[v->nsets - 1] = cat;
+            continue;
+        }
         if (v->nsets == VARIANT_MAX_SETS || !strchr(tok, '=')) {
             fprintf(stderr, "impsim: error: --variant %s: found '%s', expected KEY=VALUE "
                     "settings (at most %d)\n", v->name, tok, VARIANT_MAX_SETS);

@@ -145,6 +145,10 @@ check "compare runs and lists the variants" '[ $? -eq 0 ] && grep -q "imp004m-st
 check "compare reports a variant the scenario cannot run on" 'grep -q "cannot wake from deep sleep on a timer" "$T/cmp.json"'
 "$IMPSIM" compare "$S/env-sensor-15min.scn" --variant "fast: scenario.every=5min" --format csv > "$T/cmp.csv" 2>&1
 check "compare --variant adds a row" 'grep -q "^fast,imp004m,1," "$T/cmp.csv"'
+"$IMPSIM" compare "$S/env-sensor-15min.scn" --variant "lin: scenario.regulator=linear quiescent 2 uA wifi-min 1.8 V" \
+  --format json > "$T/cmp-lin.json" 2> "$T/err"
+check "compare --variant: a value with spaces (words without = go on the value before)" \
+  '[ $? -eq 0 ] && grep -q "scenario.regulator=linear quiescent 2 uA wifi-min 1.8 V" "$T/cmp-lin.json"'
 "$IMPSIM" decide "$S/env-sensor-15min.scn" > "$T/dec" 2>&1; rc=$?
 check "decide says no for the 15-min sensor (exit 1): every reconnect powers the radio up" '[ $rc -eq 1 ] && grep -q "Answer:   NO" "$T/dec" && grep -q "break-even wake interval" "$T/dec"'
 "$IMPSIM" decide "$S/env-sensor-15min.scn" --min-ratio 1.2 --format json > "$T/dec.json" 2>&1; rc=$?
