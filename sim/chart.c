@@ -94,6 +94,7 @@ int chart_draw(const char *name, const char *vars, const char *out)
         return -1;
     }
     close(fd);
+    int held = outfile_dir_hold(tmp);   /* removed if Ctrl-C ends the run */
     n += strlen(impsim_datadir());
     if (!(expr = realloc(expr, n)))
         abort();
@@ -110,6 +111,7 @@ int chart_draw(const char *name, const char *vars, const char *out)
         rc = chart_copy(tmp, out);
         unlink(tmp);
     }
+    outfile_dir_release(held);
     free(expr);
     return rc;
 }
