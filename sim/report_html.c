@@ -438,6 +438,15 @@ void report_html(const report_doc *d, FILE *fp)
     fputs("</code>.</p>\n", fp);
     fprintf(fp, "<section class=\"verdict %s\">\n", r->can_drop ? "yes" : "no");
     html_tag(fp, "p", "answer", decide_answer(r));
+    /* as decide's text: when the design the answer names did not do what
+     * its label says (a power-save variant whose firmware disconnects),
+     * the note stands beside the answer */
+    char note[320];
+    if (r->best >= 0 && variant_mismatch(&o->vs.v[r->best], &r->res[r->best], note, sizeof note)) {
+        fputs("<p class=\"note\"><b>Note:</b> ", fp);
+        report_html_text(fp, note);
+        fputs("</p>\n", fp);
+    }
     html_margin(d, fp);
     fputs("</section>\n<h2>Variants compared</h2>\n", fp);
     html_table(d, fp);

@@ -101,6 +101,11 @@ check "not evaluated: sweep says so once for the variant, with the points and th
 "$IMPSIM" decide "$V/trough.scn" --target 4y > "$T/tr" 2>&1; rc=$?
 check "decide: a best variant that does not do what its label says is noted beside the answer" \
   '[ $rc -eq 0 ] && grep -A1 "^Answer:   YES .*imp004m-ps meets the 4 y target" "$T/tr" | grep -q "^          note: imp004m-ps does not stay associated: it connected 15 times a day"'
+if command -v gnuplot > /dev/null 2>&1; then
+  "$IMPSIM" report "$V/trough.scn" --target 4y -o "$T/trough-rep/" > /dev/null 2>&1
+  check "report: the same note stands beside the page's answer" \
+    '[ $? -eq 0 ] && grep -A1 "<p class=\"answer\">YES .*imp004m-ps meets the 4 y target" "$T/trough-rep/index.html" | grep -q "<p class=\"note\"><b>Note:</b> imp004m-ps does not stay associated: it connected 15 times a day"'
+fi
 
 "$IMPSIM" battery --cell "$V/weak.cell" --load "steps:30mA/10s,250mA/5ms,10uA/1h" --wifi-above 100mA > "$T/wkb" 2>&1
 check "weak cell, impsim battery: dead on the 30 mA step before the 250 mA WiFi step, still no life and the warning (was: 'life 0.00 hours')" \
