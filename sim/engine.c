@@ -1,5 +1,6 @@
-/* engine.c — SimGrid glue: one actor per simulated device, run in a child
- * process; ledger and battery result returned through a pipe. */
+/* engine.c — SimGrid glue: one actor per simulated device, n devices in
+ * one simulation; run in a forked child (results back through a pipe), or
+ * in this process when it is a pool worker (SimGrid started once there). */
 #include <errno.h>
 #include <simgrid/actor.h>
 #include <simgrid/engine.h>
@@ -15,15 +16,16 @@
 #include "device.h"
 #include "engine.h"
 #include "progress.h"
-#include "pool.h"
 
 #ifndef IMPSIM_SANITIZED
 #define IMPSIM_SANITIZED 0
 #endif
 
-/* The child's simulation context: SimGrid actors take (argc, argv) only. */
+/* One device's simulation context (the actor's data). */
 typedef struct {
     plan p;                 /* shallow copy, duration possibly overridden */
+    double base;            /* SimGrid's clock when the device powered on (s): a
+                             * process runs simulation after simulation on one clock */
     const engine_opts *o;
     engine_result *r;
     battery *bat;
@@ -39,14 +41,19 @@ typedef struct {
     tick_t period_end;              /* 0 until the repeat is found */
     battery_segment *seg;
     size_t nseg, cap;
+    int status;                     /* 0, 1 failed (a trace's write), 2 tick overflow */
 } engine_child_ctx;
 
-static engine_child_ctx engine_ctx;
+/* This process has SimGrid started (simgrid_init and the platform): 1,
+ * -1 when that failed, 0 not yet. SimGrid starts once per process. */
+static int engine_sg_state;
+/* This process simulates itself (the forked child of engine_run_batch). */
+static int engine_is_child;
 
 static void engine_advance(void *ctx, tick_t now)
 {
     engine_child_ctx *c = ctx;
-    sg_actor_sleep_until(ticks_to_s(now));
+    sg_actor_sleep_until(c->base + ticks_to_s(now));
     if (!(++c->waits & 1023)) {
         char d[48];
         snprintf(d, sizeof d, "%.3g d simulated", ticks_to_s(now) / 86400);
@@ -174,19 +181,29 @@ static void engine_trace_header(FILE *fp, const plan *p)
     fputs(",phase\n", fp);
 }
 
+static void engine_finish(engine_child_ctx *c);
+
 static void engine_device_actor(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
-    engine_child_ctx *c = &engine_ctx;
+    engine_child_ctx *c = sg_actor_self_get_data();
     int segs = c->o->trace || c->bat;
     /* engine_stop can end the run only with a battery or when looking for
      * the steady state: otherwise no poll at every state change */
     int stops = c->bat || c->o->steady;
     device_hooks h = {engine_advance, segs ? engine_segment : NULL, stops ? engine_stop : NULL,
                       c->o->fast_forward ? engine_repeat : NULL, c, c->o->trace != NULL};
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (c->o->trace)
+        engine_trace_header(c->o->trace, &c->p);
     c->r->L = c->p.names;
     c->rc = device_run(&c->p, &c->r->L, &h);
+    c->r->sg_clock = simgrid_get_clock() - c->base;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    c->r->wall_s = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    engine_finish(c);
 }
 
 /* A one-host platform: the device. Written to a temporary file because
@@ -227,8 +244,12 @@ static int engine_send(int fd, const void *buf, size_t n)
     return 0;
 }
 
-static void engine_simulate(engine_child_ctx *c)
+/* Start SimGrid in this process, once: 0, or -1 when it cannot (the
+ * platform file). */
+static int engine_start(void)
 {
+    if (engine_sg_state)
+        return engine_sg_state > 0 ? 0 : -1;
     /* The CPU model integrates its trace (cheaper sleeps than the default
      * lazy lmm); the network model is the constant one, since no device
      * sends anything through SimGrid (one model fewer polled at every
@@ -239,19 +260,8 @@ static void engine_simulate(engine_child_ctx *c)
     char *argv[] = {a0, a1, a2, a4, a3, NULL};
     int argc = getenv("IMPSIM_THREAD_CONTEXTS") || IMPSIM_SANITIZED ? 5 : 4;
     simgrid_init(&argc, argv);
-    if (engine_platform()) {
-        c->rc = -2;
-        return;
-    }
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    if (c->o->trace)
-        engine_trace_header(c->o->trace, &c->p);
-    sg_actor_create("device", sg_host_by_name("device"), engine_device_actor, 0, NULL);
-    simgrid_run();
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    c->r->sg_clock = simgrid_get_clock();
-    c->r->wall_s = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    engine_sg_state = engine_platform() ? -1 : 1;
+    return engine_sg_state > 0 ? 0 : -1;
 }
 
 static void engine_battery_result(engine_child_ctx *c)
@@ -278,87 +288,163 @@ static void engine_battery_result(engine_child_ctx *c)
     b->wifi_peak_A = battery_wifi_peak_A(c->bat);
 }
 
-static int engine_child(const plan *p, const engine_opts *o, int fd)
+/* The device's run is over (its actor ends): close the last segment,
+ * finish the battery, flush the traces, free what the run held. */
+static void engine_finish(engine_child_ctx *c)
 {
-    engine_result r;
-    memset(&r, 0, sizeof r);
-    engine_child_ctx *c = &engine_ctx;
-    c->p = *p;
-    if (o->duration > 0)
-        c->p.duration = o->duration;
-    c->o = o;
-    c->r = &r;
-    if (o->cell)
-        c->bat = battery_new(o->cell, &o->reg);
-    progress_start("simulating");
-    engine_simulate(c);
-    if (c->rc == -2)
-        return 1;
-    engine_close(c, r.L.duration);
+    engine_close(c, c->r->L.duration);
     if (c->bat)
         engine_battery_result(c);
-    progress_end();
-    if (o->battery_trace && fflush(o->battery_trace))
-        return 1;
-    if (o->trace && fflush(o->trace))
-        return 1;
-    int bad = engine_send(fd, &r, sizeof r);
+    if ((c->o->battery_trace && fflush(c->o->battery_trace)) || (c->o->trace && fflush(c->o->trace)))
+        c->status = 1;
+    else
+        c->status = c->rc ? 2 : 0;
     free(c->seg);
+    c->seg = NULL;
     if (c->bat)
         battery_free(c->bat);
-    if (bad)
-        return 1;
-    return c->rc ? 2 : 0;
+    c->bat = NULL;
 }
 
-static int engine_receive(int fd, engine_result *r)
+/* Simulate plans p[0..n) with opts o[0..n) (none NULL) as n devices, each
+ * an actor, in one SimGrid run in this process: r[i] and status[i] (0,
+ * 1 failed, 2 tick overflow). The devices are independent: each device's
+ * result is what it gives alone (its times are relative to its own power-on,
+ * SimGrid's clock only carries them). */
+static void engine_batch_here(int n, const plan *const *p, const engine_opts *const *o,
+                              engine_result *r, int *status)
 {
-    return pool_read_all(fd, r, sizeof *r);
+    engine_child_ctx *c = calloc((size_t)n, sizeof *c);
+    if (!c)
+        abort();
+    for (int i = 0; i < n; i++) {
+        memset(&r[i], 0, sizeof r[i]);
+        status[i] = 1;
+    }
+    if (engine_start()) {
+        free(c);
+        return;
+    }
+    double base = simgrid_get_clock();
+    sg_host_t host = sg_host_by_name("device");
+    progress_start("simulating");
+    for (int i = 0; i < n; i++) {
+        c[i].p = *p[i];
+        if (o[i]->duration > 0)
+            c[i].p.duration = o[i]->duration;
+        c[i].base = base;
+        c[i].o = o[i];
+        c[i].r = &r[i];
+        c[i].status = 1;
+        if (o[i]->cell)
+            c[i].bat = battery_new(o[i]->cell, &o[i]->reg);
+        sg_actor_t a = sg_actor_init("device", host);
+        sg_actor_set_data(a, &c[i]);
+        sg_actor_start(a, engine_device_actor, 0, NULL);
+    }
+    simgrid_run();
+    progress_end();
+    for (int i = 0; i < n; i++)
+        status[i] = c[i].status;
+    free(c);
+}
+
+/* The forked child: simulate, send every (result, status) pair, exit. */
+static int engine_child(int n, const plan *const *p, const engine_opts *const *o, int fd)
+{
+    engine_result *r = calloc((size_t)n, sizeof *r);
+    int *status = calloc((size_t)n, sizeof *status);
+    if (!r || !status)
+        return 1;
+    engine_is_child = 1;
+    engine_batch_here(n, p, o, r, status);
+    for (int i = 0; i < n; i++)
+        if (engine_send(fd, &r[i], sizeof r[i]) || engine_send(fd, &status[i], sizeof status[i]))
+            return 1;
+    return 0;
+}
+
+/* Say why simulation i failed (status 1 or 2). */
+static void engine_report(int status, const engine_result *r, const char *why)
+{
+    if (status == 2 || (status == 0 && r->L.overflow))
+        fprintf(stderr, "impsim: error: a time total passed the 64-bit tick range\n");
+    else
+        fprintf(stderr, "impsim: error: the simulation process failed (%s)\n", why);
+}
+
+int engine_run_batch(int n, const plan *const *p, const engine_opts *const *opts,
+                     engine_result *r, int *ok)
+{
+    static const engine_opts none;
+    const engine_opts **o = calloc((size_t)n + 1, sizeof *o);
+    int *status = calloc((size_t)n + 1, sizeof *status);
+    if (!o || !status)
+        abort();
+    for (int i = 0; i < n; i++) {
+        o[i] = opts && opts[i] ? opts[i] : &none;
+        memset(&r[i], 0, sizeof r[i]);
+        status[i] = 1;
+    }
+    char why[64] = "SimGrid did not start, or a trace could not be written";
+    if (engine_is_child || pool_in_worker()) {
+        engine_batch_here(n, p, o, r, status);
+    } else {
+        int fds[2];
+        pid_t pid = -1;
+        if (pipe(fds)) {
+            perror("impsim: pipe");
+        } else {
+            fflush(NULL);
+            pid_t parent = getpid();
+            pid = fork();
+            if (pid < 0) {
+                perror("impsim: fork");
+                close(fds[0]);
+                close(fds[1]);
+            }
+            if (pid == 0) {
+                pool_child_init(parent);
+                close(fds[0]);
+                _exit(engine_child(n, p, o, fds[1]));
+            }
+        }
+        if (pid > 0) {
+            close(fds[1]);
+            /* every pair received stands, whatever happens to the rest */
+            for (int i = 0; i < n; i++)
+                if (pool_read_all(fds[0], &r[i], sizeof r[i]) ||
+                    pool_read_all(fds[0], &status[i], sizeof status[i])) {
+                    memset(&r[i], 0, sizeof r[i]);
+                    status[i] = 1;
+                    break;
+                }
+            close(fds[0]);
+            int st;
+            while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+                ;
+            snprintf(why, sizeof why, "%s %d", WIFSIGNALED(st) ? "signal" : "exit status",
+                     WIFSIGNALED(st) ? WTERMSIG(st) : WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+        }
+    }
+    int bad = 0;
+    for (int i = 0; i < n; i++) {
+        ok[i] = status[i] == 0 && !r[i].L.overflow;
+        if (!ok[i]) {
+            engine_report(status[i], &r[i], why);
+            memset(&r[i], 0, sizeof r[i]);
+            bad++;
+        }
+    }
+    free(o);
+    free(status);
+    return bad ? -1 : 0;
 }
 
 int engine_run(const plan *p, const engine_opts *opts, engine_result *r)
 {
-    static const engine_opts none;
-    const engine_opts *o = opts ? opts : &none;
-    int fds[2];
-    memset(r, 0, sizeof *r);
-    if (pipe(fds)) {
-        perror("impsim: pipe");
-        return -1;
-    }
-    fflush(NULL);
-    pid_t parent = getpid(), pid = fork();
-    if (pid < 0) {
-        perror("impsim: fork");
-        close(fds[0]);
-        close(fds[1]);
-        return -1;
-    }
-    if (pid == 0) {
-        pool_child_init(parent);
-        close(fds[0]);
-        _exit(engine_child(p, o, fds[1]));
-    }
-    close(fds[1]);
-    int got = engine_receive(fds[0], r);
-    close(fds[0]);
-    int status;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    if (got || code == 1 || code < 0) {
-        fprintf(stderr, "impsim: error: the simulation process failed (%s %d)\n",
-                WIFSIGNALED(status) ? "signal" : "exit status",
-                WIFSIGNALED(status) ? WTERMSIG(status) : code);
-    } else if (code == 2 || r->L.overflow) {
-        fprintf(stderr, "impsim: error: a time total passed the 64-bit tick range\n");
-    } else if (code != 0) {
-        fprintf(stderr, "impsim: error: the simulation process failed (exit status %d)\n", code);
-    } else {
-        return 0;
-    }
-    engine_result_free(r);
-    return -1;
+    int ok;
+    return engine_run_batch(1, &p, &opts, r, &ok);
 }
 
 void engine_result_free(engine_result *r)

@@ -1,10 +1,15 @@
-/* engine.h — runs a plan as a SimGrid actor, in a child process.
+/* engine.h — runs plans as SimGrid actors, one actor per device.
  *
- * SimGrid's engine can be set up only once per process, so every simulation
- * runs in a fork()ed child: the child initialises SimGrid, starts one actor
- * per simulated device, runs, and sends its results back through a pipe.
- * Several simulations (variants, sweeps, regression checks) therefore run
- * independently and in parallel.
+ * SimGrid's engine can be set up only once per process. A command's own
+ * process never starts it: its simulations run in a fork()ed child, which
+ * initialises SimGrid, starts one actor per simulated device (n devices of
+ * engine_run_batch in one simulation), runs, and sends the results back
+ * through a pipe. A pool worker (pool.h: sweeps, Monte Carlo, variants,
+ * decide, check) is already a process of its own: there SimGrid starts
+ * once, at the worker's first simulation, and every later simulation of
+ * the worker runs in it, on the same clock (each device's times are
+ * relative to its own power-on: its results are what it gives alone),
+ * saving a fork and a SimGrid start per simulation.
  *
  * The device's current profile is a sequence of segments (change points).
  * The engine can write it as a CSV trace and apply it to a battery as it
@@ -54,6 +59,19 @@ typedef struct {
  * engine_result_free) and returns 0; on failure (child crashed, tick
  * overflow) prints a message to stderr and returns -1. */
 int engine_run(const plan *p, const engine_opts *opts, engine_result *r);
+
+/* Simulate plans p[0..n) from power-on, device i with opts[i] (opts, or
+ * any opts[i], may be NULL as for engine_run), as n independent devices,
+ * each an actor, in one simulation (one fork, one SimGrid start): r[i] is
+ * exactly what engine_run(p[i], opts[i]) gives (tested to the bit). ok[i]
+ * is 1 when device i's result is complete, else 0 with r[i] zeroed and a
+ * message on stderr (its process crashed before sending it, a trace could
+ * not be written, a tick total overflowed): a crash fails the devices not
+ * yet received, never hands back a partial result. Returns 0 when every
+ * ok[i] is 1, else -1. The plans and opts are only read; traces given in
+ * opts must be distinct files. */
+int engine_run_batch(int n, const plan *const *p, const engine_opts *const *opts,
+                     engine_result *r, int *ok);
 void engine_result_free(engine_result *r);
 
 #endif

@@ -8,7 +8,9 @@
  * (crash, exit) fails that job only, and a new worker takes the jobs left.
  * Jobs must not rely on a fresh process: each starts from the state the
  * parent had at pool_run, plus whatever earlier jobs of the same worker
- * left behind (nothing, for the jobs here: they load, run and free). */
+ * left behind (nothing, for the jobs here: they load, run and free; the
+ * engine keeps SimGrid started in a worker, pool_in_worker, and runs each
+ * simulation there on SimGrid's one clock, not in a fork of its own). */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -28,6 +30,14 @@ typedef struct {
     int job;            /* the job it runs, -1: idle */
     size_t got;         /* result bytes received */
 } pool_slot;
+
+/* This process is a pool worker (set in the worker after its fork). */
+static int pool_worker_flag;
+
+int pool_in_worker(void)
+{
+    return pool_worker_flag;
+}
 
 void pool_child_init(pid_t parent)
 {
@@ -101,6 +111,7 @@ static int pool_spawn(pool_slot *s, const pool_slot *slot, int n, size_t size, p
     }
     if (pid == 0) {
         pool_child_init(parent);
+        pool_worker_flag = 1;
         close(sv[0]);
         for (int i = 0; i < n; i++)
             if (slot[i].pid && &slot[i] != s)

@@ -28,6 +28,11 @@ int pool_run(int njobs, int workers, size_t size, pool_fn fn, void *ctx,
  * on. Linux prctl(PR_SET_PDEATHSIG). */
 void pool_child_init(pid_t parent);
 
+/* 1 in a pool worker process (which runs jobs and exits, and may keep
+ * what a job started for the next: engine.c simulates there, in the
+ * worker, with SimGrid started once per worker), else 0. */
+int pool_in_worker(void);
+
 /* The number of online CPUs (>= 1). */
 int pool_cpus(void);
 

@@ -4,12 +4,15 @@
  * fixed times and access-point outages); battery life through `impsim
  * run`'s path agrees with the event-by-event run to 0.1 %; the hyperperiod
  * is found; the inner repeats (a 10-s wake between rare uploads, periods
- * whose `chance` draws come out alike) are really skipped. */
+ * whose `chance` draws come out alike) are really skipped; many devices
+ * as actors in one simulation, and simulations one after another in a
+ * pool worker, give every device what it gives alone, to the bit. */
 #include <dirent.h>
 #include <math.h>
 #include <string.h>
 #include "device.h"
 #include "pipeline.h"
+#include "pool.h"
 #include "tutil.h"
 
 static int life(const char *text, int ff, const char *set, budget_battery *out)
@@ -463,6 +466,140 @@ static void test_replay_life(void)
     CU_ASSERT_STRING_EQUAL(b[0].ended_by, b[1].ended_by);
 }
 
+/* Every library scenario's simulations as impsim makes them: the
+ * fast-forwarded budget run, the battery life (periodic schedules: an
+ * event-by-event life to depletion takes seconds) and the steady period. */
+enum { BATCH_MAX_PL = 40, BATCH_MAX = 3 * BATCH_MAX_PL };
+typedef struct {
+    pipeline pl[BATCH_MAX_PL];
+    int npl, n;
+    const plan *p[BATCH_MAX];
+    engine_opts o[BATCH_MAX];
+    const engine_opts *op[BATCH_MAX];
+    char what[BATCH_MAX][96];
+    engine_result single[BATCH_MAX];
+} batch_set;
+
+static void batch_add(batch_set *b, const plan *p, const engine_opts *o, const char *name,
+                      const char *kind)
+{
+    CU_ASSERT_FATAL(b->n < BATCH_MAX);
+    b->p[b->n] = p;
+    b->o[b->n] = *o;
+    b->op[b->n] = &b->o[b->n];
+    snprintf(b->what[b->n], sizeof b->what[b->n], "%s (%s)", name, kind);
+    b->n++;
+}
+
+static void batch_library(batch_set *b)
+{
+    const char *src = getenv("SRCDIR");
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/scenarios", src ? src : ".");
+    DIR *dp = opendir(dir);
+    CU_ASSERT_FATAL(dp != NULL);
+    for (struct dirent *e; (e = readdir(dp));) {
+        size_t len = strlen(e->d_name);
+        if (len < 5 || strcmp(e->d_name + len - 4, ".scn"))
+            continue;
+        CU_ASSERT_FATAL(b->npl < BATCH_MAX_PL);
+        char path[8192];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        diag *d = diag_new();
+        pipeline *pl = &b->pl[b->npl];
+        CU_ASSERT_FATAL(pipeline_load(pl, path, NULL, 0, d) == 0);
+        diag_free(d);
+        b->npl++;
+        engine_opts o = {.fast_forward = 1};
+        batch_add(b, &pl->p, &o, e->d_name, "budget");
+        tick_t h = plan_hyperperiod(&pl->p);
+        if (pl->cell && h) {
+            engine_opts l = {.cell = pl->cell, .fast_forward = 1};
+            pipeline_regulator(pl, &l.reg);
+            CU_ASSERT_FATAL(ticks_from_s(PIPELINE_HORIZON_S, &l.duration) == 0);
+            batch_add(b, &pl->p, &l, e->d_name, "battery life");
+        }
+        tick_t lim;
+        if (h && !ticks_mul(h, 8, &lim)) {
+            engine_opts st = {.duration = lim, .fast_forward = 1, .steady = 1};
+            batch_add(b, &pl->p, &st, e->d_name, "steady");
+        }
+    }
+    closedir(dp);
+    CU_ASSERT(b->npl >= 10);
+    for (int i = 0; i < b->n; i++)
+        CU_ASSERT_FATAL(engine_run(b->p[i], b->op[i], &b->single[i]) == 0);
+}
+
+static void batch_free(batch_set *b)
+{
+    for (int i = 0; i < b->npl; i++)
+        pipeline_free(&b->pl[i]);
+}
+
+/* r is what the single run s gave, to the bit (SimGrid's clock, which
+ * only carries the devices' times, to 1e-9 s). */
+static int batch_same(const engine_result *r, const engine_result *s, const char *what)
+{
+    int same = !memcmp(&r->L, &s->L, sizeof r->L) && !memcmp(&r->one, &s->one, sizeof r->one) &&
+               r->period == s->period && r->fast_forwarded == s->fast_forwarded &&
+               r->batt.life_s == s->batt.life_s && r->batt.ended_by == s->batt.ended_by &&
+               r->batt.delivered_C == s->batt.delivered_C && r->batt.soc == s->batt.soc &&
+               r->batt.voltage_V == s->batt.voltage_V && r->batt.periods == s->batt.periods &&
+               r->batt.wifi_peak_A == s->batt.wifi_peak_A &&
+               fabs(r->sg_clock - s->sg_clock) <= 1e-9 * (1 + fabs(s->sg_clock));
+    if (!same)
+        fprintf(stderr, "\n%s: differs from its single run\n", what);
+    CU_ASSERT(same);
+    return same;
+}
+
+/* All the library's simulations as actors in one simulation (one fork,
+ * one SimGrid start): each device's ledger, battery life and steady period
+ * are those of its own run. */
+static void test_batch_equals_single(void)
+{
+    static batch_set b;
+    static engine_result r[BATCH_MAX];
+    int ok[BATCH_MAX];
+    batch_library(&b);
+    CU_ASSERT_FATAL(b.n >= 30);
+    CU_ASSERT_FATAL(engine_run_batch(b.n, b.p, b.op, r, ok) == 0);
+    int lives = 0, steady = 0;
+    for (int i = 0; i < b.n; i++) {
+        CU_ASSERT(ok[i]);
+        batch_same(&r[i], &b.single[i], b.what[i]);
+        lives += b.o[i].cell != NULL && r[i].batt.life_s > 0;
+        steady += b.o[i].steady && r[i].period > 0;
+    }
+    CU_ASSERT(lives >= 5 && steady >= 5);   /* the comparison covers each kind */
+    batch_free(&b);
+}
+
+static void batch_pool_job(int j, void *ctx, void *out)
+{
+    const batch_set *b = ctx;
+    if (engine_run(b->p[j], b->op[j], out))
+        memset(out, 0, sizeof(engine_result));
+}
+
+/* A pool worker runs its simulations itself, one after another on one
+ * SimGrid clock: each gives what it gives in a process of its own. */
+static void test_worker_equals_single(void)
+{
+    static batch_set b;
+    static engine_result r[BATCH_MAX];
+    int ok[BATCH_MAX];
+    batch_library(&b);
+    CU_ASSERT_FATAL(pool_run(b.n, 2, sizeof *r, batch_pool_job, &b, r, ok) == 0);
+    for (int i = 0; i < b.n; i++) {
+        CU_ASSERT(ok[i]);
+        r[i].sg_clock = b.single[i].sg_clock;   /* offset by the worker's earlier runs */
+        batch_same(&r[i], &b.single[i], b.what[i]);
+    }
+    batch_free(&b);
+}
+
 static void test_hyperperiod(void)
 {
     diag *d = diag_new();
@@ -498,5 +635,7 @@ int main(void)
     CU_add_test(s, "inner repeats replayed: the same change points", test_replay);
     CU_add_test(s, "chance blocks: battery life replayed = event by event", test_replay_life);
     CU_add_test(s, "a battery's period recorded with inner repeats replayed", test_replay_record);
+    CU_add_test(s, "devices as actors in one simulation = single runs", test_batch_equals_single);
+    CU_add_test(s, "simulations in a pool worker = single runs", test_worker_equals_single);
     return tutil_run_all();
 }
