@@ -358,10 +358,12 @@ static int engine_child(int n, const plan *const *p, const engine_opts *const *o
         return 1;
     engine_is_child = 1;
     engine_batch_here(n, p, o, r, status);
-    for (int i = 0; i < n; i++)
-        if (engine_send(fd, &r[i], sizeof r[i]) || engine_send(fd, &status[i], sizeof status[i]))
-            return 1;
-    return 0;
+    int bad = 0;
+    for (int i = 0; i < n && !bad; i++)
+        bad = engine_send(fd, &r[i], sizeof r[i]) || engine_send(fd, &status[i], sizeof status[i]);
+    free(r);
+    free(status);
+    return bad;
 }
 
 /* Say why simulation i failed (status 1 or 2). */
@@ -406,7 +408,10 @@ int engine_run_batch(int n, const plan *const *p, const engine_opts *const *opts
             if (pid == 0) {
                 pool_child_init(parent);
                 close(fds[0]);
-                _exit(engine_child(n, p, o, fds[1]));
+                int code = engine_child(n, p, o, fds[1]);
+                free(o);
+                free(status);
+                _exit(code);
             }
         }
         if (pid > 0) {

@@ -170,14 +170,64 @@ figfile *figfile_parse(const char *name, const char *text, size_t len, diag *d)
     return f;
 }
 
+fig_entry fig_entry_copy(const fig_entry *e)
+{
+    fig_entry c = *e;
+    c.key = fig_strdup(e->key);
+    c.text = fig_strdup(e->text);
+    c.source = fig_strdup(e->source);
+    return c;
+}
+
+/* A deep copy of f; its entries' positions point into the copy's path. */
+static figfile *figfile_copy(const figfile *f)
+{
+    figfile *c = calloc(1, sizeof *c);
+    if (!c || !(c->v = calloc((size_t)f->n + 1, sizeof *c->v)))
+        abort();
+    c->path = fig_strdup(f->path);
+    c->cap = f->n + 1;
+    for (c->n = 0; c->n < f->n; c->n++) {
+        c->v[c->n] = fig_entry_copy(&f->v[c->n]);
+        if (f->v[c->n].pos.file == f->path)
+            c->v[c->n].pos.file = c->path;
+    }
+    return c;
+}
+
+/* The files this process has parsed, by path and text: a Monte Carlo or a
+ * sweep loads the same model, parts and cell again for every sample (in
+ * each pool worker), and parsing the model was ~9 % of a sample's CPU;
+ * copying the parse is ~1 % of that. The text is read and compared every
+ * time, so a file changed in between is parsed again. */
+enum { FIG_MEMO_MAX = 16 };
+static struct {
+    char *text;
+    size_t len;
+    figfile *f;
+} fig_memo[FIG_MEMO_MAX];
+static int fig_memo_n;
+
 figfile *figfile_load(const char *path, diag *d)
 {
     size_t len;
     char *buf = lex_read_file(path, &len, d);
     if (!buf)
         return NULL;
+    for (int i = 0; i < fig_memo_n; i++)
+        if (fig_memo[i].len == len && !strcmp(fig_memo[i].f->path, path) &&
+            !memcmp(fig_memo[i].text, buf, len)) {
+            free(buf);
+            return figfile_copy(fig_memo[i].f);
+        }
     figfile *f = figfile_parse(path, buf, len, d);
-    free(buf);
+    if (f && fig_memo_n < FIG_MEMO_MAX) {
+        fig_memo[fig_memo_n].text = buf;
+        fig_memo[fig_memo_n].len = len;
+        fig_memo[fig_memo_n++].f = figfile_copy(f);
+    } else {
+        free(buf);
+    }
     return f;
 }
 

@@ -48,7 +48,9 @@ typedef struct {
 } figfile;
 
 /* Read and parse path. Returns a new figfile, or NULL after recording
- * errors (file:line:col) in d. A key given twice is an error. */
+ * errors (file:line:col) in d. A key given twice is an error. A file this
+ * process parsed before (same path, same text) is copied from that parse,
+ * not parsed again (the result is the same). */
 figfile *figfile_load(const char *path, diag *d);
 
 /* Parse text held in memory, naming it `name` in diagnostics (used by the
@@ -66,6 +68,10 @@ const fig_entry *figfile_get(const figfile *f, const char *key);
  * The caller frees e with fig_entry_clear. */
 int fig_parse_override(const char *kv, diag_pos where, fig_entry *e, diag *d);
 void fig_entry_clear(fig_entry *e);
+
+/* A deep copy of e (key, text and source duplicated; pos as in e). Free it
+ * with fig_entry_clear. */
+fig_entry fig_entry_copy(const fig_entry *e);
 
 /* The provenance word ("datasheet", ...). */
 const char *fig_prov_name(fig_prov p);

@@ -100,17 +100,6 @@ static void model_put(figfile *f, fig_entry *e)
     memset(e, 0, sizeof *e);
 }
 
-static fig_entry fig_copy(const fig_entry *e)
-{
-    fig_entry c = *e;
-    c.key = strdup(e->key);
-    c.text = strdup(e->text);
-    c.source = strdup(e->source);
-    if (!c.key || !c.text || !c.source)
-        abort();
-    return c;
-}
-
 static int model_layer_part(figfile *f, const char *part, diag_pos at, diag *d)
 {
     const char *path = data_path("models/parts", part, ".part");
@@ -130,7 +119,7 @@ static int model_layer_part(figfile *f, const char *part, diag_pos at, diag *d)
             bad = 1;
             continue;
         }
-        fig_entry c = fig_copy(&p->v[i]);
+        fig_entry c = fig_entry_copy(&p->v[i]);
         c.pos.file = f->path;   /* p is freed below; keep a living pointer */
         model_put(f, &c);
     }
@@ -219,7 +208,7 @@ model *model_from_fig(figfile *f, const char *const *parts, const diag_pos *part
     for (int i = 0; i < nparts; i++)
         bad |= model_layer_part(f, parts[i], part_pos[i], d) != 0;
     for (int i = 0; i < nover; i++) {
-        fig_entry c = fig_copy(&over[i]);
+        fig_entry c = fig_entry_copy(&over[i]);
         if (model_check_entry(&c, d)) {
             fig_entry_clear(&c);
             bad = 1;

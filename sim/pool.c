@@ -90,6 +90,7 @@ static void pool_worker(int fd, size_t size, pool_fn fn, void *ctx)
             n += (size_t)w;
         }
     }
+    free(out);
     _exit(0);
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include "figfile.h"
 #include "pipeline.h"
 #include "pool.h"
 #include "tutil.h"
@@ -502,6 +503,53 @@ static const err_case err_cases[] = {
      "t.scn:3:10: error: found 'i2cNM', expected an i2c bus of the imp002: "},
 };
 
+/* A figure file loaded again is copied from its first parse: the same
+ * entries, positions in the copy; a file whose text changed is parsed
+ * again, and a broken one still reports its error every time. */
+static void test_figfile_reload(void)
+{
+    char path[] = "/tmp/impsim-fig-XXXXXX";
+    CU_ASSERT_FATAL(tutil_write_temp(path, "cpu.run.current 5 mA datasheet \"x\"\n"
+                                           "wifi.tx.time 2 ms estimate \"y\"\n") == 0);
+    diag *d = diag_new();
+    figfile *a = figfile_load(path, d), *b = figfile_load(path, d);
+    CU_ASSERT_FATAL(a && b && a != b);
+    CU_ASSERT_EQUAL(b->n, 2);
+    for (int i = 0; i < 2 && b->n == 2; i++) {
+        CU_ASSERT_STRING_EQUAL(a->v[i].key, b->v[i].key);
+        CU_ASSERT_STRING_EQUAL(a->v[i].text, b->v[i].text);
+        CU_ASSERT_STRING_EQUAL(a->v[i].source, b->v[i].source);
+        CU_ASSERT_EQUAL(a->v[i].value, b->v[i].value);
+        CU_ASSERT_EQUAL(a->v[i].pos.line, b->v[i].pos.line);
+        CU_ASSERT(b->v[i].pos.file == b->path);
+    }
+    figfile_free(a);
+    CU_ASSERT_STRING_EQUAL(b->v[1].key, "wifi.tx.time");    /* b owns its own copy */
+    figfile_free(b);
+    FILE *fp = fopen(path, "w");
+    CU_ASSERT_FATAL(fp != NULL);
+    fputs("cpu.run.current 7 mA datasheet \"x\"\n", fp);
+    fclose(fp);
+    figfile *c = figfile_load(path, d);
+    CU_ASSERT_FATAL(c != NULL);
+    CU_ASSERT_EQUAL(c->n, 1);
+    CU_ASSERT_DOUBLE_EQUAL(c->v[0].value, 7e-3, 1e-15);
+    figfile_free(c);
+    CU_ASSERT_EQUAL(diag_count(d), 0);
+    fp = fopen(path, "w");
+    CU_ASSERT_FATAL(fp != NULL);
+    fputs("cpu.run.current 7 parsecs datasheet \"x\"\n", fp);
+    fclose(fp);
+    for (int k = 0; k < 2; k++) {
+        diag *e = diag_new();
+        CU_ASSERT(figfile_load(path, e) == NULL);
+        CU_ASSERT(diag_count(e) > 0);
+        diag_free(e);
+    }
+    diag_free(d);
+    unlink(path);
+}
+
 static void test_errors(void)
 {
     for (size_t i = 0; i < sizeof err_cases / sizeof err_cases[0]; i++) {
@@ -578,6 +626,7 @@ int main(void)
     CU_add_test(s, "ticks: clocks exact, range, overflow", test_ticks_clocks);
     CU_add_test(s, "worker pool: results in place, a dying job fails alone", test_pool);
     CU_add_test(s, "units", test_units);
+    CU_add_test(s, "figure file loaded again: the same, or parsed again when changed", test_figfile_reload);
     CU_add_test(s, "ledger: sums and coverage", test_ledger_sums);
     CU_add_test(s, "ledger: 2xD is exactly twice D", test_ledger_doubling);
     CU_add_test(s, "hand-computed budget to 1e-9", test_hand_budget);
