@@ -269,7 +269,8 @@ static void battery_ocv_load(const battery_src *s, battery_cell *c)
     c->ocv_v = malloc((size_t)n * sizeof *c->ocv_v);
     c->ocv = gsl_interp_alloc(n >= 3 ? gsl_interp_steffen : gsl_interp_linear,
                               (size_t)n);
-    if (!c->ocv_soc || !c->ocv_v || !c->ocv)
+    c->ocv_acc = gsl_interp_accel_alloc();
+    if (!c->ocv_soc || !c->ocv_v || !c->ocv || !c->ocv_acc)
         abort();
     for (int i = 0; i < n; i++) {
         c->ocv_soc[i] = xs[i] / 100.0;
@@ -471,6 +472,8 @@ void battery_cell_free(battery_cell *c)
     free(c->ocv_v);
     if (c->ocv)
         gsl_interp_free(c->ocv);
+    if (c->ocv_acc)
+        gsl_interp_accel_free(c->ocv_acc);
     free(c);
 }
 

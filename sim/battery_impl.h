@@ -74,6 +74,9 @@ struct battery_cell {
     int ocv_n;
     double *ocv_soc, *ocv_v;
     gsl_interp *ocv;
+    gsl_interp_accel *ocv_acc;  /* the last interval found: a hint only (the same
+                                 * interval as a search, the same value), so one
+                                 * cell may serve any number of batteries */
 };
 
 /* Per-period bookkeeping the profile runner reads. */

@@ -14,7 +14,9 @@ static double battery_ocv(const battery_cell *c, double soc)
         return c->ocv_v[0];
     if (soc >= hi)
         return c->ocv_v[c->ocv_n - 1];
-    return gsl_interp_eval(c->ocv, c->ocv_soc, c->ocv_v, soc, NULL);
+    /* the accelerator remembers the last interval: consecutive pieces of
+     * a discharge fall in the same one, not searched again each time */
+    return gsl_interp_eval(c->ocv, c->ocv_soc, c->ocv_v, soc, c->ocv_acc);
 }
 
 void battery_cell_vr(const battery_cell *c, double soc, double *v0,
