@@ -86,10 +86,12 @@ double workload_events(const plan *p, double seconds)
         if (p->task[i].kind == T_NTH && p->task[i].nth > 0)
             events += wakes_per_s * seconds / (double)p->task[i].nth *
                       (2 + workload_steps(p->task[i].step, 0, p->task[i].nstep));
-    if (p->wifi_connected) {    /* beacons, keepalives, calibration while associated */
+    if (p->wifi_connected) {    /* keepalives, calibration while associated */
+        /* DTIM beacons are not events: book() carves their share out of
+         * each doze segment arithmetically (device.c), so a power-save
+         * variant's estimate has no beacon term (it had one, 2 events per
+         * DTIM period, which refused such variants 10-100x too early) */
         double per_s = 0;
-        if (p->powersave && p->dtim > 0)
-            per_s += 2 / ticks_to_s(p->dtim);
         if (p->ka_interval > 0)
             per_s += 4 / ticks_to_s(p->ka_interval);
         if (p->cal_interval > 0)

@@ -19,8 +19,9 @@
 #define WORKLOAD_MAX_EVENTS 2e8
 
 /* Estimated engine events to simulate plan p over seconds of simulated
- * time event by event (every task run, every step, the radio's beacons and
- * keepalives while associated). An estimate (within a factor of about 2 of
+ * time event by event (every task run, every step, the radio's keepalives
+ * and calibration bursts while associated; DTIM beacons are no events: they
+ * are booked arithmetically within each doze). An estimate (within a factor of about 2 of
  * run --stats on the scenario library), never negative. */
 double workload_events(const plan *p, double seconds);
 
