@@ -164,7 +164,7 @@ static int run_outputs(pipeline *pl, const run_opts *o)
     if (o->stats && !life && b->battery.present)
         fprintf(stderr, "impsim: the battery life: %.3f s of wall time (%s)\n", run_clock() - t_life,
                 strcmp(b->battery.method, "full") ? "simulated until the device repeats, then "
-                "the battery runner over whole periods" : "simulated event by event to depletion");
+                "the battery runner over whole periods" : "segment by segment to depletion");
     if (life) {
         rc = life == -2 ? 2 : 3;
         goto done;

@@ -83,8 +83,11 @@ static void text_battery(const budget_battery *bb, FILE *fp)
     fprintf(fp, "delivered %s of %s rated (%.1f%%); %s%s%s\n",
             fmt(bb->delivered_C, DIM_CHARGE, y), fmt(bb->capacity_C, DIM_CHARGE, z),
             bb->capacity_C > 0 ? 100 * bb->delivered_C / bb->capacity_C : 0,
-            !strcmp(bb->method, "full") ? "simulated event by event"
-                                        : "steady period fast-forwarded",
+            strcmp(bb->method, "full") ? "steady period fast-forwarded"
+            : bb->full_why && strcmp(bb->full_why, "--no-fast-forward")
+                ? "segment by segment, no period multiplied (wakes that repeat between "
+                  "the random ones are replayed exactly, not simulated again)"
+                : "simulated event by event",
             bb->full_why ? ": " : "", bb->full_why ? bb->full_why : "");
 }
 
