@@ -11,6 +11,7 @@
 #include "config.h"
 #include "outfile.h"
 #include "paths.h"
+#include "pool.h"
 
 const char *chart_term(const char *out)
 {
@@ -26,10 +27,11 @@ static int chart_gnuplot(const char *script, const char *expr)
 {
     const char *gp = strcmp(IMPSIM_GNUPLOT, "no") ? IMPSIM_GNUPLOT : "gnuplot";
     fflush(NULL);
-    pid_t pid = fork();
+    pid_t parent = getpid(), pid = fork();
     if (pid < 0)
         return -1;
     if (pid == 0) {
+        pool_child_init(parent);    /* gnuplot ends with an interrupted impsim */
         execlp(gp, gp, "-e", expr, script, (char *)NULL);
         fprintf(stderr, "impsim: error: cannot run %s: %s (install gnuplot-nox)\n", gp,
                 strerror(errno));
@@ -81,20 +83,23 @@ int chart_draw(const char *name, const char *vars, const char *out)
     if (!expr)
         abort();
     snprintf(script, sizeof script, "%s/plots/%s.gp", impsim_datadir(), name);
-    /* gnuplot draws into a scratch file of its own; the chart then goes
-     * through outfile like every output (renamed into place, or written
-     * through to a device, FIFO or link; never over an input) */
+    /* gnuplot draws into a scratch file of its own, in a folder of its
+     * own; the chart then goes through outfile like every output (renamed
+     * into place, or written through to a device, FIFO or link; never over
+     * an input). The folder, not the file, is removed if a signal ends the
+     * run: gnuplot may still open its output after that, and cannot
+     * recreate a file in a folder that is gone. */
     const char *tdir = getenv("TMPDIR") && getenv("TMPDIR")[0] ? getenv("TMPDIR") : "/tmp";
-    snprintf(tmp, sizeof tmp, "%s/impsim-chart-XXXXXX%s", tdir, term[0] == 'p' ? ".png" : ".svg");
-    int fd = mkstemps(tmp, 4);
-    if (fd < 0) {
-        fprintf(stderr, "impsim: error: cannot make a scratch file in %s: %s\n", tdir,
+    char dir[4000];     /* leaves room in tmp for "/chart.svg" */
+    snprintf(dir, sizeof dir, "%s/impsim-chart-XXXXXX", tdir);
+    if (!mkdtemp(dir)) {
+        fprintf(stderr, "impsim: error: cannot make a scratch folder in %s: %s\n", tdir,
                 strerror(errno));
         free(expr);
         return -1;
     }
-    close(fd);
-    int held = outfile_dir_hold(tmp);   /* removed if Ctrl-C ends the run */
+    int held = outfile_dir_hold(dir);
+    snprintf(tmp, sizeof tmp, "%s/chart.%s", dir, term[0] == 'p' ? "png" : "svg");
     n += strlen(impsim_datadir());
     if (!(expr = realloc(expr, n)))
         abort();
@@ -105,12 +110,12 @@ int chart_draw(const char *name, const char *vars, const char *out)
     if (rc == 0 && (stat(tmp, &st) || st.st_size == 0))
         rc = -1;
     if (rc) {
-        unlink(tmp);
         fprintf(stderr, "impsim: error: gnuplot could not draw %s (plots/%s.gp)\n", out, name);
     } else {
         rc = chart_copy(tmp, out);
-        unlink(tmp);
     }
+    unlink(tmp);
+    rmdir(dir);
     outfile_dir_release(held);
     free(expr);
     return rc;

@@ -59,13 +59,13 @@ int outfile_check(const char *const *outs, const char *const *labels, int n,
                   const char *const *extra_in, int nin);
 
 /* A temporary folder the caller has made (mkdtemp beside the destination,
- * e.g. `report -o DIR` builds DIR.tmp-XXXXXX), or a scratch file (a chart
- * gnuplot draws before it is copied into place): if a SIGINT, SIGTERM,
- * SIGHUP or SIGPIPE ends the process before outfile_dir_release, it is
- * removed, a folder with everything in it (8 levels deep; links removed,
- * never followed), and the exit status is the signal's, as for temporary
- * files. dir is copied. Returns a handle, or -1 when 4 are held already
- * (it is then not removed on a signal). */
+ * e.g. `report -o DIR` builds DIR.tmp-XXXXXX; the scratch folder gnuplot
+ * draws a chart in): if a SIGINT, SIGTERM, SIGHUP or SIGPIPE ends the
+ * process before outfile_dir_release, the folder is removed with
+ * everything in it (8 levels deep; links removed, never followed) and the
+ * exit status is the signal's, as for temporary files. dir is copied.
+ * Returns a handle, or -1 when 4 folders are held already (the folder is
+ * then not removed on a signal). */
 int outfile_dir_hold(const char *dir);
 
 /* Forget a held folder (after renaming it into place or removing it).

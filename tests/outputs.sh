@@ -139,9 +139,10 @@ if command -v gnuplot > /dev/null 2>&1; then
   "$IMPSIM" report "$T/s.scn" -o "$T/rep/out/" > /dev/null 2> "$T/err"
   check "report -o DIR/: the folder is built beside DIR and renamed into place" \
     '[ $? -eq 0 ] && [ -s "$T/rep/out/index.html" ] && [ "$(ls "$T/rep")" = out ]'
-  # an interrupted plot leaves no scratch chart (gnuplot draws into
-  # $TMPDIR/impsim-chart-*, then it is copied into place): a 10-day trace
-  # keeps gnuplot busy long enough to be interrupted while it draws
+  # an interrupted plot leaves no scratch chart (gnuplot draws in a folder
+  # $TMPDIR/impsim-chart-*, then the chart is copied into place), and
+  # gnuplot does not run on: a 10-day trace keeps gnuplot busy long enough
+  # to be interrupted while it draws
   mkdir "$T/scratch"
   "$IMPSIM" run "$SRCDIR/scenarios/env-sensor-1min.scn" --duration 10d --trace "$T/long.csv" -o /dev/null
   TMPDIR="$T/scratch" env --default-signal=INT "$IMPSIM" plot trace "$T/long.csv" -o "$T/long.png" \
@@ -154,8 +155,10 @@ if command -v gnuplot > /dev/null 2>&1; then
   wait $p
   rc=$?
   sleep 0.3
-  check "plot SIGINT while gnuplot draws: exit 130, no scratch chart left" \
-    '[ "$had" -eq 1 ] && [ $rc -eq 130 ] && [ -z "$(ls "$T/scratch")" ] && [ ! -e "$T/long.png" ]'
+  sleep 1
+  check "plot SIGINT while gnuplot draws: exit 130, no scratch chart left, gnuplot ended" \
+    '[ "$had" -eq 1 ] && [ $rc -eq 130 ] && [ -z "$(ls "$T/scratch")" ] && [ ! -e "$T/long.png" ] &&
+     ! pgrep -f "$T/scratch" > /dev/null'
 fi
 
 tlib_done
