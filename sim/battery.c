@@ -13,7 +13,6 @@
 #include <gsl/gsl_roots.h>
 #include "battery_impl.h"
 
-#define BATTERY_YEAR_S     (365.25 * 86400.0)
 #define BATTERY_PIECE_SOC  0.005
 
 enum { BATTERY_F_SOC, BATTERY_F_CUT, BATTERY_F_WIFI, BATTERY_F_N };

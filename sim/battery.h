@@ -72,6 +72,13 @@ const char *battery_cell_vmodel(const battery_cell *c); /* "ocv", ... */
 double battery_cell_capacity_C(const battery_cell *c);  /* pack, coulombs */
 double battery_cell_voltage_V(const battery_cell *c);   /* pack nominal */
 double battery_cell_cutoff_V(const battery_cell *c);    /* pack cut-off */
+#define BATTERY_YEAR_S (365.25 * 86400.0)   /* the year of %/y figures (s) */
+
+/* The charge (C) the pack loses to self-discharge over life_s seconds:
+ * cell.self_discharge (a fraction of capacity per BATTERY_YEAR_S) x pack
+ * capacity x life, the constant current battery.c draws for it. For the
+ * self-discharge warning (physwarn.h). */
+double battery_cell_self_discharge_C(const battery_cell *c, double life_s);
 
 /* ---- regulator -------------------------------------------------------- */
 

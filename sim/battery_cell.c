@@ -500,6 +500,11 @@ double battery_cell_voltage_V(const battery_cell *c)
     return c->v_nominal * c->series;
 }
 
+double battery_cell_self_discharge_C(const battery_cell *c, double life_s)
+{
+    return c->self_discharge * battery_cell_capacity_C(c) * life_s / BATTERY_YEAR_S;
+}
+
 double battery_cell_cutoff_V(const battery_cell *c)
 {
     return c->cutoff * c->series;

@@ -33,6 +33,8 @@ typedef struct {
     int present;
     char cell[128], title[128], model[32];
     double capacity_C, life_s, delivered_C, soc_end;
+    double self_discharge_C;    /* lost to self-discharge over life_s (cell.self_discharge x
+                                 * capacity x life; battery.c draws it as a constant current) */
     const char *ended_by;   /* static: battery_end_word() */
     const char *method;     /* static: "fast-forward" or "full" */
     const char *full_why;   /* static, NULL: why "full" (plan_aperiodic, --no-fast-forward) */

@@ -242,6 +242,9 @@ static void battery_facts(const battery_args *a, const battery_cell *c, const ba
         if (l->seg[i].wifi && l->seg[i].duration_s > 0 && l->seg[i].current_A > f->wifi_peak_A)
             f->wifi_peak_A = l->seg[i].current_A;
     f->wifi_min_V = a->reg.wifi_min_v;
+    f->delivered_C = r->delivered_C;
+    f->self_discharge_C = battery_cell_self_discharge_C(c, r->life_s);
+    f->capacity_C = battery_cell_capacity_C(c);
     if (f->wifi_peak_A > 0)
         f->peak_fails = battery_peak_check(c, &a->reg, f->wifi_peak_A, &f->wifi_peak_V);
 }

@@ -22,6 +22,9 @@ void physwarn_facts_of(const budget *b, physwarn_facts *f)
         f->wifi_peak_V = bb->wifi_peak_V;
         f->wifi_min_V = bb->wifi_min_V;
         f->peak_fails = bb->peak_fails;
+        f->delivered_C = bb->delivered_C;
+        f->self_discharge_C = bb->self_discharge_C;
+        f->capacity_C = bb->capacity_C;
     }
     f->erases_per_day = b->duration_s > 0 ? b->flash.erases / (b->duration_s / 86400) : 0;
     f->endurance = b->flash.endurance;
@@ -101,6 +104,33 @@ void physwarn_add(physwarn_list *w, const physwarn_facts *f, const char *variant
                      "many sectors (wear levelling: N sectors last N times longer)",
                      f->erases_per_day, f->endurance, units_format(wear_s, DIM_TIME, a, 32), d);
         }
+    }
+    double lost = f->self_discharge_C + f->delivered_C;
+    if (f->has_battery && f->depleted && !f->peak_fails && lost > 0 &&
+        f->self_discharge_C >= PHYSWARN_SELF_DISCHARGE_SHARE * lost &&
+        (p = physwarn_slot(w, PHYSWARN_SELF_DISCHARGE, variant, &fresh)) && fresh) {
+        p->key = "self-discharge";
+        p->figure = f->self_discharge_C / lost;
+        p->unit = "";
+        /* the remedy depends on the rate: a leaky cell is replaced by one
+         * that keeps its charge; a cell that already does (1 %/y or less)
+         * is outlived by so frugal a device that its shelf life ends it */
+        double per_y = f->capacity_C > 0 && f->life_s > 0
+                           ? f->self_discharge_C / f->capacity_C / (f->life_s / BATTERY_YEAR_S) : 0;
+        int leaky = per_y > 0.015;
+        snprintf(p->text, sizeof p->text, "self-discharge takes %.0f %% of the charge: %s loses "
+                 "%.3g %%/y of its capacity on its own, %s over the life of %s, against %s "
+                 "delivered to the device. %s",
+                 100 * f->self_discharge_C / lost, f->cell, 100 * per_y,
+                 units_format(f->self_discharge_C, DIM_CHARGE, a, 32),
+                 units_format(f->life_s, DIM_TIME, b, 32),
+                 units_format(f->delivered_C, DIM_CHARGE, c, 32),
+                 leaky ? "At this average current the chemistry matters more than the size: a "
+                         "lithium primary cell that keeps its charge (Li-SOCl2 or Li-FeS2, about "
+                         "1 %/y or less, cells/) lasts longer than a bigger cell that leaks"
+                       : "The cell already keeps its charge well: over a life this long its shelf "
+                         "life, not the device, ends it; check the maker's storage data at the "
+                         "product's temperature (self-discharge rises steeply with it)");
     }
     if (f->has_battery && !f->depleted && !f->peak_fails &&
         (p = physwarn_slot(w, PHYSWARN_NOT_DEPLETED, variant, &fresh)) && fresh) {

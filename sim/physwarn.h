@@ -7,7 +7,10 @@
  *   flash-wear    SPI-flash sector erases per day against the part's rated
  *                 cycles: years to wear-out before the battery is empty;
  *   not-depleted  the battery outlasted the simulation horizon: its life
- *                 is "more than H", not a number.
+ *                 is "more than H", not a number;
+ *   self-discharge the cell loses a fifth or more of its charge to
+ *                 self-discharge before the device has used the rest: a
+ *                 chemistry that keeps its charge outlasts a bigger cell.
  * Built from budgets (impsim run) or variant results (compare, decide,
  * sweep); each kind is reported once, naming every variant it concerns. */
 #ifndef IMPSIM_PHYSWARN_H
@@ -16,9 +19,15 @@
 #include <stdio.h>
 #include "budget.h"
 
-#define PHYSWARN_MAX 3
+#define PHYSWARN_MAX 4
 
-typedef enum { PHYSWARN_WIFI_PEAK, PHYSWARN_FLASH_WEAR, PHYSWARN_NOT_DEPLETED } physwarn_kind;
+typedef enum { PHYSWARN_WIFI_PEAK, PHYSWARN_FLASH_WEAR, PHYSWARN_NOT_DEPLETED,
+               PHYSWARN_SELF_DISCHARGE } physwarn_kind;
+
+/* Self-discharge warns at this share of the charge the cell gives up over
+ * its life (self-discharge / (self-discharge + delivered)): an estimate of
+ * where a designer would change the chemistry rather than the firmware. */
+#define PHYSWARN_SELF_DISCHARGE_SHARE 0.2
 
 /* What the warnings are computed from: the part of a budget they need
  * (plain data, so it travels in a variant_result through a pipe). */
@@ -30,13 +39,16 @@ typedef struct {
     double horizon_s;
     double wifi_peak_A, wifi_peak_V, wifi_min_V;
     int peak_fails;
+    double delivered_C, self_discharge_C;   /* over the life (budget_battery) */
+    double capacity_C;                      /* the pack's rated capacity */
     double erases_per_day;      /* SPI-flash sector erases per day */
     double endurance;           /* rated erase cycles per sector, 0 = unknown */
 } physwarn_facts;
 
 typedef struct {
     physwarn_kind kind;
-    const char *key;            /* static: "wifi-peak", "flash-wear", "not-depleted" */
+    const char *key;            /* static: "wifi-peak", "flash-wear", "not-depleted",
+                                 * "self-discharge" */
     double figure;              /* the triggering figure, in `unit` */
     const char *unit;           /* static: "V", "s" */
     char text[640];             /* one sentence: the figure, what it means, the remedy */

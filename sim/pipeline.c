@@ -340,6 +340,7 @@ int pipeline_life(pipeline *pl, int fast_forward, budget *b, diag *why)
         snprintf(bb->title, sizeof bb->title, "%s", battery_cell_title(cell));
         snprintf(bb->model, sizeof bb->model, "%s", battery_cell_model(cell));
         bb->capacity_C = battery_cell_capacity_C(cell);
+        bb->self_discharge_C = battery_cell_self_discharge_C(cell, res.life_s);
         bb->life_s = res.life_s;
         bb->delivered_C = res.delivered_C;
         bb->soc_end = res.soc;

@@ -128,6 +128,25 @@ check "persist every 30 s: JSON flash figures and the warning" \
 "$IMPSIM" run "$V/persist-30s.scn" --set scenario.log.period=1h > "$T/ps1h" 2>&1
 check "persist hourly: 24 erases a day last 11 y, no warning" '! grep -q "^warning" "$T/ps1h"'
 
+# self-discharge that takes a fifth or more of the charge is called out,
+# with the remedy its rate calls for: a leaky Li-ion 18650 (24 %/y) on a
+# 15-min sensor loses a third of its charge on its own; a Li-SOCl2 cell
+# (1 %/y) outlived by a frugal device is ended by its shelf life; a Li-FeS2
+# pair on the same sensor (0.67 %/y, 1.1 y) gets no warning
+"$IMPSIM" run "$S/env-sensor-15min.scn" --set scenario.battery=1x18650 > "$T/sd" 2>&1
+check "self-discharge: 1x18650 on a 15-min sensor, 35 % lost on its own, change the chemistry" \
+  'grep -q "^warning: self-discharge takes 35 % of the charge: 1x18650 loses 24 %/y of its capacity on its own, .* kC over the life of 1.429 y, against .* kC delivered to the device. At this average current the chemistry matters" "$T/sd"'
+"$IMPSIM" run "$S/env-sensor-15min.scn" --set scenario.battery=1x18650 --format json > "$T/sd.json" 2>&1
+check "self-discharge: JSON warning kind self-discharge, figure the share" \
+  '"$JSONCHECK" "$T/sd.json" && grep -q "\"kind\": \"self-discharge\", \"figure\": 0.34" "$T/sd.json"'
+"$IMPSIM" run "$S/leak-detector.scn" > "$T/sd2" 2>&1
+check "self-discharge: a Li-SOCl2 cell that keeps its charge is ended by its shelf life" \
+  'grep -q "^warning: self-discharge takes 24 % of the charge: 1xAA-LiSOCl2 loses 1 %/y .*The cell already keeps its charge well" "$T/sd2"'
+"$IMPSIM" run "$S/env-sensor-15min.scn" > "$T/sd3" 2>&1
+check "self-discharge: none for lithium AAs on the same sensor" '! grep -q "self-discharge" "$T/sd3"'
+"$IMPSIM" battery --cell 1x18650 --load 200uA > "$T/sd4" 2>&1
+check "self-discharge: impsim battery warns too (32 % at 200 uA)" 'grep -q "^warning: self-discharge takes 32 % of the charge: 1x18650" "$T/sd4"'
+
 # a battery that outlasts the horizon is "more than 30 y", not a life
 "$IMPSIM" run "$S/door-sensor-wakepin.scn" --set battery.cell.capacity=100Ah --set scenario.door.rate=0.01/day > "$T/nd" 2>&1
 check "not depleted: text says more than 30 y and warns once" \
