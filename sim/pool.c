@@ -148,6 +148,15 @@ static int pool_give(pool_slot *s, int j)
 int pool_run(int njobs, int workers, size_t size, pool_fn fn, void *ctx,
              void *results, int *ok)
 {
+    if (pool_worker_flag) {     /* no forks of a worker (pool_in_worker) */
+        char *res = results;
+        memset(res, 0, (size_t)(njobs > 0 ? njobs : 0) * size);
+        for (int j = 0; j < njobs; j++) {
+            fn(j, ctx, res + (size_t)j * size);
+            ok[j] = 1;
+        }
+        return 0;
+    }
     if (workers <= 0)
         workers = pool_cpus();
     if (workers > njobs)

@@ -18,7 +18,9 @@ typedef void (*pool_fn)(int job, void *ctx, void *out);
  * lands at results + i*size. ok[i] is set to 1 when job i delivered its
  * whole result, 0 otherwise (its worker crashed or exited in it: its
  * result stays zeroed, and a new worker takes the jobs left). Returns 0,
- * or -1 when no worker could be started (fork/socketpair failure). */
+ * or -1 when no worker could be started (fork/socketpair failure).
+ * Called in a pool worker, runs the jobs in it, one after another (a job
+ * that crashes there takes the worker's own job with it). */
 int pool_run(int njobs, int workers, size_t size, pool_fn fn, void *ctx,
              void *results, int *ok);
 
@@ -30,7 +32,9 @@ void pool_child_init(pid_t parent);
 
 /* 1 in a pool worker process (which runs jobs and exits, and may keep
  * what a job started for the next: engine.c simulates there, in the
- * worker, with SimGrid started once per worker), else 0. */
+ * worker, with SimGrid started once per worker), else 0. A pool_run
+ * inside a worker runs its jobs there, one after another: its workers
+ * would be forks of a process holding a started SimGrid. */
 int pool_in_worker(void);
 
 /* The number of online CPUs (>= 1). */

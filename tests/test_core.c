@@ -618,6 +618,45 @@ static void test_pool(void)
     CU_ASSERT(pids >= 1 && pids <= 4);   /* 2 workers, 2 replaced after the deaths */
 }
 
+/* Job j of a pool inside a worker: j squared, in the worker itself. */
+static void pool_t_inner(int j, void *ctx, void *out)
+{
+    (void)ctx;
+    pool_t_out *r = out;
+    r->square = (long)j * j;
+    r->pid = getpid();
+}
+
+/* Job j: a pool of j + 1 jobs of its own; the sum of their squares, and
+ * -1 as the pid when any ran outside this worker. */
+static void pool_t_outer(int j, void *ctx, void *out)
+{
+    (void)ctx;
+    pool_t_out in[8], *r = out;
+    int ok[8];
+    r->pid = pool_run(j + 1, 2, sizeof *in, pool_t_inner, NULL, in, ok) ? -1 : getpid();
+    for (int k = 0; k <= j; k++) {
+        r->square += ok[k] ? in[k].square : -1000;
+        if (in[k].pid != getpid())
+            r->pid = -1;
+    }
+}
+
+/* A pool inside a worker runs its jobs in that worker (no fork of a
+ * process that may hold a started SimGrid), results in place. */
+static void test_pool_nested(void)
+{
+    enum { N = 6 };
+    pool_t_out out[N];
+    int ok[N];
+    CU_ASSERT_FATAL(pool_run(N, 2, sizeof *out, pool_t_outer, NULL, out, ok) == 0);
+    for (int j = 0; j < N; j++) {
+        CU_ASSERT(ok[j]);
+        CU_ASSERT_EQUAL(out[j].square, (long)j * (j + 1) * (2 * j + 1) / 6);
+        CU_ASSERT(out[j].pid > 0 && out[j].pid != getpid());
+    }
+}
+
 int main(void)
 {
     if (CU_initialize_registry() != CUE_SUCCESS)
@@ -625,6 +664,7 @@ int main(void)
     CU_pSuite s = CU_add_suite("core", NULL, NULL);
     CU_add_test(s, "ticks: clocks exact, range, overflow", test_ticks_clocks);
     CU_add_test(s, "worker pool: results in place, a dying job fails alone", test_pool);
+    CU_add_test(s, "worker pool inside a worker: jobs run in it", test_pool_nested);
     CU_add_test(s, "units", test_units);
     CU_add_test(s, "figure file loaded again: the same, or parsed again when changed", test_figfile_reload);
     CU_add_test(s, "ledger: sums and coverage", test_ledger_sums);
