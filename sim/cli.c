@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <getopt.h>
 #include "cli.h"
 #include "diag.h"
 
@@ -30,6 +31,22 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "\nTry 'impsim %s --help'.\n", cmd);
     return DIAG_EXIT_INPUT;
+}
+
+int cli_unknown_option(const char *cmd, const char *arg, const struct option *lo)
+{
+    diag_near near = DIAG_NEAR_INIT;
+    const char *word = arg;
+    while (*word == '-')
+        word++;
+    char name[64];
+    snprintf(name, sizeof name, "%.*s", (int)strcspn(word, "="), word);
+    for (; lo && lo->name; lo++)
+        diag_near_offer(&near, name, lo->name);
+    const char *g = diag_near_best(&near);
+    if (g)
+        return cli_usage_error(cmd, "unknown option '%s'; did you mean '--%s'?", arg, g);
+    return cli_usage_error(cmd, "unknown option '%s'", arg);
 }
 
 char *cli_setting(const char *key, const char *val)

@@ -34,4 +34,11 @@ void cli_list_free(cli_list *l);
 int cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* The usage error for an unknown option arg (as written, "--montecarlo"):
+ * "unknown option", with the nearest of the command's long options (lo,
+ * getopt_long's table) when one is within a couple of edits
+ * (diag_near). Returns DIAG_EXIT_INPUT. */
+struct option;
+int cli_unknown_option(const char *cmd, const char *arg, const struct option *lo);
+
 #endif

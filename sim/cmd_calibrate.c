@@ -95,7 +95,7 @@ static int cal_parse(int argc, char **argv, cal_args *a, diag *d)
         case 'C': a->cunit = optarg; break;
         case 'h': fputs(calibrate_usage, stdout); return -1;
         case ':': return cli_usage_error("calibrate", "option '%s' needs a value", argv[optind - 1]);
-        default: return cli_usage_error("calibrate", "unknown option '%s'", argv[optind - 1]);
+        default: return cli_unknown_option("calibrate", argv[optind - 1], lo);
         }
     }
     if (optind != argc - 1)

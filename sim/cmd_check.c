@@ -194,7 +194,10 @@ static void check_plan_jobs(check_ctx *c, int update)
                 snprintf(s->problem, sizeof s->problem, "%s", diag_first(d));
         }
         diag_free(d);
-        int n = s->e ? s->e->nsec : (s->created ? 1 : 0);
+        /* without an expect file the scenario still runs once, on its own
+         * module: a scenario that is not valid shows its error, not only
+         * "missing expect file" */
+        int n = s->e ? s->e->nsec : (missing || s->created ? 1 : 0);
         s->first_job = c->nj;
         s->njobs = n;
         c->job = realloc(c->job, (size_t)(c->nj + n + 1) * sizeof *c->job);
@@ -321,6 +324,16 @@ static int check_unknown_figures(check_ctx *c, int i, const check_result *res, c
 static void check_report(check_ctx *c, int i, const check_result *res, const int *ok, check_out *o)
 {
     check_scn *s = &c->s[i];
+    if (!s->e && !s->problem[0] && s->njobs == 1 &&
+        (!ok[s->first_job] || !res[s->first_job].ok)) {
+        const check_result *r = &res[s->first_job];
+        const char *why = ok[s->first_job] ? r->err : "the run crashed";
+        printf("FAIL  %s: not valid (error on stderr); it has no expect file yet either\n", s->scn);
+        fprintf(stderr, "%s\n", why);
+        junit_case(o, s->scn, "", why);
+        o->failed++;
+        return;
+    }
     if (!s->e) {
         char none[4400];
         snprintf(none, sizeof none, "no expect file; create it from the current results with "
@@ -397,7 +410,11 @@ static int check_update_one(check_ctx *c, int i, const check_result *res, const 
         if (sec->error[0])
             continue;
         if (!ok[s->first_job + k] || !r->ok) {
-            printf("FAIL  %s [%s]: %s\n", s->scn, sec->module, ok[s->first_job + k] ? r->err : "crashed");
+            const char *why = ok[s->first_job + k] ? r->err : "crashed";
+            if (sec->module[0])
+                printf("FAIL  %s [%s]: %s\n", s->scn, sec->module, why);
+            else    /* a new expect file: no module known yet */
+                printf("FAIL  %s: %s\n", s->scn, why);
             bad = 1;
             continue;
         }
@@ -462,7 +479,7 @@ static int check_parse(int argc, char **argv, int *update, const char **junit, i
             break;
         case 'h': fputs(check_usage, stdout); return -1;
         case ':': return cli_usage_error("check", "option '%s' needs a value", argv[optind - 1]);
-        default: return cli_usage_error("check", "unknown option '%s'", argv[optind - 1]);
+        default: return cli_unknown_option("check", argv[optind - 1], lo);
         }
     }
     return 0;

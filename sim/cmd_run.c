@@ -94,7 +94,7 @@ static int run_parse(int argc, char **argv, run_opts *o)
             break;
         case 'h': fputs(run_usage, stdout); return -1;
         case ':': return cli_usage_error("run", "option '%s' needs a value", argv[optind - 1]);
-        default: return cli_usage_error("run", "unknown option '%s'", argv[optind - 1]);
+        default: return cli_unknown_option("run", argv[optind - 1], lo);
         }
     }
     for (int i = 0; i < 3; i++)

@@ -354,9 +354,10 @@ int lex_quantity(const lex_line *ln, int *i, diag_pos pos, units_dim want,
         double tmp;
         units_dim td;
         if (units_parse("1", w, &tmp, &td) == -2 && (isalpha((unsigned char)w[0]) || w[0] == '/')) {
-            const char *h = units_hint(w);
-            diag_error(d, pos, "found unknown unit '%s', expected %s%s%s", w,
-                       units_dim_word(want), h ? "; " : "", h ? h : "");
+            const char *h = units_hint(w), *g = h ? NULL : units_nearest(w, want);
+            diag_error(d, pos, "found unknown unit '%s', expected %s%s%s%s%s%s", w,
+                       units_dim_word(want), h ? "; " : "", h ? h : "",
+                       g ? "; did you mean '" : "", g ? g : "", g ? "'?" : "");
             return -1;
         }
     }
@@ -397,10 +398,11 @@ int lex_quantity(const lex_line *ln, int *i, diag_pos pos, units_dim want,
         return -1;
     }
     if (rc == -2) {
-        const char *h = units_hint(unit);
-        diag_error(d, pos, "found unknown unit '%s', expected %s%s%s", unit,
-                   units_dim_word(want == DIM__COUNT ? DIM_NONE : want), h ? "; " : "",
-                   h ? h : "");
+        units_dim wd = want == DIM__COUNT ? DIM_NONE : want;
+        const char *h = units_hint(unit), *g = h ? NULL : units_nearest(unit, wd);
+        diag_error(d, pos, "found unknown unit '%s', expected %s%s%s%s%s%s", unit,
+                   units_dim_word(wd), h ? "; " : "", h ? h : "",
+                   g ? "; did you mean '" : "", g ? g : "", g ? "'?" : "");
         return -1;
     }
     if (want != DIM__COUNT && *dim != want) {

@@ -19,10 +19,17 @@ static int matrix_quantity(const char *cmd, const char *opt, const char *arg, un
     int n = units_split(arg);
     units_dim dim;
     snprintf(num, sizeof num, "%.*s", n, arg);
-    if (n == 0 || units_parse(num, arg[n] == ' ' ? arg + n + 1 : arg + n, v, &dim) ||
-        (dim != want && !(want == DIM_NONE && dim == DIM_RATIO)) || !(*v > 0))
-        return cli_usage_error(cmd, "%s: found '%s', expected %s > 0", opt, arg,
-                               units_dim_word(want));
+    const char *unit = arg[n] == ' ' ? arg + n + 1 : arg + n;
+    int rc = n == 0 ? -1 : units_parse(num, unit, v, &dim);
+    if (rc || (dim != want && !(want == DIM_NONE && dim == DIM_RATIO)) || !(*v > 0)) {
+        /* an unknown unit gets the hint or the nearest known one, as in a
+         * scenario ("18months": a month has no fixed length) */
+        const char *h = rc == -2 ? units_hint(unit) : NULL;
+        const char *g = rc == -2 && !h ? units_nearest(unit, want) : NULL;
+        return cli_usage_error(cmd, "%s: found '%s', expected %s > 0%s%s%s%s%s", opt, arg,
+                               units_dim_word(want), h ? "; " : "", h ? h : "",
+                               g ? "; did you mean '" : "", g ? g : "", g ? "'?" : "");
+    }
     return 0;
 }
 
@@ -106,7 +113,7 @@ int matrix_parse(int argc, char **argv, const char *usage, int accept, matrix_op
             return cli_usage_error(argv[0], "option '%s' needs a value", argv[optind - 1]);
         int rc = c == '?' ? 1 : matrix_opt(argv[0], c, optarg, accept, o);
         if (rc == 1)
-            return cli_usage_error(argv[0], "unknown option '%s'", argv[optind - 1]);
+            return cli_unknown_option(argv[0], argv[optind - 1], lo);
         if (rc)
             return rc;
     }

@@ -163,9 +163,37 @@ int pipeline_load_text(pipeline *pl, const char *name, const char *text,
     return 0;
 }
 
+/* Another of impsim's file kinds given where a scenario is read: named by
+ * its kind and where it goes, not read as a scenario (which gives a page
+ * of parse errors about its first lines). NULL when path is none of them. */
+static const char *pipeline_other_kind(const char *path)
+{
+    static const struct { const char *ext, *what; } kinds[] = {
+        {".expect", "an expect file (impsim check runs its scenario, NAME.scn, against it)"},
+        {".cell", "a cell file (a scenario names it with 'battery NAME'; impsim battery --cell)"},
+        {".model", "a module model (a scenario names it with 'module NAME'; --figures takes "
+                   "a figure file)"},
+        {".part", "a part file (a scenario names it with 'part NAME on BUS')"},
+        {".csv", "a CSV file (a trace or a capture: impsim plot, battery --load, "
+                 "calibrate --measured)"},
+    };
+    size_t n = strlen(path);
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        size_t e = strlen(kinds[k].ext);
+        if (n > e && !strcmp(path + n - e, kinds[k].ext))
+            return kinds[k].what;
+    }
+    return NULL;
+}
+
 int pipeline_load(pipeline *pl, const char *path, char *const *sets, int nsets, diag *d)
 {
     memset(pl, 0, sizeof *pl);
+    const char *other = pipeline_other_kind(path);
+    if (other) {
+        diag_error(d, (diag_pos){path, 0, 0}, "found %s, expected a scenario (NAME.scn)", other);
+        return -1;
+    }
     pl->s = scn_load(path, d);
     if (!pl->s || pipeline_finish(pl, sets, nsets, d)) {
         pipeline_free(pl);

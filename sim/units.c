@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include "diag.h"
 #include "units.h"
 
 typedef struct {
@@ -68,6 +70,20 @@ const char *units_hint(const char *unit)
     if (!strcmp(unit, "m"))
         return "'m' alone is no unit (minutes are 'min'; milli- goes before one: mA, ms)";
     return NULL;
+}
+
+const char *units_nearest(const char *unit, units_dim want)
+{
+    diag_near near = DIAG_NEAR_INIT;
+    for (size_t i = 0; i < sizeof unit_table / sizeof unit_table[0]; i++) {
+        const unit_def *u = &unit_table[i];
+        if (want != DIM_NONE && u->dim != want)
+            continue;
+        if (!strcasecmp(u->name, unit))
+            return u->name;
+        diag_near_offer(&near, unit, u->name);
+    }
+    return diag_near_best(&near);
 }
 
 int units_split(const char *t)

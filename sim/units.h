@@ -45,6 +45,12 @@ char *units_range_text(units_dim dim, char *buf, int len);
  * ("month": no fixed length; "m" for minutes), or NULL. Static text. */
 const char *units_hint(const char *unit);
 
+/* The known unit of dimension want (any dimension for DIM_NONE) that an
+ * unknown unit word was most likely meant as: the same letters in another
+ * case ('mS': ms), else the nearest within one or two edits (diag_near),
+ * or NULL. Static text. */
+const char *units_nearest(const char *unit, units_dim want);
+
 /* Split "15min" or "8uA" into its number and unit parts: returns the length
  * of the leading number (0 if none). */
 int units_split(const char *text);

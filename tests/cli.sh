@@ -78,9 +78,10 @@ check "syntax error exits 2" '[ $? -eq 2 ]'
 check "syntax error names file:line:col" 'grep -q "bad.scn:3:7: error: found unknown unit" "$T/err"'
 check "failed run leaves outputs untouched" 'grep -qx previous "$T/out.json" && grep -qx previous "$T/tr.csv"'
 check "no temporary files left" '[ -z "$(ls "$T" | grep tmp)" ]'
-# the wrong kind of file: 20 errors shown, the rest counted
-awk 'BEGIN { print "time_s,current_A"; for (i = 0; i < 30; i++) print i ",0.001" }' > "$T/some.csv"
-"$IMPSIM" run "$T/some.csv" > /dev/null 2> "$T/err"
+# the wrong kind of file (a CSV saved as .txt: a .csv is named at once):
+# 20 errors shown, the rest counted
+awk 'BEGIN { print "time_s,current_A"; for (i = 0; i < 30; i++) print i ",0.001" }' > "$T/some.txt"
+"$IMPSIM" run "$T/some.txt" > /dev/null 2> "$T/err"
 check "errors past 20 are counted, not shown (31 bad lines: 20 shown, '11 more errors not shown')" \
   '[ $? -eq 2 ] && [ "$(grep -c ": error: " "$T/err")" -eq 20 ] && grep -qx "impsim: 11 more errors not shown" "$T/err"'
 # a bad task or block header is one error; its body is skipped silently,

@@ -236,6 +236,33 @@ check "battery --set battery.capacity: did you mean battery.cell.capacity" \
 "$IMPSIM" battery --cell 2xAA-alkaline --set cell.capacity=abc --load 5mA > /dev/null 2> "$T/err"
 check "battery --set cell.capacity=abc: the argument named" \
   '[ $? -eq 2 ] && grep -q "^--set .cell.capacity=abc.: error: cell.capacity: found .abc., expected a charge" "$T/err"'
+# newcomer trial 4: an unknown unit, option or file kind gets the likely
+# one; check shows a new scenario's error before asking for its expect file
+"$IMPSIM" run "$E" --set scenario.supply=3.3v > /dev/null 2> "$T/err"
+check "unit 'v': did you mean 'V'" '[ $? -eq 2 ] && grep -q "found unknown unit .v., expected a voltage (e.g. 3.3 V); did you mean .V.?" "$T/err"'
+"$IMPSIM" decide "$E" --target 18months > /dev/null 2> "$T/err"
+check "--target 18months: a month has no fixed length, 'mo'" '[ $? -eq 2 ] && grep -q "target: found .18months., expected a time .* a month has no fixed length.*.mo." "$T/err"'
+"$IMPSIM" decide "$E" --target 2yrs > /dev/null 2> "$T/err"
+check "--target 2yrs: did you mean 'yr'" '[ $? -eq 2 ] && grep -q "did you mean .yr.?" "$T/err"'
+"$IMPSIM" decide "$E" --montecarlo 200 > /dev/null 2> "$T/err"
+check "--montecarlo: did you mean --monte-carlo" '[ $? -eq 2 ] && grep -q "unknown option .--montecarlo.; did you mean .--monte-carlo.?" "$T/err"'
+"$IMPSIM" run "$E" --zork > /dev/null 2> "$T/err"
+check "--zork: unknown, no guess" '[ $? -eq 2 ] && grep -q "unknown option .--zork.$" "$T/err"'
+printf 'section imp004m\n' > "$T/x.expect"
+"$IMPSIM" run "$T/x.expect" > /dev/null 2> "$T/err"
+check "run NAME.expect: named as an expect file, one error" \
+  '[ $? -eq 2 ] && [ "$(wc -l < "$T/err")" -eq 1 ] && grep -q "x.expect: error: found an expect file .*expected a scenario (NAME.scn)" "$T/err"'
+"$IMPSIM" decide "$SRCDIR/cells/2xAA-lithium.cell" > /dev/null 2> "$T/err"
+check "decide NAME.cell: named as a cell file" '[ $? -eq 2 ] && grep -q "error: found a cell file" "$T/err"'
+mkdir -p "$T/new"
+sed 's/^    wait 15 ms/    wait 15 mS/' "$SRCDIR/scenarios/env-sensor-1min.scn" > "$T/new/bad.scn"
+"$IMPSIM" check "$T/new/bad.scn" > "$T/out" 2> "$T/err"
+check "check, a new scenario with an error and no expect file: the error is shown" \
+  '[ $? -eq 1 ] && grep -q "FAIL  .*bad.scn: not valid (error on stderr)" "$T/out" && grep -q "bad.scn:[0-9]*:[0-9]*: error: found unknown unit .mS., expected a time.*did you mean .ms.?" "$T/err"'
+"$IMPSIM" check --update "$T/new/bad.scn" > "$T/out" 2> "$T/err"
+check "check --update on it: the error, no empty [] module" \
+  '[ $? -eq 1 ] && grep -q "^FAIL  .*bad.scn: .*found unknown unit" "$T/out" && ! grep -q "\[\]" "$T/out" && [ ! -e "$T/new/bad.expect" ]'
+
 # a scenario given as figures is named as a scenario, not 20 provenance errors
 "$IMPSIM" run "$E" --figures "$S/env-sensor-1min.scn" > /dev/null 2> "$T/err"
 check "--figures a .scn: one error, it is a scenario" \
