@@ -29,8 +29,10 @@ static const char decide_usage[] =
     "The margin is how far the best variant without both is above (+) or below (-)\n"
     "the bar, relative to it: life / target - 1, or ratio / min-ratio - 1 (the\n"
     "smaller of the two with both). Also printed: the break-even wake interval\n"
-    "(below it, stop mode beats deep sleep; GSL Brent root finding over the\n"
-    "scenario's wake period) and the model figures the answer is most sensitive to\n"
+    "(below it, stop mode beats deep sleep: where the two draw the same steady\n"
+    "average current, by GSL Brent root finding over the scenario's wake period;\n"
+    "a sweep's break_even column is where the battery lives cross, a few per cent\n"
+    "away) and the model figures the answer is most sensitive to\n"
     "(+25 % each: the change of the steady average-current ratio, deep sleep over\n"
     "without both, which the battery-life ratio follows but for the cell's rate\n"
     "and voltage effects). With --monte-carlo, the uncertainty comes first:\n"
@@ -138,7 +140,9 @@ static void decide_text(const matrix_opts *o, const decide_result *r, const mc_r
                 deep->has_life ? "of the battery life" : "(inverse average current)", 100 * r->margin);
     if (r->be_status == 0)
         fprintf(fp, "  break-even wake interval: %s - waking more often than that, %s beats deep sleep\n"
-                "    (the scenario wakes every %s)\n", units_format(r->be_period_s, DIM_TIME, a, 32),
+                "    (the scenario wakes every %s; equal steady average current: the battery\n"
+                "    lives cross near it, moved a little by the cell's rate and voltage effects)\n",
+                units_format(r->be_period_s, DIM_TIME, a, 32),
                 vb->name, units_format(r->period_s, DIM_TIME, b, 32));
     else if (r->be_status == 1 || r->be_status == 2)
         fprintf(fp, "  break-even wake interval: none between %s and %s: %s is better throughout\n",

@@ -101,7 +101,9 @@ static void html_margin(const report_doc *d, FILE *fp)
         report_html_text(fp, bn);
         fputs(" beats deep sleep; the scenario wakes every ", fp);
         html_fmt(fp, r->period_s, DIM_TIME);
-        fputs(".</p>\n", fp);
+        fputs(". (Where the two draw the same steady average current: the battery lives "
+              "cross near it, moved a little by the cell's rate and voltage effects, so a "
+              "sweep of the lives may find its crossing a few per cent away.)</p>\n", fp);
     } else if (r->be_status == 1 || r->be_status == 2) {
         fputs("<p>No break-even wake interval between ", fp);
         html_fmt(fp, r->be_lo_s, DIM_TIME);
