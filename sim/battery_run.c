@@ -49,7 +49,7 @@
 #define BATTERY_FF_SOC   0.001
 #define BATTERY_FF_SHARE 0.5
 #define BATTERY_FF_LIMIT 0.75
-#define BATTERY_BLOCK_MAX 64    /* longest repeated pattern looked for (segments) */
+#define BATTERY_BLOCK_MAX 1024  /* longest repeated pattern looked for (segments) */
 #define BATTERY_BLOCK_MIN 4     /* fewer repetitions are applied one by one */
 
 /* A stretch of the period: segments [start, start + len) repeated reps
@@ -92,10 +92,14 @@ static int battery_segs_eq(const battery_segment *a, const battery_segment *b, i
 }
 
 /* Cut the period into blocks (r->blk, r->nblk): at each position the
- * shortest pattern of at most BATTERY_BLOCK_MAX segments that repeats at
- * least BATTERY_BLOCK_MIN times in a row, else one plain segment (plain
- * neighbours merged). The equality is exact (the engine's segments are
- * whole ticks), so the blocks replay the period as it is. */
+ * pattern of at most BATTERY_BLOCK_MAX segments that repeats at least
+ * BATTERY_BLOCK_MIN times in a row and covers the most segments (the
+ * shortest of those), else one plain segment (plain neighbours merged).
+ * Most coverage, not the shortest pattern: a sensor reading every 6 min
+ * and uploading every 30 min repeats its 30-min cycle 47 times a day, and
+ * jumping whole cycles skips far more than jumping the 4 readings between
+ * two uploads. The equality is exact (the engine's segments are whole
+ * ticks), so the blocks replay the period as it is. */
 static void battery_blocks(battery_runner *r)
 {
     const battery_segment *s = r->p->period;
@@ -110,10 +114,9 @@ static void battery_blocks(battery_runner *r)
             long k = 1;
             while (i + (k + 1) * p <= n && battery_segs_eq(s + i, s + i + k * p, p))
                 k++;
-            if (k >= BATTERY_BLOCK_MIN) {
+            if (k >= BATTERY_BLOCK_MIN && (long)p * k > (long)len * reps) {
                 len = p;
                 reps = k;
-                break;
             }
         }
         battery_block *last = r->nblk ? &r->blk[r->nblk - 1] : NULL;
