@@ -89,6 +89,15 @@ bench_time 1 "$IMPSIM" decide "$S/env-sensor-15min.scn" --monte-carlo 200 -o "$B
 report "decide env-sensor-15min --monte-carlo 200" 10
 bench_time 1 "$IMPSIM" sweep "$S/env-sensor-15min.scn" --param every=1min..24h --steps 100 --log -o "$B/r.csv" || fail
 report "sweep env-sensor-15min, 100 steps" 3
+# the same three on a product outside the library whose schedule repeats
+# only daily and whose every day moves the state of charge by more than
+# the battery runner's 0.1 % per jump (bench/tide-gauge.scn)
+bench_time 1 "$IMPSIM" decide "$SRCDIR/bench/tide-gauge.scn" --target 18mo -o "$B/r.txt" || fail
+report "decide bench/tide-gauge.scn (6 min, daily)" 2
+bench_time 1 "$IMPSIM" decide "$SRCDIR/bench/tide-gauge.scn" --target 18mo --monte-carlo 200 -o "$B/r.txt" || fail
+report "  the same --monte-carlo 200" 10
+bench_time 1 "$IMPSIM" sweep "$SRCDIR/bench/tide-gauge.scn" --param every=2min..1h --steps 100 --log -o "$B/r.csv" || fail
+report "  sweep bench/tide-gauge.scn, 100 steps" 3
 RUNS_USED=$RUNS
 bench_time "$RUNS" "$IMPSIM" check "$S" || fail
 report "check scenarios" 3
