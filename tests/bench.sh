@@ -69,7 +69,7 @@ report "run env-sensor-1min 10 y (fast-forward)" "$W1"
 bench_time "$RUNS" "$IMPSIM" run "$B/es1.scn" --duration 1y --no-fast-forward -o "$B/r.txt" || fail
 report "run env-sensor-1min 1 y --no-fast-forward" 1
 awk -v nv="$NAIVE_WALL" -v w="$WALL" -v nc="$NAIVE_CPU" -v c="$CPU" -v tc="$TI_CPU" 'BEGIN {
-  printf "  event by event vs the naive peer: %.1fx faster in wall, %.1fx in cpu (target >= 10x: wall %s, cpu %s); vs the peer with impsim's settings %.1fx in cpu\n",
+  printf "  event by event vs the naive peer: %.1fx faster in wall, %.1fx in cpu (target >= 10x: wall %s, cpu %s); vs the peer with the SimGrid settings impsim uses %.1fx in cpu\n",
     nv / w, nc / c, (nv / w >= 10) ? "met" : "MISSED", (nc / c >= 10) ? "met" : "MISSED", tc / c }'
 bench_time "$RUNS" "$IMPSIM" run "$B/es1.scn" --duration 30d --no-fast-forward -o "$B/r.txt" || fail
 report "  same, 30 d (memory flat in duration?)" 1
