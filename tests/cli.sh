@@ -185,7 +185,7 @@ IMPSIM_PROGRESS_AFTER=0 "$IMPSIM" run "$S/env-sensor-1min.scn" --duration 60d --
 check "no progress when stderr is not a terminal" '[ $? -eq 0 ] && [ ! -s "$T/pr.err" ]'
 if command -v script > /dev/null 2>&1; then
   IMPSIM_PROGRESS_AFTER=0 script -qc "'$IMPSIM' run '$S/env-sensor-1min.scn' --duration 60d \
-    --no-fast-forward -o '$T/pr2.txt'" /dev/null > "$T/pr.tty" 2>&1
+    --no-fast-forward -o '$T/pr2.txt'" "$T/typescript" > "$T/pr.tty" 2>&1
   check "progress on a terminal, then the line cleared" \
     'grep -q "impsim: simulating .* d simulated" "$T/pr.tty" && cmp -s "$T/pr.txt" "$T/pr2.txt" &&
      [ "$(tail -c 4 "$T/pr.tty" | od -An -c | tr -d " ")" = "\\r033[K" ]'
