@@ -229,21 +229,6 @@ static int engine_platform(void)
     return ok ? 0 : -1;
 }
 
-static int engine_send(int fd, const void *buf, size_t n)
-{
-    const char *b = buf;
-    while (n) {
-        ssize_t w = write(fd, b, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        b += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 /* Start SimGrid in this process, once: 0, or -1 when it cannot (the
  * platform file). */
 static int engine_start(void)
@@ -360,7 +345,7 @@ static int engine_child(int n, const plan *const *p, const engine_opts *const *o
     engine_batch_here(n, p, o, r, status);
     int bad = 0;
     for (int i = 0; i < n && !bad; i++)
-        bad = engine_send(fd, &r[i], sizeof r[i]) || engine_send(fd, &status[i], sizeof status[i]);
+        bad = pool_write_all(fd, &r[i], sizeof r[i]) || pool_write_all(fd, &status[i], sizeof status[i]);
     free(r);
     free(status);
     return bad;

@@ -70,6 +70,23 @@ int pool_read_all(int fd, void *buf, size_t n)
     return 0;
 }
 
+/* Write exactly n bytes of buf to fd, retrying on EINTR and short
+ * writes: the other half of pool_read_all. 0, or -1 on a write error. */
+int pool_write_all(int fd, const void *buf, size_t n)
+{
+    const char *b = buf;
+    while (n) {
+        ssize_t w = write(fd, b, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        b += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
 /* The worker: read a job number, run it, send its result; until EOF. */
 static void pool_worker(int fd, size_t size, pool_fn fn, void *ctx)
 {
@@ -81,14 +98,8 @@ static void pool_worker(int fd, size_t size, pool_fn fn, void *ctx)
         memset(out, 0, size);
         fn(job, ctx, out);
         fflush(NULL);
-        for (size_t n = 0; n < size;) {
-            ssize_t w = write(fd, out + n, size - n);
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0)
-                _exit(1);
-            n += (size_t)w;
-        }
+        if (pool_write_all(fd, out, size))
+            _exit(1);
     }
     free(out);
     _exit(0);

@@ -44,4 +44,8 @@ int pool_cpus(void);
  * on EOF or error. Shared by the pool and engine_run's forked child. */
 int pool_read_all(int fd, void *buf, size_t n);
 
+/* Write exactly n bytes to fd (EINTR and short writes retried): 0, or -1
+ * on a write error. */
+int pool_write_all(int fd, const void *buf, size_t n);
+
 #endif
