@@ -345,7 +345,8 @@ static int engine_child(int n, const plan *const *p, const engine_opts *const *o
     engine_batch_here(n, p, o, r, status);
     int bad = 0;
     for (int i = 0; i < n && !bad; i++)
-        bad = pool_write_all(fd, &r[i], sizeof r[i]) || pool_write_all(fd, &status[i], sizeof status[i]);
+        bad = pool_write_all(fd, &r[i], sizeof r[i]) ||
+              pool_write_all(fd, &status[i], sizeof status[i]);
     free(r);
     free(status);
     return bad;
