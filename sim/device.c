@@ -1018,14 +1018,6 @@ static tick_t dev_bound(const dev *v, tick_t cut)
     return b;
 }
 
-static tick_t dev_lcm(tick_t a, tick_t b)
-{
-    tick_t r;
-    if (!a || !b)
-        return 0;
-    return ticks_mul(a / ticks_gcd(a, b), b, &r) ? 0 : r;
-}
-
 /* The expected period of an inner level (repeat.h's hint): the lcm of the
  * periods it keeps (and of their windows), times the lcm of its wake and
  * run counts; 0 when none or out of range. */
@@ -1039,16 +1031,16 @@ static tick_t dev_level_hint(const plan *p, tick_t cut)
         if (c > cut)
             continue;
         if (c > 0) {
-            h = dev_lcm(h, c);
+            h = ticks_lcm(h, c);
             any = 1;
         }
         if (window_period(&t->win))
-            h = dev_lcm(h, window_period(&t->win));
+            h = ticks_lcm(h, window_period(&t->win));
         if (t->kind == T_NTH)
-            n = dev_lcm(n, t->nth);
+            n = ticks_lcm(n, t->nth);
         for (int k = 0; k < t->nstep; k++)
             if (t->step[k].kind == A_NTH_RUN)
-                n = dev_lcm(n, t->step[k].n);
+                n = ticks_lcm(n, t->step[k].n);
     }
     tick_t r;
     return any && h && n && !ticks_mul(h, n, &r) ? r : 0;

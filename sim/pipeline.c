@@ -242,12 +242,6 @@ double pipeline_avg_current(const pipeline *pl, const ledger *L)
     return a;
 }
 
-/* lcm(a, b) into *out; -1 when it passes the tick range. */
-static int pipeline_lcm(tick_t a, tick_t b, tick_t *out)
-{
-    return ticks_mul(a / ticks_gcd(a, b), b, out);
-}
-
 int pipeline_steady_ledger(pipeline *pl, ledger *one)
 {
     /* the search: eight hyperperiods, the radio's own calibration and
@@ -260,9 +254,9 @@ int pipeline_steady_ledger(pipeline *pl, ledger *one)
     /* (only when that makes the search at most 64 times longer: a wake
      * period that has no small common multiple with 60 s, e.g. 1.741 s,
      * would make it run for years) */
-    if (pl->p.cal_interval > 0 && !pipeline_lcm(h, pl->p.cal_interval, &x) && x / h0 <= 64)
+    if (pl->p.cal_interval > 0 && (x = ticks_lcm(h, pl->p.cal_interval)) && x / h0 <= 64)
         h = x;
-    if (pl->p.ka_interval > 0 && !pipeline_lcm(h, pl->p.ka_interval, &x) && x / h0 <= 64)
+    if (pl->p.ka_interval > 0 && (x = ticks_lcm(h, pl->p.ka_interval)) && x / h0 <= 64)
         h = x;
     /* cut short of the range by one period, so that no task's next run
      * passes it (a next run out of range reads as "never": a false

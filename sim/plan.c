@@ -484,13 +484,6 @@ void plan_free(plan *p)
     p->ntask = 0;
 }
 
-/* lcm(a, b), or 0 on overflow. */
-static tick_t plan_lcm(tick_t a, tick_t b)
-{
-    tick_t r;
-    return ticks_mul(a / ticks_gcd(a, b), b, &r) ? 0 : r;
-}
-
 const char *plan_aperiodic(const plan *p)
 {
     if (p->nchance)
@@ -516,16 +509,16 @@ tick_t plan_hyperperiod(const plan *p)
     for (int i = 0; i < p->ntask && h && n; i++) {
         const plan_task *t = &p->task[i];
         if (t->kind == T_EVERY || t->kind == T_PIN_AT) {
-            h = plan_lcm(h, t->kind == T_EVERY ? t->period : t->repeat);
+            h = ticks_lcm(h, t->kind == T_EVERY ? t->period : t->repeat);
             periodic = 1;
         } else if (t->kind == T_NTH) {
-            n = plan_lcm(n, t->nth);
+            n = ticks_lcm(n, t->nth);
         }
         if (window_period(&t->win))
-            h = h ? plan_lcm(h, window_period(&t->win)) : 0;
+            h = h ? ticks_lcm(h, window_period(&t->win)) : 0;
         for (int k = 0; k < t->nstep && n; k++)
             if (t->step[k].kind == A_NTH_RUN)
-                n = plan_lcm(n, t->step[k].n);
+                n = ticks_lcm(n, t->step[k].n);
     }
     tick_t r;
     if (!periodic || !h || !n || ticks_mul(h, n, &r))

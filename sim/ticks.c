@@ -57,6 +57,14 @@ int ticks_mul(tick_t a, int64_t n, tick_t *out)
     return 0;
 }
 
+tick_t ticks_lcm(tick_t a, tick_t b)
+{
+    tick_t r;
+    if (!a || !b)
+        return 0;
+    return ticks_mul(a / ticks_gcd(a, b), b, &r) ? 0 : r;
+}
+
 tick_t ticks_gcd(tick_t a, tick_t b)
 {
     while (b) {

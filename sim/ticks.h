@@ -38,4 +38,10 @@ int ticks_mul(tick_t a, int64_t n, tick_t *out);
 /* Greatest common divisor of a and b (both >= 0; gcd(a, 0) = a). */
 tick_t ticks_gcd(tick_t a, tick_t b);
 
+/* Least common multiple of a and b (both >= 0): 0 when either is 0 or the
+ * result passes the tick range (a period that cannot be held is none).
+ * The one lcm of the plan's hyperperiod, the device's inner levels and
+ * the steady search. */
+tick_t ticks_lcm(tick_t a, tick_t b);
+
 #endif
