@@ -72,14 +72,31 @@ void battery_free(battery *b)
     free(b);
 }
 
+/* A core state's terms for the end-of-life rules: its apparent state of
+ * charge, and the pack's open-circuit voltage (V) and resistance (ohm)
+ * there (the pack voltage at pack current i is v0 - r*i). */
+typedef struct {
+    double soc, v0, r;
+} battery_terms;
+
+static void battery_terms_of(const battery *b, const battery_core *core,
+                             battery_terms *t)
+{
+    const battery_cell *c = b->cell;
+    t->soc = battery_core_soc(&c->law, core);
+    battery_cell_vr(c, t->soc, &t->v0, &t->r);
+    t->v0 *= c->series;
+    t->r *= (double)c->series / c->parallel;
+}
+
 /* Pack open-circuit voltage and resistance for a core state. */
 static void battery_pack_vr(const battery *b, const battery_core *core,
                             double *v0, double *r)
 {
-    const battery_cell *c = b->cell;
-    battery_cell_vr(c, battery_core_soc(&c->law, core), v0, r);
-    *v0 *= c->series;
-    *r *= (double)c->series / c->parallel;
+    battery_terms t;
+    battery_terms_of(b, core, &t);
+    *v0 = t.v0;
+    *r = t.r;
 }
 
 /* Battery current for module current i_mod at a core state; -1 when a
@@ -151,18 +168,25 @@ battery_end battery_ended(const battery *b) { return b->ended; }
 double battery_time(const battery *b) { return b->t; }
 double battery_delivered_C(const battery *b) { return b->delivered; }
 
+/* Condition `kind` at a state (its terms t) with pack current i_pack:
+ * > 0 while alive. */
+static double battery_rule_f(const battery *b, const battery_terms *t,
+                             int kind, double i_pack)
+{
+    if (kind == BATTERY_F_SOC)
+        return t->soc;
+    double v = t->v0 - t->r * i_pack;
+    if (kind == BATTERY_F_CUT)
+        return v - b->cell->cutoff * b->cell->series;
+    return v - b->reg.wifi_min_v;
+}
+
 /* Condition p->kind for core state c: > 0 while alive. */
 static double battery_piece_at(const battery_piece *p, const battery_core *c)
 {
-    const battery *b = p->b;
-    if (p->kind == BATTERY_F_SOC)
-        return battery_core_soc(&b->cell->law, c);
-    double v0, r;
-    battery_pack_vr(b, c, &v0, &r);
-    double v = v0 - r * p->i_pack;
-    if (p->kind == BATTERY_F_CUT)
-        return v - b->cell->cutoff * b->cell->series;
-    return v - b->reg.wifi_min_v;
+    battery_terms t;
+    battery_terms_of(p->b, c, &t);
+    return battery_rule_f(p->b, &t, p->kind, p->i_pack);
 }
 
 /* Condition kind at time s into the piece: > 0 while alive. */
@@ -240,23 +264,22 @@ static void battery_commit(battery *b, battery_piece *p, double dt, const batter
     }
 }
 
-static void battery_watch_note(battery *b, battery_piece *p, double s,
-                               int wifi)
+/* The watch at a segment edge: the state there (its terms t) with pack
+ * current i_pack. */
+static void battery_watch_note(battery *b, const battery_terms *t,
+                               double i_pack, int wifi)
 {
-    double f[BATTERY_F_N];
-    for (int k = 0; k < BATTERY_F_N; k++) {
-        p->kind = k;
-        f[k] = battery_piece_f(s, p);
-    }
     battery_watch *w = &b->watch;
-    w->min_soc = fmin(w->min_soc, f[BATTERY_F_SOC]);
-    if (f[BATTERY_F_CUT] < w->min_v_cut) {
-        w->min_v_cut = f[BATTERY_F_CUT];
-        w->i_cut = p->i_pack;
+    w->min_soc = fmin(w->min_soc, battery_rule_f(b, t, BATTERY_F_SOC, i_pack));
+    double f = battery_rule_f(b, t, BATTERY_F_CUT, i_pack);
+    if (f < w->min_v_cut) {
+        w->min_v_cut = f;
+        w->i_cut = i_pack;
     }
-    if (wifi && f[BATTERY_F_WIFI] < w->min_v_wifi) {
-        w->min_v_wifi = f[BATTERY_F_WIFI];
-        w->i_wifi = p->i_pack;
+    f = battery_rule_f(b, t, BATTERY_F_WIFI, i_pack);
+    if (wifi && f < w->min_v_wifi) {
+        w->min_v_wifi = f;
+        w->i_wifi = i_pack;
     }
 }
 
@@ -270,21 +293,21 @@ static int battery_piece_run(battery *b, double i_pack, double dt, int wifi)
                         i + b->i_sd, 0 };
     double t_end = HUGE_VAL, level = -HUGE_VAL;
     battery_end why = BATTERY_ALIVE;
-    battery_core end;           /* the state at dt, computed once for every rule */
-    int have_end = 0;
+    /* the states at 0 and at dt, each computed once for every rule and
+     * the watch */
+    battery_core end = b->core;
+    battery_core_advance(&c->law, &end, p.i_model, p.i_lag, dt);
+    battery_terms t0, t1;
+    battery_terms_of(b, &b->core, &t0);
+    battery_terms_of(b, &end, &t1);
     for (int k = 0; k < BATTERY_F_N; k++) {
         if (!battery_rule_on(b, k, wifi))
             continue;
         p.kind = k;
         double s;
-        if (!have_end) {
-            end = b->core;
-            battery_core_advance(&c->law, &end, p.i_model, p.i_lag, dt);
-            have_end = 1;
-        }
-        if (battery_piece_at(&p, &b->core) <= 0)
+        if (battery_rule_f(b, &t0, k, i_pack) <= 0)
             s = 0.0;
-        else if (battery_piece_at(&p, &end) > 0)
+        else if (battery_rule_f(b, &t1, k, i_pack) > 0)
             continue;
         else
             s = battery_piece_root(&p, dt);
@@ -301,10 +324,10 @@ static int battery_piece_run(battery *b, double i_pack, double dt, int wifi)
         return 1;
     }
     if (b->rec)     /* the watch serves the profile runner's periods only */
-        battery_watch_note(b, &p, 0.0, wifi);
-    battery_commit(b, &p, dt, have_end ? &end : NULL);
+        battery_watch_note(b, &t0, i_pack, wifi);
+    battery_commit(b, &p, dt, &end);
     if (b->rec)
-        battery_watch_note(b, &p, 0.0, wifi);
+        battery_watch_note(b, &t1, i_pack, wifi);
     return 0;
 }
 
