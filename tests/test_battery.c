@@ -880,22 +880,16 @@ static void trace_in_order(void *ctx, double t, double v, double soc, double i)
     o->rows++;
 }
 
-static void test_fast_forward_corrected(void)
+/* The day-long period on `text`'s cell behind a switching regulator:
+ * the life and charge against segment by segment to rel, the trace in
+ * order; returns the trace rows per segment applied one by one. */
+static double corrected_check(const char *text, double rel)
 {
     for (int k = 0; k < DAY_BURSTS; k++) {
         day_period[2 * k] = (battery_segment){ 0.2, 2, 1 };
         day_period[2 * k + 1] = (battery_segment){ 5e-6, 1798, 0 };
     }
-    battery_cell *c = cell_text(
-        "cell.model peukert documented \"t\"\n"
-        "cell.capacity 3.6 Ah documented \"t\"\n"
-        "cell.voltage 3 V documented \"t\"\n"
-        "cell.resistance 0.5 ohm documented \"t\"\n"
-        "peukert.n 1.1 documented \"t\"\n"
-        "peukert.rated_current 10 mA documented \"t\"\n"
-        "pack.series 1 documented \"t\"\n"
-        "ocv.soc \"0 10 50 90 100\" documented \"t\"\n"
-        "ocv.voltage \"2.0 2.8 3.0 3.1 3.3\" documented \"t\"\n");
+    battery_cell *c = cell_text(text);
     CU_ASSERT_PTR_NOT_NULL_FATAL(c);
     battery_regulator r = reg_plain();
     r.kind = BATTERY_REG_SWITCHING;
@@ -914,15 +908,55 @@ static void test_fast_forward_corrected(void)
     double days = battery_time(b) / 86400;
     CU_ASSERT(days > 200 && days < 1000);
     CU_ASSERT_EQUAL(res.ended_by, battery_ended(b));
-    CLOSE(res.life_s, battery_time(b), 2e-4);
-    CLOSE(res.delivered_C, battery_delivered_C(b), 2e-4);
-    /* one trace row per segment applied one by one: under 2 % of them
-     * (jumping only the bursts inside each day, as with frozen currents,
-     * applies about 8 %) */
-    CU_ASSERT(o.rows < applied / 50);
+    CLOSE(res.life_s, battery_time(b), rel);
+    CLOSE(res.delivered_C, battery_delivered_C(b), rel);
     CU_ASSERT(!o.backwards);
     battery_free(b);
     battery_cell_free(c);
+    return (double)o.rows / (double)applied;
+}
+
+static void test_fast_forward_corrected(void)
+{
+    static const char *ocv =
+        "cell.voltage 3 V documented \"t\"\n"
+        "cell.resistance 0.5 ohm documented \"t\"\n"
+        "pack.series 1 documented \"t\"\n"
+        "ocv.soc \"0 10 50 90 100\" documented \"t\"\n"
+        "ocv.voltage \"2.0 2.8 3.0 3.1 3.3\" documented \"t\"\n";
+    char text[1024];
+    snprintf(text, sizeof text, "cell.model peukert documented \"t\"\n"
+             "cell.capacity 3.6 Ah documented \"t\"\n"
+             "peukert.n 1.1 documented \"t\"\n"
+             "peukert.rated_current 10 mA documented \"t\"\n%s", ocv);
+    double f = corrected_check(text, 2e-4);
+    /* with diffusion's lags (their correction in closed form) */
+    snprintf(text, sizeof text, "cell.model diffusion documented \"t\"\n"
+             "cell.capacity 3.6 Ah documented \"t\"\n"
+             "diffusion.alpha 3.6 Ah documented \"t\"\n"
+             "diffusion.beta 0.01 documented \"t\"\n%s", ocv);
+    double g = corrected_check(text, 2e-4);
+    /* a Li-ion cell on Shepherd's curve (cells/1x18650.cell's figures):
+     * its knee makes a jump that its margins allowed too long once the
+     * correction is added; the jump is undone and halved */
+    corrected_check("cell.model ideal documented \"t\"\n"
+                    "cell.capacity 3450 mAh documented \"t\"\n"
+                    "cell.voltage 3.6 V documented \"t\"\n"
+                    "cell.cutoff 2.65 V documented \"t\"\n"
+                    "cell.resistance 0.035 ohm documented \"t\"\n"
+                    "pack.series 1 documented \"t\"\n"
+                    "voltage.model shepherd documented \"t\"\n"
+                    "shepherd.e0 3.7348 V documented \"t\"\n"
+                    "shepherd.k 0.00254 documented \"t\"\n"
+                    "shepherd.q 3450 mAh documented \"t\"\n"
+                    "shepherd.a 0.468 V documented \"t\"\n"
+                    "shepherd.b 1.023 documented \"t\"\n", 2e-4);
+    /* one trace row per segment applied one by one: 1.5-3 % of them
+     * (jumping only the bursts inside each day, as with frozen currents
+     * of 0.1 % per jump, applies 13-18 %; dropping the exact periods'
+     * rows after each jump leaves under 0.5 %) */
+    CU_ASSERT(f > 0.01 && f < 0.05);
+    CU_ASSERT(g > 0.01 && g < 0.05);
 }
 
 /* ---- main ------------------------------------------------------------------- */
