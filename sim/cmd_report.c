@@ -895,8 +895,9 @@ static int report_build(report_run *R, int argc, char **argv)
         if (report_both(R, "mc", draw_mc, &all_sel))
             return DIAG_EXIT_SYS;
         snprintf(cap, sizeof cap, "Battery life of %ld Monte Carlo samples per variant "
-                 "(estimate figures drawn within their range, mc.* distributions, a new seed "
-                 "for stochastic events each), with P10, P50 and P90%s.", R->mc->n,
+                 "(estimate figures drawn within their range, mc.* distributions%s), with "
+                 "P10, P50 and P90%s.", R->mc->n,
+                 R->mc->random ? ", a new seed for the schedule's random events each" : "",
                  o->target_s > 0 ? " and the target" : "");
         report_add_chart(R, "mc", "Battery life under uncertainty", cap);
     }

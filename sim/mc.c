@@ -294,8 +294,10 @@ int mc_run_samples(const matrix_opts *o, const char *extra, const variant_result
     for (int v = 0; v < o->vs.n && !rc; v++)
         rc = mc_spec_for(o, extra, &o->vs.v[v], &c->spec[v], d) < 0 ? 2 : 0;
     pipeline pl;
+    int random = 0;
     if (!rc && pipeline_load(&pl, o->file, o->sets.v, o->sets.n, d) == 0) {
         c->scn_seed = pl.s->seed;
+        random = plan_random(&pl.p);
         pipeline_free(&pl);
     }
     if (rc) {
@@ -308,6 +310,7 @@ int mc_run_samples(const matrix_opts *o, const char *extra, const variant_result
     memset(r, 0, sizeof *r);
     r->n = o->mc;
     r->horizon_s = PIPELINE_HORIZON_S;
+    r->random = random;
     verdict nv0;
     r->nominal = nominal ? verdict_of(o, nominal, -1, &nv0) : VERDICT_NA;
     int nv = o->vs.n;
@@ -412,7 +415,8 @@ void mc_print(const matrix_opts *o, const mc_result *r, FILE *fp)
         return;
     }
     fprintf(fp, "Uncertainty (Monte Carlo: %ld samples, seed %lu; estimate figures, mc.*\n"
-            "distributions, stochastic events)\n", r->n, o->seed);
+            "distributions%s)\n", r->n, o->seed,
+            r->random ? ", the schedule's random events drawn anew" : "");
     if (o->target_s > 0)
         fprintf(fp, "  %-18s %12s %12s %12s %8s %12s\n", "variant", "P10", "P50", "P90",
                 "nominal", "P(>= target)");

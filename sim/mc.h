@@ -29,6 +29,7 @@ typedef struct mc_result_s {
     double p_holds;         /* fraction of samples whose verdict equals the nominal one */
     long n_verdict;         /* samples with a verdict */
     double horizon_s;       /* lives at or above it are "more than", not lives */
+    int random;             /* the schedule draws at random: a new seed per sample */
 } mc_result;
 
 /* The one Monte Carlo summary (decide, compare and sweep all use it): run

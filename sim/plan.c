@@ -500,6 +500,16 @@ const char *plan_aperiodic(const plan *p)
     return NULL;
 }
 
+int plan_random(const plan *p)
+{
+    if (p->nchance)
+        return 1;
+    for (int i = 0; i < p->ntask; i++)
+        if (p->task[i].kind == T_PIN_POISSON)
+            return 1;
+    return 0;
+}
+
 tick_t plan_hyperperiod(const plan *p)
 {
     tick_t h = 1, n = 1;

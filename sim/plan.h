@@ -120,4 +120,10 @@ tick_t plan_hyperperiod(const plan *p);
  * rather than silently taking longer. */
 const char *plan_aperiodic(const plan *p);
 
+/* 1 when the schedule draws at random (`chance` blocks that decide
+ * something, Poisson pin events), so that the scenario's seed changes what
+ * runs; else 0. Why: Monte Carlo draws a new seed per sample and says so
+ * only where it matters. */
+int plan_random(const plan *p);
+
 #endif

@@ -50,6 +50,12 @@ check "P(can drop) and P(verdict holds) agree with the nominal verdict" \
 "$IMPSIM" decide "$S/env-sensor-15min.scn" --monte-carlo 8 --seed 3 --target 12mo > "$T/d.txt" 2>&1
 check "uncertainty comes first, the nominal figures are labelled" \
   'a=$(grep -n "^Uncertainty" "$T/d.txt" | cut -d: -f1); b=$(grep -n "^Nominal" "$T/d.txt" | cut -d: -f1); [ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ] && grep -q "P(>= target)" "$T/d.txt"'
+# what the samples draw: a new seed for the schedule's random events only
+# where there are some (the door sensor's Poisson pin wakes; none in the
+# env sensor's fixed schedule)
+"$IMPSIM" decide "$S/door-sensor-wakepin.scn" --monte-carlo 2 --seed 3 > "$T/dr.txt" 2>&1
+check "Monte Carlo heading: random events drawn anew only where the schedule has them" \
+  'grep -A1 "^Uncertainty" "$T/dr.txt" | grep -q "the schedule'"'"'s random events drawn anew" && grep -A1 "^Uncertainty" "$T/d.txt" | grep -q "^distributions)$"'
 
 # a cell that cannot deliver the WiFi peak (AA Li-SOCl2 bobbin, ~4 ohm):
 # no "battery life 2.367 s", no rows of 1.5e-05 d, no "margin -100 %"
