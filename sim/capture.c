@@ -905,6 +905,8 @@ int capture_read_fp(FILE *fp, const char *name, const capture_opts *o,
             sha256_update(r.sha, rest, got);
         sha256_hex(r.sha, in->sha256);
     }
+    if (r.sha)
+        sha256_free(r.sha);     /* an error before the digest */
     free(r.buf);
     return rc;
 }

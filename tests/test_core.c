@@ -10,6 +10,7 @@
 #include "figfile.h"
 #include "pipeline.h"
 #include "pool.h"
+#include "sha256.h"
 #include "tutil.h"
 #include "units.h"
 
@@ -657,6 +658,46 @@ static void test_pool_nested(void)
     }
 }
 
+/* SHA-256 (the capture's checksum): the FIPS 180-2 examples, the empty
+ * message, and the same digest whatever the pieces the bytes come in. */
+static void test_sha256(void)
+{
+    static const struct { const char *msg, *hex; } v[] = {
+        {"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+        {"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+        {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+    };
+    char hex[65];
+    for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+        sha256_ctx c;
+        sha256_init(&c);
+        sha256_update(&c, v[k].msg, strlen(v[k].msg));
+        sha256_hex(&c, hex);
+        CU_ASSERT_STRING_EQUAL(hex, v[k].hex);
+        /* byte by byte */
+        sha256_init(&c);
+        for (const char *p = v[k].msg; *p; p++)
+            sha256_update(&c, p, 1);
+        sha256_hex(&c, hex);
+        CU_ASSERT_STRING_EQUAL(hex, v[k].hex);
+    }
+    /* a million 'a' (FIPS 180-2, appendix B.3) in pieces of 1000 */
+    char a[1000];
+    memset(a, 'a', sizeof a);
+    sha256_ctx c;
+    sha256_init(&c);
+    for (int k = 0; k < 1000; k++)
+        sha256_update(&c, a, sizeof a);
+    sha256_hex(&c, hex);
+    CU_ASSERT_STRING_EQUAL(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    /* released without a digest: nothing left behind (ASan's leak check) */
+    sha256_init(&c);
+    sha256_update(&c, a, 10);
+    sha256_free(&c);
+    sha256_free(&c);
+}
+
 int main(void)
 {
     if (CU_initialize_registry() != CUE_SUCCESS)
@@ -666,6 +707,7 @@ int main(void)
     CU_add_test(s, "worker pool: results in place, a dying job fails alone", test_pool);
     CU_add_test(s, "worker pool inside a worker: jobs run in it", test_pool_nested);
     CU_add_test(s, "units", test_units);
+    CU_add_test(s, "SHA-256: FIPS 180-2 examples, any pieces", test_sha256);
     CU_add_test(s, "figure file loaded again: the same, or parsed again when changed", test_figfile_reload);
     CU_add_test(s, "ledger: sums and coverage", test_ledger_sums);
     CU_add_test(s, "ledger: 2xD is exactly twice D", test_ledger_doubling);

@@ -35,10 +35,11 @@ if ! command -v "$CC" > /dev/null 2>&1; then
   exit 77
 fi
 GSL_CFLAGS=$(pkg-config --cflags gsl)
-GSL_LIBS=$(pkg-config --libs gsl)
+GSL_LIBS="$(pkg-config --libs gsl) $(pkg-config --libs libgcrypt)"
 CFLAGS="-std=c11 -g -O1 -fno-omit-frame-pointer -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-  -I$SRC/sim -DFUZZ_DATADIR=\"$SRC\" -DIMPSIM_PKGDATADIR=\"$SRC\" $GSL_CFLAGS"
+  -I$SRC/sim -DFUZZ_DATADIR=\"$SRC\" -DIMPSIM_PKGDATADIR=\"$SRC\" $GSL_CFLAGS
+  $(pkg-config --cflags libgcrypt)"
 
 TARGETS="scenario figfile capture expect"
 mkdir -p "$OUT/artifacts"
