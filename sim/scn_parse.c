@@ -593,19 +593,47 @@ static int st_load(pstate *p)
             return err(p, 1, "a load name not declared before");
     if (s->nload == COMP_LOADS)
         return err(p, 0, "at most 4 board loads");
-    int start = i;
+    int start = i, rc = 0;
     if (lex_quantity(p->ln, &i, p->pos, DIM_CURRENT, &ld.current, &dim, p->d))
-        return -1;
-    if (!(ld.current >= 0 && ld.current <= 10))
-        return err(p, start, "a current from 0 to 10 A");
-    if (lex_is_word(p->ln, i, "always")) {
+        rc = -1;
+    else if (!(ld.current >= 0 && ld.current <= 10))
+        rc = err(p, start, "a current from 0 to 10 A");
+    if (!rc && lex_is_word(p->ln, i, "always")) {
         ld.always = 1;
         i++;
     }
-    if (expect_end(p, i))
-        return -1;
+    if (!rc)
+        rc = expect_end(p, i);
+    if (rc)
+        ld.current = 0;
+    /* declared even when the rest of the line is wrong: its uses below
+     * are then not reported as undeclared names as well */
     s->load[s->nload++] = ld;
-    return 0;
+    return rc;
+}
+
+/* The rest of a peripheral's line after its name (token i): [on BUS]
+ * [at SPEED]. 0, or -1 with the error reported. */
+static int st_periph_rest(pstate *p, scn_periph *pr, int i)
+{
+    if (lex_is_word(p->ln, i, "on")) {
+        i++;
+        pr->bus_pos = at(p, i);
+        if (get_name(p, &i, pr->bus, "a bus or pin name such as i2c89 or i2cNM"))
+            return -1;
+    }
+    if (lex_is_word(p->ln, i, "at")) {
+        i++;
+        units_dim dim;
+        int start = i;
+        pr->speed_pos = at(p, i);
+        units_dim want = pr->kind == COMP_UART ? DIM_BITRATE : DIM_FREQ;
+        if (lex_quantity(p->ln, &i, p->pos, want, &pr->speed, &dim, p->d))
+            return -1;
+        if (!(pr->speed > 0))
+            return err(p, start, "a speed > 0");
+    }
+    return expect_end(p, i);
 }
 
 /* i2c NAME [on BUS] [at SPEED] */
@@ -626,28 +654,12 @@ static int st_periph(pstate *p, comp_id kind)
             return -1;
         }
     pr.bus_pos = pr.speed_pos = pr.pos;
-    if (lex_is_word(p->ln, i, "on")) {
-        i++;
-        pr.bus_pos = at(p, i);
-        if (get_name(p, &i, pr.bus, "a bus or pin name such as i2c89 or i2cNM"))
-            return -1;
-    }
-    if (lex_is_word(p->ln, i, "at")) {
-        i++;
-        units_dim dim;
-        int start = i;
-        pr.speed_pos = at(p, i);
-        units_dim want = kind == COMP_UART ? DIM_BITRATE : DIM_FREQ;
-        if (lex_quantity(p->ln, &i, p->pos, want, &pr.speed, &dim, p->d))
-            return -1;
-        if (!(pr.speed > 0))
-            return err(p, start, "a speed > 0");
-    }
-    if (expect_end(p, i))
-        return -1;
+    int rc = st_periph_rest(p, &pr, i);
+    /* declared even when the rest of the line is wrong: its uses below
+     * are then not reported as undeclared names as well */
     s->periph = xrealloc(s->periph, (size_t)(s->nperiph + 1) * sizeof *s->periph);
     s->periph[s->nperiph++] = pr;
-    return 0;
+    return rc;
 }
 
 /* ---- task headers ---- */

@@ -264,5 +264,12 @@ printf 'module imp004m\nduration 1 h\nsleep idle\nevery 2 s as up:\n  wifi send 
 "$IMPSIM" run "$T/w4.scn" > /dev/null 2> "$T/err"
 check "runs skipped at run time: a warning at the task, exit 0" '[ $? -eq 0 ] && grep -q "w4.scn:4:1: warning: [0-9]* timed runs fell due while the device was still busy and were skipped (the first of .up.)" "$T/err"'
 
+# a declaration whose figure is wrong still declares its name: one error
+# for the bad unit, none for the uses of the load or the peripheral below
+printf 'module imp004m\nduration 1 d\nload led 3 mX\ni2c sensor at 400 kXz\nevery 1 min:\n    enable led\n    read sensor 6 B\n    disable led\n' > "$T/bd.scn"
+"$IMPSIM" run "$T/bd.scn" > /dev/null 2> "$T/bd.err"; rc=$?
+check "bad figure in a load and a peripheral: two errors, no follow-on 'not declared' errors" \
+  '[ $rc -eq 2 ] && [ "$(grep -c ": error: " "$T/bd.err")" -eq 2 ] && grep -q "bd.scn:3:10: error: found unknown unit .mX." "$T/bd.err" && grep -q "bd.scn:4:15: error: found unknown unit .kXz." "$T/bd.err"'
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
