@@ -152,8 +152,10 @@ int battery_peak_check(const battery_cell *cell, const battery_regulator *reg, d
 /* ---- profiles --------------------------------------------------------- */
 
 /* Called at the start of every segment applied one by one (voltage under
- * that segment's load), after every fast-forwarded block of periods, and
- * once at the end. */
+ * that segment's load), with the profile's trace_jumps at the start of
+ * every stretch of repetitions jumped in closed form (their average pack
+ * current and the voltage under it), and once at the end; times only
+ * increase. */
 typedef void (*battery_trace_fn)(void *ctx, double t_s, double voltage_V,
                                  double soc, double current_A);
 
@@ -169,6 +171,10 @@ typedef struct {
     double horizon_s;                /* stop here: "not-depleted" */
     battery_trace_fn trace;          /* optional */
     void *trace_ctx;
+    int trace_jumps;                 /* also a row per jumped stretch (above):
+                                      * current_A then integrates to the
+                                      * charge delivered; without it, rows
+                                      * where segments are applied only */
 } battery_profile;
 
 typedef struct {

@@ -99,6 +99,8 @@ typedef struct {
     int nblk, blocked;
     battery_point *held;    /* trace points held (battery_trace_hold) */
     int nheld, capheld, holding;
+    double last_t;          /* s, time of the last row written or held */
+    double held_from;       /* last_t when the hold began */
 } battery_runner;
 
 static int battery_seg_ok(const battery_segment *s, int n)
@@ -173,14 +175,14 @@ static void battery_blocks(battery_runner *r)
         r->nblk = 0;    /* nothing to jump inside the period */
 }
 
-static void battery_trace(battery_runner *r, double i_mod)
+/* One trace row, written or held (battery_trace_hold). Times only
+ * increase: a row at the time of the last one (the end of a life found at
+ * the start of a segment) is left out. */
+static void battery_trace_row(battery_runner *r, battery_point pt)
 {
-    battery *b = r->b;
-    if (!r->p->trace)
+    if (!r->p->trace || pt.t <= r->last_t)
         return;
-    double i = battery_current(b, i_mod);
-    battery_point pt = { b->t, battery_voltage(b, i_mod), battery_soc(b),
-                         i < 0 ? 0 : i };
+    r->last_t = pt.t;
     if (!r->holding) {
         r->p->trace(r->p->trace_ctx, pt.t, pt.v, pt.soc, pt.i);
         return;
@@ -192,6 +194,28 @@ static void battery_trace(battery_runner *r, double i_mod)
             abort();
     }
     r->held[r->nheld++] = pt;
+}
+
+/* The row of the present state under module current i_mod (the start of
+ * a segment applied exactly, or the end of the run). */
+static void battery_trace(battery_runner *r, double i_mod)
+{
+    battery *b = r->b;
+    if (!r->p->trace)
+        return;
+    double i = battery_current(b, i_mod);
+    battery_trace_row(r, (battery_point){ b->t, battery_voltage(b, i_mod),
+                                          battery_soc(b), i < 0 ? 0 : i });
+}
+
+/* The row of a jumped stretch (profile's trace_jumps), taken at its start
+ * (the battery b as it was there): the average pack current of the map
+ * m's repetitions, so that current_A integrates to the charge delivered,
+ * and the pack voltage under it. */
+static battery_point battery_jump_row(const battery *b, const battery_map *m)
+{
+    double i = m->dt > 0 ? m->delivered / m->dt : 0;
+    return (battery_point){ b->t, battery_pack_v(b, i), battery_soc(b), i };
 }
 
 /* Apply seg, cut at the horizon. Returns 1 when the run is over (life
@@ -264,6 +288,7 @@ static double battery_ff_jump(battery_runner *r, const battery_map *m,
     battery *b = r->b;
     battery_core saved = b->core;
     double soc0 = battery_core_soc(&b->cell->law, &b->core);
+    battery_point row = battery_jump_row(b, m);
     for (; n >= 1; n = floor(n / 2)) {
         b->core = saved;
         battery_map_apply(&b->cell->law, m, &b->core, n);
@@ -274,9 +299,10 @@ static double battery_ff_jump(battery_runner *r, const battery_map *m,
         b->core = saved;
         return 0;
     }
+    if (r->p->trace_jumps)
+        battery_trace_row(r, row);
     b->t += n * m->dt;
     b->delivered += n * m->delivered;
-    battery_trace(r, r->last_i_mod);
     return n;
 }
 
@@ -425,11 +451,20 @@ static void battery_pc_correct(battery *b, const battery_map *m0,
 static void battery_trace_hold(battery_runner *r, int on)
 {
     r->holding = on;
-    if (!on)
+    if (on)
+        r->held_from = r->last_t;
+    else
         for (int k = 0; k < r->nheld; k++)
             r->p->trace(r->p->trace_ctx, r->held[k].t, r->held[k].v,
                         r->held[k].soc, r->held[k].i);
     r->nheld = 0;
+}
+
+/* Drop the rows held (the jump is undone). */
+static void battery_trace_drop(battery_runner *r)
+{
+    r->nheld = 0;
+    r->last_t = r->held_from;
 }
 
 /* Jump whole periods after the exact one just run (map *m0, the battery's
@@ -459,11 +494,13 @@ static double battery_pc_jump(battery_runner *r, battery_map *m0, double n,
         b->t += n * m0->dt;
         b->delivered += n * m0->delivered;
         battery_trace_hold(r, 1);
-        battery_trace(r, r->last_i_mod);
+        if (r->p->trace_jumps)  /* its current set below, once corrected */
+            battery_trace_row(r, battery_jump_row(&saved, m0));
+        int jump_row = r->nheld == 1;
         double s1 = battery_core_soc(law, &b->core);
         battery_map m1;
         if (battery_run_period(r, &m1, blocks)) {
-            r->nheld = 0;       /* undone: its trace points with it */
+            battery_trace_drop(r);      /* undone: its rows with it */
             continue;
         }
         double s2 = battery_core_soc(law, &b->core), d1 = s1 - s2;
@@ -471,8 +508,13 @@ static double battery_pc_jump(battery_runner *r, battery_map *m0, double n,
         /* the corrected state must still leave its margins (the end is
          * found only inside exact periods) */
         if (!battery_ff_safe(b, &b->watch, s2)) {
-            r->nheld = 0;
+            battery_trace_drop(r);
             continue;
+        }
+        if (jump_row) {         /* the jump's average with the correction */
+            battery_map avg = *m0;
+            avg.delivered += 0.5 * (m1.delivered - m0->delivered);
+            r->held[0] = battery_jump_row(&saved, &avg);
         }
         battery_trace_hold(r, 0);
         *d = d1;
@@ -484,7 +526,6 @@ static double battery_pc_jump(battery_runner *r, battery_map *m0, double n,
     r->periods = periods;
     r->last_i_mod = last_i_mod;
     r->holding = 0;
-    r->nheld = 0;
     return 0;
 }
 
@@ -530,7 +571,7 @@ int battery_run_on(battery *b, const battery_profile *p, battery_result *out)
         || p->n_period < 0 || !battery_seg_ok(p->prefix, p->n_prefix)
         || !battery_seg_ok(p->period, p->n_period))
         return -1;
-    battery_runner r = { b, p, 0.0, 0.0, NULL, 0, 0, NULL, 0, 0, 0 };
+    battery_runner r = { b, p, 0.0, 0.0, NULL, 0, 0, NULL, 0, 0, 0, -HUGE_VAL, -HUGE_VAL };
     int over = b->ended != BATTERY_ALIVE;
     for (int i = 0; i < p->n_prefix && !over; i++)
         over = battery_run_seg(&r, &p->prefix[i]);

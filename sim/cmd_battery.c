@@ -63,7 +63,11 @@ static const char battery_usage[] =
 "  --horizon T          stop here if not empty yet (30y, as every command;\n"
 "                       life is then \"more than T\")\n"
 "  --format text|json   output format (text)\n"
-"  --trace FILE.csv     write time_s,voltage_V,soc,current_A at each change\n"
+"  --trace FILE.csv     write time_s,voltage_V,soc,current_A at each change of\n"
+"                       the load, and at the start of each stretch of repeated\n"
+"                       periods jumped in closed form (fast-forward) with its\n"
+"                       average current: current_A integrates to the charge\n"
+"                       delivered; times increase\n"
 "  --help               this text\n"
 "\n"
 "Exit status: 0 done, 2 bad arguments or input files, 3 output failure.\n";
@@ -352,13 +356,14 @@ static int battery_simulate(const battery_args *a, const battery_cell *c,
                             const battery_load *l, battery_result *r)
 {
     outfile *o = NULL;
-    battery_profile p = { NULL, 0, l->seg, l->n, a->horizon, NULL, NULL };
+    battery_profile p = { NULL, 0, l->seg, l->n, a->horizon, NULL, NULL, 0 };
     if (a->trace) {
         if (!(o = outfile_open(a->trace)))
             return DIAG_EXIT_SYS;
         fprintf(outfile_fp(o), "time_s,voltage_V,soc,current_A\n");
         p.trace = battery_trace_csv;
         p.trace_ctx = outfile_fp(o);
+        p.trace_jumps = 1;
     }
     if (battery_run(c, &a->reg, &p, r) != 0) {
         outfile_abort(o);

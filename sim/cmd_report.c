@@ -13,6 +13,8 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,8 +260,10 @@ static int report_bin_curve(const char *raw, double life_s, const char *out)
         return -1;
     }
     double vmin[REPORT_BINS], vmax[REPORT_BINS], soc[REPORT_BINS];
+    double covered[REPORT_BINS] = {0};    /* s of the bin with rows close together */
     int seen[REPORT_BINS] = {0};
-    double rec[512][4];
+    double rec[512][4], width = life_s / REPORT_BINS, t_prev = NAN, typical = 0;
+    int b_prev = -1;
     size_t got;
     while (life_s > 0 && (got = fread(rec, sizeof rec[0], 512, in)) > 0)
         for (size_t k = 0; k < got; k++) {
@@ -273,7 +277,49 @@ static int report_bin_curve(const char *raw, double life_s, const char *out)
             vmin[b] = fmin(vmin[b], v);
             vmax[b] = fmax(vmax[b], v);
             soc[b] = s;
+            /* the time since the row before, unless it spans a stretch
+             * the battery runner jumped (sim/battery_run.c) */
+            if (b_prev >= 0 && t - t_prev < width / 4)
+                covered[b_prev] += t - t_prev;
+            t_prev = t;
+            b_prev = b;
         }
+    /* A bin that saw only a few rows at the edge of a stretch applied
+     * segment by segment (the rest of the bin jumped in closed form, up to
+     * 2 % of charge) has the minimum and maximum of those rows only: a
+     * loaded voltage without the period's heaviest load. Such bins (rows
+     * spanning under half the median bin's), and bins with no row, are
+     * filled by linear interpolation between the nearest well-covered
+     * bins on either side (the curve is smooth over a jumped stretch; the
+     * ends are not extrapolated: the first and last bins with rows stay,
+     * the last one holding the end of the life). */
+    double cov[REPORT_BINS];
+    int ncov = 0, first = -1, last = -1;
+    for (int b = 0; b < REPORT_BINS; b++)
+        if (seen[b]) {
+            cov[ncov++] = covered[b];
+            first = first < 0 ? b : first;
+            last = b;
+        }
+    if (ncov) {
+        gsl_sort(cov, 1, (size_t)ncov);
+        typical = gsl_stats_median_from_sorted_data(cov, 1, (size_t)ncov);
+    }
+    for (int b = 0; b < REPORT_BINS; b++)   /* the first and last rows stay */
+        if (seen[b] && b != first && b != last && covered[b] < 0.5 * typical)
+            seen[b] = 0;
+    for (int b = 0, lo = -1; b < REPORT_BINS; b++) {
+        if (!seen[b])
+            continue;
+        for (int k = lo + 1; lo >= 0 && k < b; k++) {
+            double f = (double)(k - lo) / (double)(b - lo);
+            vmin[k] = vmin[lo] + f * (vmin[b] - vmin[lo]);
+            vmax[k] = vmax[lo] + f * (vmax[b] - vmax[lo]);
+            soc[k] = soc[lo] + f * (soc[b] - soc[lo]);
+            seen[k] = 1;
+        }
+        lo = b;
+    }
     fputs("time_d,soc_pct,v_loaded_V,v_rest_V\n", fp);
     for (int b = 0; b < REPORT_BINS; b++)
         if (seen[b])

@@ -258,7 +258,7 @@ static void engine_battery_result(engine_child_ctx *c)
                                 !c->o->battery_trace  ? NULL
                                 : c->o->battery_trace_fn ? c->o->battery_trace_fn
                                                          : battery_trace_csv,
-                                c->o->battery_trace};
+                                c->o->battery_trace, 0};
         if (battery_run_on(c->bat, &prof, b) == 0) {
             c->r->fast_forwarded = 1;
             return;
