@@ -261,15 +261,20 @@ static void sweep_text(const matrix_opts *o, const sweep_param *p, const double 
 {
     int nv = o->vs.n;
     char a[32];
-    fprintf(fp, "impsim sweep: %s over %s (battery life, or the average current without a "
-            "battery; '-' not possible%s)\n%-12s", o->file, p->key,
-            mc ? "; [Monte Carlo P50]" : "", p->dim == DIM_RATE ? "rate" : p->dim ==
-            DIM_PER_YEAR ? "per year" : units_si_name(p->dim));
+    /* the first column is headed by the parameter (its cells carry their
+     * unit); the lives are in days, said once in the title */
+    const char *dot = strchr(p->key, '.');
+    const char *head = dot && (!strncmp(p->key, "scenario.", 9) || !strncmp(p->key, "model.", 6))
+                       ? dot + 1 : p->key;
+    int width = strlen(head) > 12 ? (int)strlen(head) : 12;
+    fprintf(fp, "impsim sweep: %s over %s (battery life in days, or the average current "
+            "without a battery; '-' not possible%s)\n%-*s", o->file, p->key,
+            mc ? "; [Monte Carlo P50]" : "", width, head);
     for (int v = 0; v < nv; v++)
         fprintf(fp, " %16.16s", o->vs.v[v].name);
     fputc('\n', fp);
     for (int i = 0; i < o->steps; i++) {
-        fprintf(fp, "%-12s", units_format(x[i], p->dim, a, sizeof a));
+        fprintf(fp, "%-*s", width, units_format(x[i], p->dim, a, sizeof a));
         for (int v = 0; v < nv; v++) {
             const variant_result *r = &res[(size_t)i * nv + v];
             if (!r->ok)

@@ -35,6 +35,10 @@ t0=$(date +%s.%N)
 t1=$(date +%s.%N)
 check "run --stats: the run, the battery life and the whole command's wall and CPU time" \
   'awk -v t0="$t0" -v t1="$t1" '"'"'BEGIN { outside = t1 - t0 } /the run: .* events in/ { r = $7 } /the battery life: / { l = $5 } /in all .* of CPU/ { a = $4; c = $9 } END { exit !(r != "" && l != "" && a != "" && c > 0 && a >= r + l && a >= outside / 2 && a <= outside) }'"'"' "$T/st.err"'
+# a fast-forwarded run's events were mostly added, not simulated: no rate
+"$IMPSIM" run "$S/env-sensor-15min.scn" --stats -o "$T/st2.txt" 2> "$T/st2.err"
+check "run --stats, fast-forwarded: says so, gives no events/s" \
+  'grep -q "^impsim: the run: [0-9]* events, most in whole repeated periods added without simulating them (fast-forward)" "$T/st2.err" && ! grep -q "events/s" "$T/st2.err"'
 
 # the battery sees the peaks: calibration bursts are segments of their own
 printf 'module imp004m\nduration 10 min\nsleep idle\nwifi-idle connected\npowersave on\nbattery 1xAA-LiSOCl2\nregulator linear\nevery 1 min:\n  wifi send 64 B\n' > "$T/assoc.scn"

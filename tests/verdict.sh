@@ -224,6 +224,8 @@ hi=$(awk '$1 == "60" && $2 == "uA" { print $9 }' "$T/swmc")
 set60=$(awk '$1 == "imp004m-stop" && $5 == "d" { print "[" $4 "]"; exit }' "$T/swmc-set")
 check "sweep --monte-carlo: the stop-mode P50 moves with the swept stop current ($lo at 10 uA, $hi at 60 uA)" \
   '[ -n "$lo" ] && [ -n "$hi" ] && [ "$lo" != "$hi" ]'
+check "sweep text table: the first column headed by the parameter, the lives' unit in the title" \
+  'grep -q "(battery life in days, or the average current without a battery;" "$T/swmc" && grep -q "^cpu.stop.current  *imp002 " "$T/swmc"'
 check "sweep --monte-carlo: the P50 at 60 uA is the one of compare --set model.cpu.stop.current=60uA ($hi, $set60)" \
   '[ -n "$set60" ] && [ "$hi" = "$set60" ]'
 
