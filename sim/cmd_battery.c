@@ -336,15 +336,13 @@ static void battery_print_text(const battery_args *a, const battery_cell *c,
     else if (f.peak_fails)
         printf("life       none: the cell cannot deliver the WiFi peak (ended by %s after %s)\n",
                battery_end_word(r->ended_by), units_format(r->life_s, DIM_TIME, b1, sizeof b1));
-    else if (r->life_s < 2 * 86400.0)
-        printf("life       %.2f hours, ended by %s\n", r->life_s / 3600.0,
+    else    /* four significant digits, as every computed figure in text */
+        printf("life       %s, ended by %s\n", units_format_life(r->life_s, b1, sizeof b1),
                battery_end_word(r->ended_by));
-    else
-        printf("life       %.1f days = %.3f years, ended by %s\n",
-               r->life_s / 86400.0, r->life_s / (365.25 * 86400.0),
-               battery_end_word(r->ended_by));
-    printf("delivered  %.1f mAh (%.0f C) of %.0f mAh rated\n",
-           r->delivered_C / 3.6, r->delivered_C,
+    char q1[32], q2[32];
+    printf("delivered  %s mAh (%s) of %.0f mAh rated\n",
+           units_number_fig(r->delivered_C / 3.6, q1, sizeof q1),
+           units_format_fig(r->delivered_C, DIM_CHARGE, q2, sizeof q2),
            battery_cell_capacity_C(c) / 3.6);
     printf("at end     state of charge %.1f %%, open-circuit %.3f V\n",
            r->soc * 100, r->voltage_V);

@@ -310,6 +310,9 @@ check "README: the no-variant-meets answer is the one decide prints" \
 "$IMPSIM" decide "$S/env-sensor-15min.scn" > "$T/p4" 2>&1
 "$IMPSIM" run "$S/env-sensor-15min.scn" > "$T/p4r" 2>&1
 "$IMPSIM" run "$S/env-sensor-15min.scn" --format json > "$T/p4r.json" 2>&1
+"$IMPSIM" battery --cell 1x18650 --load steps:120mA/1.5s,30mA/0.25s,9uA/298.25s --regulator switching > "$T/p4b" 2>&1
+check "four significant digits: impsim battery's life and charge (was '202.9 days = 0.556 years', '2959.9 mAh')" \
+  'grep -q "^life       202.9 d, ended by wifi-min-voltage$" "$T/p4b" && grep -q "^delivered  2960 mAh (10.66 kC) of 3450 mAh rated$" "$T/p4b"'
 check "four significant digits: decide's nominal block and compare table, run's totals" \
   'grep -q "^  with deep sleep:    imp004m-deep     175.0 uA, battery life 1.142 y (417.1 d)$" "$T/p4" && grep -q "^  without both:       imp004m-stop     200.3 uA," "$T/p4" && grep -q "^imp004m-deep  *175.0 uA  *15.12 C  *417.1 d" "$T/p4" && grep -q "^total charge 453.5 C (126.0 mAh), energy 1.496 kJ, average current 175.0 uA$" "$T/p4r" && grep -q "^charge per day 15.12 C (4.199 mAh/day)$" "$T/p4r" && grep -q "\"avg_current_A\": 0.00017495350253548148" "$T/p4r.json"'
 
