@@ -487,10 +487,12 @@ static int decide_all(const matrix_opts *o, decide_result *r)
     r->be_status = -1;
     if (r->period_s > 0 && r->periodic)
         decide_break_even(o, r);
+    else if (r->period_s > 0)
+        snprintf(r->be_note, sizeof r->be_note, "the schedule is not periodic (Poisson or "
+                 "non-repeating pin events, chance blocks or outages); where the lives cross "
+                 "over the wake period: impsim sweep %s --param every=LOW..HIGH", o->file);
     else
-        snprintf(r->be_note, sizeof r->be_note, r->period_s > 0
-                 ? "the schedule is not periodic (Poisson or non-repeating pin events, chance blocks or outages)"
-                 : "the scenario has no timed wake (wake pin only)");
+        snprintf(r->be_note, sizeof r->be_note, "the scenario has no timed wake (wake pin only)");
     decide_sensitivity(o, r);
     return 0;
 }

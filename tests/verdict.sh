@@ -313,6 +313,9 @@ check "README: the no-variant-meets answer is the one decide prints" \
 "$IMPSIM" battery --cell 1x18650 --load steps:120mA/1.5s,30mA/0.25s,9uA/298.25s --regulator switching > "$T/p4b" 2>&1
 check "four significant digits: impsim battery's life and charge (was '202.9 days = 0.556 years', '2959.9 mAh')" \
   'grep -q "^life       202.9 d, ended by wifi-min-voltage$" "$T/p4b" && grep -q "^delivered  2960 mAh (10.66 kC) of 3450 mAh rated$" "$T/p4b"'
+"$IMPSIM" decide "$S/freezer-alarm.scn" > "$T/fzbe" 2>&1
+check "break-even n/a for a random schedule names why and the sweep that finds where the lives cross" \
+  'grep -q "break-even wake interval: n/a (the schedule is not periodic (.*chance blocks.*); where the lives cross over the wake period: impsim sweep .*freezer-alarm.scn --param every=LOW..HIGH)" "$T/fzbe"'
 check "four significant digits: decide's nominal block and compare table, run's totals" \
   'grep -q "^  with deep sleep:    imp004m-deep     175.0 uA, battery life 1.142 y (417.1 d)$" "$T/p4" && grep -q "^  without both:       imp004m-stop     200.3 uA," "$T/p4" && grep -q "^imp004m-deep  *175.0 uA  *15.12 C  *417.1 d" "$T/p4" && grep -q "^total charge 453.5 C (126.0 mAh), energy 1.496 kJ, average current 175.0 uA$" "$T/p4r" && grep -q "^charge per day 15.12 C (4.199 mAh/day)$" "$T/p4r" && grep -q "\"avg_current_A\": 0.00017495350253548148" "$T/p4r.json"'
 
