@@ -251,7 +251,7 @@ static void report_trace_rec(void *ctx, double t_s, double voltage_V, double soc
 
 /* Bin the battery's raw curve (report_trace_rec records) into REPORT_BINS
  * rows time_d,soc_pct,v_loaded_V,v_rest_V over [0, life_s]. */
-static int report_bin_curve(const char *raw, double life_s, const char *out)
+static int report_bin_curve(const char *raw, double life_s, int jumped, const char *out)
 {
     FILE *in = fopen(raw, "rb"), *fp = in ? fopen(out, "w") : NULL;
     if (!fp) {
@@ -279,7 +279,7 @@ static int report_bin_curve(const char *raw, double life_s, const char *out)
             soc[b] = s;
             /* the time since the row before, unless it spans a stretch
              * the battery runner jumped (sim/battery_run.c) */
-            if (b_prev >= 0 && t - t_prev < width / 4)
+            if (b_prev >= 0 && t > t_prev && t - t_prev < width / 4)
                 covered[b_prev] += t - t_prev;
             t_prev = t;
             b_prev = b;
@@ -288,7 +288,9 @@ static int report_bin_curve(const char *raw, double life_s, const char *out)
      * segment by segment (the rest of the bin jumped in closed form, up to
      * 2 % of charge) has the minimum and maximum of those rows only: a
      * loaded voltage without the period's heaviest load. Such bins (rows
-     * spanning under half the median bin's), and bins with no row, are
+     * spanning under half the median bin's; only in a life fast-forwarded,
+     * `jumped`: an event-by-event life's bins hold all their rows, however
+     * sparse its wakes), and bins with no row, are
      * filled by linear interpolation between the nearest well-covered
      * bins on either side (the curve is smooth over a jumped stretch; the
      * ends are not extrapolated: the first and last bins with rows stay,
@@ -305,7 +307,7 @@ static int report_bin_curve(const char *raw, double life_s, const char *out)
         gsl_sort(cov, 1, (size_t)ncov);
         typical = gsl_stats_median_from_sorted_data(cov, 1, (size_t)ncov);
     }
-    for (int b = 0; b < REPORT_BINS; b++)   /* the first and last rows stay */
+    for (int b = 0; jumped && b < REPORT_BINS; b++)  /* the first and last rows stay */
         if (seen[b] && b != first && b != last && covered[b] < 0.5 * typical)
             seen[b] = 0;
     for (int b = 0, lo = -1; b < REPORT_BINS; b++) {
@@ -373,7 +375,9 @@ static int report_variant(report_run *R, int v, int trace)
         char curve[4400];
         snprintf(curve, sizeof curve, "%s/battery-%s.csv", R->tmp, name);
         if (!rc)
-            rc = report_bin_curve(raw, b.battery.life_s, curve);
+            rc = report_bin_curve(raw, b.battery.life_s,
+                                  b.battery.method && !strcmp(b.battery.method, "fast-forward"),
+                                  curve);
         unlink(raw);
     }
     if (fp) {

@@ -145,7 +145,7 @@ static int run_outputs(pipeline *pl, const run_opts *o)
         /* the changes of the periods added whole were not simulated: no
          * rate (it would read as hundreds of millions of events a second) */
         fprintf(stderr, "impsim: the run: %llu events, most in whole repeated periods added "
-                "without simulating them (fast-forward), in %.3f s of wall time; simulated "
+                "without simulating them (fast-forward), in %.3f s of wall time; covering "
                 "%.0f s\n", (unsigned long long)r->L.changes, r->wall_s, r->sg_clock);
     else if (!failed && o->stats)
         fprintf(stderr, "impsim: the run: %llu events in %.3f s of wall time: %.0f events/s; "

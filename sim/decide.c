@@ -2,6 +2,7 @@
  * the wake period) and sensitivity to the model's figures. */
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_roots.h>
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -384,6 +385,16 @@ static int sens_cmp(const void *a, const void *b)
     return (x < y) - (x > y);
 }
 
+/* 1 when a path can be pasted into a shell command as it is (letters,
+ * digits and . _ / - + only). */
+static int decide_plain_path(const char *p)
+{
+    for (; *p; p++)
+        if (!isalnum((unsigned char)*p) && !strchr("._/-+", *p))
+            return 0;
+    return 1;
+}
+
 /* The base runs of both variants (in parallel), then every figure at
  * +25 % (in parallel; those that change only currents reuse the base
  * ledgers: sens_amps). */
@@ -487,10 +498,12 @@ static int decide_all(const matrix_opts *o, decide_result *r)
     r->be_status = -1;
     if (r->period_s > 0 && r->periodic)
         decide_break_even(o, r);
-    else if (r->period_s > 0)
+    else if (r->period_s > 0)   /* the path quoted for the shell where it needs it */
         snprintf(r->be_note, sizeof r->be_note, "the schedule is not periodic (Poisson or "
                  "non-repeating pin events, chance blocks or outages); where the lives cross "
-                 "over the wake period: impsim sweep %s --param every=LOW..HIGH", o->file);
+                 "over the wake period: impsim sweep %s%.320s%s --param every=LOW..HIGH",
+                 decide_plain_path(o->file) ? "" : "'", o->file,
+                 decide_plain_path(o->file) ? "" : "'");
     else
         snprintf(r->be_note, sizeof r->be_note, "the scenario has no timed wake (wake pin only)");
     decide_sensitivity(o, r);
