@@ -89,16 +89,6 @@ static void battery_terms_of(const battery *b, const battery_core *core,
     t->r *= (double)c->series / c->parallel;
 }
 
-/* Pack open-circuit voltage and resistance for a core state. */
-static void battery_pack_vr(const battery *b, const battery_core *core,
-                            double *v0, double *r)
-{
-    battery_terms t;
-    battery_terms_of(b, core, &t);
-    *v0 = t.v0;
-    *r = t.r;
-}
-
 /* Battery current for module current i_mod at a core state; -1 when a
  * switching regulator asks for more power than the pack can give. */
 static double battery_reg_current(const battery *b, const battery_core *core,
@@ -110,11 +100,11 @@ static double battery_reg_current(const battery *b, const battery_core *core,
     double p = i_mod * g->v_module / g->efficiency;
     if (p <= 0)
         return g->i_q;
-    double v0, r;
-    battery_pack_vr(b, core, &v0, &r);
+    battery_terms t;
+    battery_terms_of(b, core, &t);
     /* J = I - i_q solves J*(v0 - r*(J + i_q)) = p: r J^2 - B J + p = 0 */
-    double bb = v0 - r * g->i_q;
-    double disc = bb * bb - 4.0 * r * p;
+    double bb = t.v0 - t.r * g->i_q;
+    double disc = bb * bb - 4.0 * t.r * p;
     if (bb <= 0 || disc < 0)
         return -1.0;
     return 2.0 * p / (bb + sqrt(disc)) + g->i_q;
@@ -122,9 +112,9 @@ static double battery_reg_current(const battery *b, const battery_core *core,
 
 double battery_pack_v(const battery *b, double i_pack)
 {
-    double v0, r;
-    battery_pack_vr(b, &b->core, &v0, &r);
-    return v0 - r * i_pack;
+    battery_terms t;
+    battery_terms_of(b, &b->core, &t);
+    return t.v0 - t.r * i_pack;
 }
 
 double battery_current(const battery *b, double i_mod)
@@ -137,9 +127,7 @@ double battery_voltage(const battery *b, double i_mod)
     double i = battery_reg_current(b, &b->core, i_mod);
     if (i < 0)
         return 0.0;
-    double v0, r;
-    battery_pack_vr(b, &b->core, &v0, &r);
-    return v0 - r * i;
+    return battery_pack_v(b, i);
 }
 
 double battery_wifi_peak_A(const battery *b)

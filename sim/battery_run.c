@@ -84,6 +84,7 @@
 typedef struct {
     int start, len;
     long reps;
+    double len_s;           /* s, the pattern's duration */
 } battery_block;
 
 typedef struct {
@@ -164,13 +165,16 @@ static void battery_blocks(battery_runner *r)
                 if (!r->blk)
                     abort();
             }
-            r->blk[r->nblk++] = (battery_block){i, len, reps};
+            r->blk[r->nblk++] = (battery_block){i, len, reps, 0};
         }
         i += (int)(len * reps);
     }
     int rep = 0;
-    for (int k = 0; k < r->nblk; k++)
+    for (int k = 0; k < r->nblk; k++) {
         rep |= r->blk[k].reps >= BATTERY_BLOCK_MIN;
+        for (int i = 0; i < r->blk[k].len; i++)
+            r->blk[k].len_s += s[r->blk[k].start + i].duration_s;
+    }
     if (!rep)
         r->nblk = 0;    /* nothing to jump inside the period */
 }
@@ -288,7 +292,9 @@ static double battery_ff_jump(battery_runner *r, const battery_map *m,
     battery *b = r->b;
     battery_core saved = b->core;
     double soc0 = battery_core_soc(&b->cell->law, &b->core);
-    battery_point row = battery_jump_row(b, m);
+    battery_point row = { 0, 0, 0, 0 };
+    if (r->p->trace_jumps)
+        row = battery_jump_row(b, m);
     for (; n >= 1; n = floor(n / 2)) {
         b->core = saved;
         battery_map_apply(&b->cell->law, m, &b->core, n);
@@ -347,9 +353,7 @@ static int battery_run_block(battery_runner *r, const battery_block *k,
     battery *b = r->b;
     const battery_law *law = &b->cell->law;
     const battery_segment *seg = r->p->period + k->start;
-    double len = 0;
-    for (int i = 0; i < k->len; i++)
-        len += seg[i].duration_s;
+    double len = k->len_s;
     battery_watch all = b->watch, prev = b->watch;
     battery_map rep;
     int over = 0, exact = 0;

@@ -37,17 +37,14 @@ static void battery_cell_vr_of(const battery_cell *c, double soc, double *v0,
     *r = c->resistance;
 }
 
-/* Every piece of a discharge asks for its start and its end state several
- * times (the regulator's current, each end-of-life rule, the watch): the
- * last two answers are kept (c->vr_memo) and given again for the same soc. */
+/* The regulator's current and the start state of every piece ask for the
+ * state the previous piece ended in, and the end state is asked again by
+ * the profile runner's watch and trace: the last two answers are kept
+ * (c->vr_memo, made with the cell) and given again for the same soc. */
 void battery_cell_vr(const battery_cell *c, double soc, double *v0,
                      double *r)
 {
     battery_vr_memo *m = c->vr_memo;
-    if (!m) {
-        battery_cell_vr_of(c, soc, v0, r);
-        return;
-    }
     for (int k = 0; k < 2; k++)
         if (m->soc[k] == soc) {
             *v0 = m->v0[k];

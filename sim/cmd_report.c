@@ -288,13 +288,13 @@ static int report_bin_curve(const char *raw, double life_s, int jumped, const ch
      * segment by segment (the rest of the bin jumped in closed form, up to
      * 2 % of charge) has the minimum and maximum of those rows only: a
      * loaded voltage without the period's heaviest load. Such bins (rows
-     * spanning under half the median bin's; only in a life fast-forwarded,
+     * spanning under half the median bin's; only in a fast-forwarded life,
      * `jumped`: an event-by-event life's bins hold all their rows, however
-     * sparse its wakes), and bins with no row, are
-     * filled by linear interpolation between the nearest well-covered
-     * bins on either side (the curve is smooth over a jumped stretch; the
-     * ends are not extrapolated: the first and last bins with rows stay,
-     * the last one holding the end of the life). */
+     * sparse its wakes) and bins with no row are filled by linear
+     * interpolation between the nearest well-covered bins on either side
+     * (the curve is smooth over a jumped stretch; the ends are not
+     * extrapolated: the first and last bins with rows stay, the last one
+     * holding the end of the life). */
     double cov[REPORT_BINS];
     int ncov = 0, first = -1, last = -1;
     for (int b = 0; b < REPORT_BINS; b++)

@@ -354,10 +354,9 @@ int lex_quantity(const lex_line *ln, int *i, diag_pos pos, units_dim want,
         double tmp;
         units_dim td;
         if (units_parse("1", w, &tmp, &td) == -2 && (isalpha((unsigned char)w[0]) || w[0] == '/')) {
-            const char *h = units_hint(w), *g = h ? NULL : units_nearest(w, want);
-            diag_error(d, pos, "found unknown unit '%s', expected %s%s%s%s%s%s", w,
-                       units_dim_word(want), h ? "; " : "", h ? h : "",
-                       g ? "; did you mean '" : "", g ? g : "", g ? "'?" : "");
+            char adv[256];
+            diag_error(d, pos, "found unknown unit '%s', expected %s%s", w, units_dim_word(want),
+                       units_unknown_advice(w, want, adv, sizeof adv));
             return -1;
         }
     }
@@ -399,10 +398,9 @@ int lex_quantity(const lex_line *ln, int *i, diag_pos pos, units_dim want,
     }
     if (rc == -2) {
         units_dim wd = want == DIM__COUNT ? DIM_NONE : want;
-        const char *h = units_hint(unit), *g = h ? NULL : units_nearest(unit, wd);
-        diag_error(d, pos, "found unknown unit '%s', expected %s%s%s%s%s%s", unit,
-                   units_dim_word(wd), h ? "; " : "", h ? h : "",
-                   g ? "; did you mean '" : "", g ? g : "", g ? "'?" : "");
+        char adv[256];
+        diag_error(d, pos, "found unknown unit '%s', expected %s%s", unit, units_dim_word(wd),
+                   units_unknown_advice(unit, wd, adv, sizeof adv));
         return -1;
     }
     if (want != DIM__COUNT && *dim != want) {

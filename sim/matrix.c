@@ -24,11 +24,11 @@ static int matrix_quantity(const char *cmd, const char *opt, const char *arg, un
     if (rc || (dim != want && !(want == DIM_NONE && dim == DIM_RATIO)) || !(*v > 0)) {
         /* an unknown unit gets the hint or the nearest known one, as in a
          * scenario ("18months": a month has no fixed length) */
-        const char *h = rc == -2 ? units_hint(unit) : NULL;
-        const char *g = rc == -2 && !h ? units_nearest(unit, want) : NULL;
-        return cli_usage_error(cmd, "%s: found '%s', expected %s > 0%s%s%s%s%s", opt, arg,
-                               units_dim_word(want), h ? "; " : "", h ? h : "",
-                               g ? "; did you mean '" : "", g ? g : "", g ? "'?" : "");
+        char adv[256] = "";
+        if (rc == -2)
+            units_unknown_advice(unit, want, adv, sizeof adv);
+        return cli_usage_error(cmd, "%s: found '%s', expected %s > 0%s", opt, arg,
+                               units_dim_word(want), adv);
     }
     return 0;
 }

@@ -117,6 +117,9 @@ void physwarn_add(physwarn_list *w, const physwarn_facts *f, const char *variant
          * is outlived by so frugal a device that its shelf life ends it */
         double per_y = f->capacity_C > 0 && f->life_s > 0
                            ? f->self_discharge_C / f->capacity_C / (f->life_s / BATTERY_YEAR_S) : 0;
+        /* 1.5 %/y: an estimate between what cells/ quotes for the lithium
+         * primaries (Li-SOCl2, Li-MnO2, Li-FeS2: 1 %/y or less) and for
+         * alkaline (3 %/y) and Li-ion (2 %/month) */
         int leaky = per_y > 0.015;
         snprintf(p->text, sizeof p->text, "self-discharge takes %.0f %% of the charge: %s loses "
                  "%.3g %%/y of its capacity on its own, %s over the life of %s, against %s "

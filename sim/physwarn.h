@@ -50,7 +50,7 @@ typedef struct {
     const char *key;            /* static: "wifi-peak", "flash-wear", "not-depleted",
                                  * "self-discharge" */
     double figure;              /* the triggering figure, in `unit` */
-    const char *unit;           /* static: "V", "s" */
+    const char *unit;           /* static: "V", "s", "" (a fraction) */
     char text[640];             /* one sentence: the figure, what it means, the remedy */
     char variants[256];         /* the variants concerned ("" for a single run) */
 } physwarn;

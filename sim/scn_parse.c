@@ -571,13 +571,29 @@ static int st_quantity(pstate *p, const char *w)
     return 1;
 }
 
+/* The rest of a load's line after its name (token i): CURRENT [always].
+ * 0, or -1 with the error reported. */
+static int st_load_rest(pstate *p, scn_boardload *ld, int i)
+{
+    units_dim dim;
+    int start = i;
+    if (lex_quantity(p->ln, &i, p->pos, DIM_CURRENT, &ld->current, &dim, p->d))
+        return -1;
+    if (!(ld->current >= 0 && ld->current <= 10))
+        return err(p, start, "a current from 0 to 10 A");
+    if (lex_is_word(p->ln, i, "always")) {
+        ld->always = 1;
+        i++;
+    }
+    return expect_end(p, i);
+}
+
 /* load NAME CURRENT [always] */
 static int st_load(pstate *p)
 {
     scn *s = p->s;
     scn_boardload ld = {.pos = at(p, 1)};
     int i = 1;
-    units_dim dim;
     if (get_name(p, &i, ld.name, "a name for the load"))
         return -1;
     for (int k = 0; k < s->nperiph; k++)
@@ -593,17 +609,7 @@ static int st_load(pstate *p)
             return err(p, 1, "a load name not declared before");
     if (s->nload == COMP_LOADS)
         return err(p, 0, "at most 4 board loads");
-    int start = i, rc = 0;
-    if (lex_quantity(p->ln, &i, p->pos, DIM_CURRENT, &ld.current, &dim, p->d))
-        rc = -1;
-    else if (!(ld.current >= 0 && ld.current <= 10))
-        rc = err(p, start, "a current from 0 to 10 A");
-    if (!rc && lex_is_word(p->ln, i, "always")) {
-        ld.always = 1;
-        i++;
-    }
-    if (!rc)
-        rc = expect_end(p, i);
+    int rc = st_load_rest(p, &ld, i);
     if (rc)
         ld.current = 0;
     /* declared even when the rest of the line is wrong: its uses below

@@ -61,7 +61,8 @@ static const unit_def unit_table[] = {
     {"%/mo", DIM_PER_YEAR, 12e-2},
 };
 
-const char *units_hint(const char *unit)
+/* A hint for a unit word that is a known mistake, or NULL. Static text. */
+static const char *units_hint(const char *unit)
 {
     if (!strcmp(unit, "month") || !strcmp(unit, "months") || !strcmp(unit, "mon") ||
         !strcmp(unit, "mth"))
@@ -72,7 +73,9 @@ const char *units_hint(const char *unit)
     return NULL;
 }
 
-const char *units_nearest(const char *unit, units_dim want)
+/* The known unit of dimension want (any for DIM_NONE) the word was most
+ * likely meant as, or NULL (units_unknown_advice). Static text. */
+static const char *units_nearest(const char *unit, units_dim want)
 {
     diag_near near = DIAG_NEAR_INIT;
     for (size_t i = 0; i < sizeof unit_table / sizeof unit_table[0]; i++) {
@@ -84,6 +87,18 @@ const char *units_nearest(const char *unit, units_dim want)
         diag_near_offer(&near, unit, u->name);
     }
     return diag_near_best(&near);
+}
+
+char *units_unknown_advice(const char *unit, units_dim want, char *buf, int len)
+{
+    const char *h = units_hint(unit), *g = h ? NULL : units_nearest(unit, want);
+    if (h)
+        snprintf(buf, (size_t)len, "; %s", h);
+    else if (g)
+        snprintf(buf, (size_t)len, "; did you mean '%s'?", g);
+    else if (len > 0)
+        buf[0] = 0;
+    return buf;
 }
 
 int units_split(const char *t)

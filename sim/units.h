@@ -41,15 +41,14 @@ int units_in_range(double si, units_dim dim);
 /* "a current of at most 100 A in magnitude", for messages. Returns buf. */
 char *units_range_text(units_dim dim, char *buf, int len);
 
-/* A hint for a unit word units_parse does not know but people write
- * ("month": no fixed length; "m" for minutes), or NULL. Static text. */
-const char *units_hint(const char *unit);
-
-/* The known unit of dimension want (any dimension for DIM_NONE) that an
- * unknown unit word was most likely meant as: the same letters in another
- * case ('mS': ms), else the nearest within one or two edits (diag_near),
- * or NULL. Static text. */
-const char *units_nearest(const char *unit, units_dim want);
+/* What an error about the unknown unit word `unit` (where a unit of
+ * dimension want was expected, any for DIM_NONE) adds after "expected
+ * ...": "; " and a hint for a word that is a known mistake ("months": a
+ * month has no fixed length; "m"), else "; did you mean 'X'?" with the
+ * known unit it was most likely meant as (the same letters in another
+ * case, 'mS': ms; else the nearest within one or two edits, diag_near),
+ * else nothing. Into buf; returns buf. */
+char *units_unknown_advice(const char *unit, units_dim want, char *buf, int len);
 
 /* Split "15min" or "8uA" into its number and unit parts: returns the length
  * of the leading number (0 if none). */

@@ -21,8 +21,9 @@
 /* Estimated engine events to simulate plan p over seconds of simulated
  * time event by event (every task run, every step, the radio's keepalives
  * and calibration bursts while associated; DTIM beacons are no events: they
- * are booked arithmetically within each doze). An estimate (within a factor of about 2 of
- * run --stats on the scenario library), never negative. */
+ * are booked arithmetically within each doze). An estimate (within a
+ * factor of about 2 of run --stats on the scenario library), never
+ * negative. */
 double workload_events(const plan *p, double seconds);
 
 /* Set the bound for this process (and the simulations it forks): n events,
