@@ -9,6 +9,7 @@
  * the instant is found with GSL's Brent solver inside the piece. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_roots.h>
 #include "battery_impl.h"
@@ -72,17 +73,14 @@ void battery_free(battery *b)
     free(b);
 }
 
-/* A core state's terms for the end-of-life rules: its apparent state of
- * charge, and the pack's open-circuit voltage (V) and resistance (ohm)
- * there (the pack voltage at pack current i is v0 - r*i). */
-typedef struct {
-    double soc, v0, r;
-} battery_terms;
-
 static void battery_terms_of(const battery *b, const battery_core *core,
                              battery_terms *t)
 {
     const battery_cell *c = b->cell;
+    if (b->tc_ok && !memcmp(core, &b->tc_core, sizeof *core)) {
+        *t = b->tc;
+        return;
+    }
     t->soc = battery_core_soc(&c->law, core);
     battery_cell_vr(c, t->soc, &t->v0, &t->r);
     t->v0 *= c->series;
@@ -288,6 +286,9 @@ static int battery_piece_run(battery *b, double i_pack, double dt, int wifi)
     battery_terms t0, t1;
     battery_terms_of(b, &b->core, &t0);
     battery_terms_of(b, &end, &t1);
+    b->tc_core = end;       /* where the next segment starts */
+    b->tc = t1;
+    b->tc_ok = 1;
     for (int k = 0; k < BATTERY_F_N; k++) {
         if (!battery_rule_on(b, k, wifi))
             continue;

@@ -96,6 +96,13 @@ typedef struct {
     double i_cut, i_wifi;   /* A, pack current at those two minima */
 } battery_watch;
 
+/* A core state's terms for the end-of-life rules: its apparent state of
+ * charge, and the pack's open-circuit voltage (V) and resistance (ohm)
+ * there (the pack voltage at pack current i is v0 - r*i). */
+typedef struct {
+    double soc, v0, r;
+} battery_terms;
+
 struct battery {
     const battery_cell *cell;
     battery_regulator reg;
@@ -108,6 +115,12 @@ struct battery {
     battery_map *rec;       /* when non-NULL, pieces are accumulated here */
     double last_i;          /* A, battery current of the last piece */
     double wifi_peak;       /* A, largest module current of a WiFi segment applied */
+    /* the terms of the state where the last piece ended (a hint only: used
+     * when the core is that state to the bit, so the same bits as
+     * computing them again; the next segment starts there) */
+    battery_core tc_core;
+    battery_terms tc;
+    int tc_ok;
 };
 
 /* battery.c: pack voltage at the present state with pack current i_pack;

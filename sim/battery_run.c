@@ -136,17 +136,57 @@ static int battery_segs_eq(const battery_segment *a, const battery_segment *b, i
  * jumping whole cycles skips far more than jumping the 4 readings between
  * two uploads. The equality is exact (the engine's segments are whole
  * ticks), so the blocks replay the period as it is. */
+static const battery_segment *battery_sort_base;
+
+/* qsort order: equal segments together, each run of them by position. */
+static int battery_seg_cmp(const void *a, const void *b)
+{
+    int i = *(const int *)a, j = *(const int *)b;
+    const battery_segment *x = &battery_sort_base[i], *y = &battery_sort_base[j];
+    if (x->current_A != y->current_A)
+        return x->current_A < y->current_A ? -1 : 1;
+    if (x->duration_s != y->duration_s)
+        return x->duration_s < y->duration_s ? -1 : 1;
+    if (!x->wifi != !y->wifi)
+        return !x->wifi ? -1 : 1;
+    return (i > j) - (i < j);
+}
+
+/* next[i]: the next position after i with a segment equal to s[i], or n.
+ * Why: the pattern search below tries only the lengths p where s[i + p]
+ * equals s[i]; walking those positions costs what they are, not the
+ * BATTERY_BLOCK_MAX lengths at every position (a day of a radio that
+ * stays on: 16 000 segments, few of them repeating). */
+static int *battery_next_equal(const battery_segment *s, int n)
+{
+    int *ord = malloc((size_t)(n ? n : 1) * sizeof *ord);
+    int *next = malloc((size_t)(n ? n : 1) * sizeof *next);
+    if (!ord || !next)
+        abort();
+    for (int i = 0; i < n; i++)
+        ord[i] = i;
+    battery_sort_base = s;      /* qsort has no context argument in C11 */
+    qsort(ord, (size_t)n, sizeof *ord, battery_seg_cmp);
+    battery_sort_base = NULL;
+    for (int k = 0; k < n; k++)
+        next[ord[k]] = k + 1 < n && battery_seg_eq(&s[ord[k]], &s[ord[k + 1]]) ? ord[k + 1] : n;
+    free(ord);
+    return next;
+}
+
 static void battery_blocks(battery_runner *r)
 {
     const battery_segment *s = r->p->period;
     int n = r->p->n_period, cap = 0;
+    int *next = battery_next_equal(s, n);
     r->blocked = 1;
     for (int i = 0; i < n;) {
         int len = 1;
         long reps = 1;
-        for (int p = 1; p <= BATTERY_BLOCK_MAX && i + 2 * p <= n; p++) {
-            if (!battery_seg_eq(&s[i], &s[i + p]))
-                continue;
+        for (int j = next[i]; j < n; j = next[j]) {
+            int p = j - i;
+            if (p > BATTERY_BLOCK_MAX || i + 2 * p > n)
+                break;
             long k = 1;
             while (i + (k + 1) * p <= n && battery_segs_eq(s + i, s + i + k * p, p))
                 k++;
@@ -169,6 +209,7 @@ static void battery_blocks(battery_runner *r)
         }
         i += (int)(len * reps);
     }
+    free(next);
     int rep = 0;
     for (int k = 0; k < r->nblk; k++) {
         rep |= r->blk[k].reps >= BATTERY_BLOCK_MIN;
@@ -343,10 +384,34 @@ static void battery_watch_merge(battery_watch *all, const battery_watch *w)
     }
 }
 
+static void battery_pc_correct(battery *b, const battery_map *m0,
+                               const battery_map *m1, double n);
+static void battery_trace_hold(battery_runner *r, int on);
+
+/* battery_pc_correct for n repetitions of a block's pattern jumped with
+ * map m0 and followed by the exact one m1, recorded into the enclosing
+ * period's map m too (at this point of it: what follows decays it as it
+ * decays the battery's state). Returns the charge it added (C). */
+static double battery_pc_correct_in(battery *b, const battery_map *m0,
+                                    const battery_map *m1, double n,
+                                    battery_map *m)
+{
+    const battery_law *law = &b->cell->law;
+    battery_core c0 = b->core;
+    double q0 = b->delivered;
+    battery_pc_correct(b, m0, m1, n);
+    m->dq += b->core.q - c0.q;
+    for (int j = 0; j < law->nlag; j++)
+        m->b[j] += b->core.x[j] - c0.x[j];
+    m->delivered += b->delivered - q0;
+    return b->delivered - q0;
+}
+
 /* A block of the period (into the period's map m and the battery's
  * watch): its pattern applied segment by segment, whole repetitions
- * jumped in closed form where the margins allow (see the top). 1 = run
- * over. */
+ * jumped in closed form where the margins allow, each jump corrected for
+ * the currents' drift by the exact repetition after it, as whole periods
+ * are (see the top). 1 = run over. */
 static int battery_run_block(battery_runner *r, const battery_block *k,
                              battery_map *m)
 {
@@ -355,8 +420,9 @@ static int battery_run_block(battery_runner *r, const battery_block *k,
     const battery_segment *seg = r->p->period + k->start;
     double len = k->len_s;
     battery_watch all = b->watch, prev = b->watch;
-    battery_map rep;
-    int over = 0, exact = 0;
+    battery_map rep, m0;
+    int over = 0, exact = 0, own_hold = 0, row = -1;
+    double jumped = 0;      /* repetitions jumped with m0, not yet corrected */
     for (long left = k->reps; left > 0 && !over;) {
         double soc0 = battery_core_soc(law, &b->core);
         battery_map_reset(&rep);
@@ -369,18 +435,41 @@ static int battery_run_block(battery_runner *r, const battery_block *k,
         battery_watch_merge(&all, &b->watch);
         left--;
         double d = soc0 - battery_core_soc(law, &b->core);
+        if (jumped > 0 && !over) {
+            double dq = battery_pc_correct_in(b, &m0, &rep, jumped, m);
+            if (row >= 0 && row < r->nheld)     /* the jump row's average */
+                r->held[row].i += dq / (jumped * m0.dt);
+        }
+        if (own_hold)
+            battery_trace_hold(r, 0);
+        jumped = 0;
+        own_hold = 0;
+        row = -1;
         if (!over && ++exact >= 2 && left > 1) {
             double n = fmin(battery_ff_count(r, &b->watch, &prev, 1, d, len,
                                              BATTERY_FF_SOC),
                             (double)(left - 1));
-            if (n >= 1 && (n = battery_ff_jump(r, &rep, &b->watch, n)) >= 1) {
-                battery_map_chain(law, m, &rep, n);
-                left -= (long)n;
+            if (n >= 1) {
+                /* the jump's row is held until its correction is known */
+                if (r->p->trace_jumps && !r->holding) {
+                    battery_trace_hold(r, 1);
+                    own_hold = 1;
+                }
+                int nh = r->nheld;
+                if ((n = battery_ff_jump(r, &rep, &b->watch, n)) >= 1) {
+                    battery_map_chain(law, m, &rep, n);
+                    left -= (long)n;
+                    m0 = rep;
+                    jumped = n;
+                    row = r->holding && r->nheld > nh ? nh : -1;
+                }
             }
             exact = 0;
         }
         prev = b->watch;
     }
+    if (own_hold)
+        battery_trace_hold(r, 0);
     b->watch = all;
     return over;
 }
@@ -546,9 +635,9 @@ static void battery_run_periods(battery_runner *r, double period)
         if (battery_run_period(r, &m, blocks))
             return;
         double d = soc0 - battery_core_soc(&b->cell->law, &b->core);
-        if (d > BATTERY_FF_SOC && !r->blocked)
+        if (!r->blocked)
             battery_blocks(r);
-        blocks = d > BATTERY_FF_SOC && r->nblk > 0;
+        blocks = r->nblk > 0;
         if (++exact >= 2) {
             double gap = 1, n;
             for (;;) {

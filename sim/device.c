@@ -842,6 +842,8 @@ typedef struct {
     int off;                /* no longer offered: its period no longer fits in the run */
 } dev_level;
 
+#define DEV_QUASI_MIN 8
+
 struct dev_ff {
     dev_level lv[DEV_LEVELS];   /* [0]: the whole state; then inner levels, longest cut first */
     int nlv;
@@ -855,6 +857,8 @@ struct dev_ff {
                                  * period a battery records */
     dev_point *pt;              /* with replay: the last change points reported (a ring) */
     uint64_t npts;
+    repeat quasi;               /* the state up to the radio counters' phases */
+    int quasi_on;               /* offered to it (device_hooks.quasi) */
 };
 
 static void dev_log_point(const dev *v, tick_t t)
@@ -930,12 +934,19 @@ static tick_t rel(tick_t t, tick_t now)
  * that draws never repeats with it); with traced, the trace's memory
  * stays in (a replay's). A task kind not normalised here is keyed by its
  * absolute values, so it never repeats: slower, never wrong. */
-static void dev_key(const dev *v, unsigned char *key, tick_t cut, int gen, int traced)
+static void dev_key(const dev *v, unsigned char *key, tick_t cut, int gen, int traced,
+                    int phases)
 {
     dev k;
     memcpy(&k, v, sizeof k);
     k.now = 0;
     k.wakes = 0;
+    /* a counter without its burst decides nothing; without phases (the
+     * quasi-repeat) neither is kept */
+    if (!phases || !k.cal_every)
+        k.cal_acc = 0;
+    if (!phases || !k.ka_every)
+        k.ka_acc = 0;
     if (!traced) {
         k.traced = k.last_radio = k.last_act = 0;
         memset(k.last, 0, sizeof k.last);
@@ -1107,6 +1118,15 @@ static void dev_levels(const dev *v, struct dev_ff *f)
     if (!f->key || (p->nchance && !f->spare))
         abort();
     f->replay = f->inner && v->h->trace && (v->poisson || p->nchance);
+    /* the quasi-repeat where the whole state takes more than DEV_QUASI_MIN
+     * schedule periods to repeat: finding that costs a few of them, the
+     * quasi-repeat one and its recording */
+    tick_t ratio = 0;
+    plan_radio_period(p, &ratio);
+    if (v->h->quasi && ratio > DEV_QUASI_MIN) {
+        repeat_init(&f->quasi, size, plan_hyperperiod(p));
+        f->quasi_on = 1;
+    }
     if (f->replay && !(f->pt = malloc(DEV_POINTS * sizeof *f->pt)))
         abort();
 }
@@ -1115,6 +1135,8 @@ static void dev_levels_free(struct dev_ff *f)
 {
     for (int l = 0; l < f->nlv; l++)
         repeat_free(&f->lv[l].r);
+    if (f->quasi_on)
+        repeat_free(&f->quasi);
     free(f->key);
     free(f->pt);
     if (f->spare)
@@ -1259,9 +1281,45 @@ static int dev_jump(dev *v, struct dev_ff *f, dev_level *lv, int whole)
     return 1;
 }
 
+/* The charge (C, module side) of one calibration burst and one keepalive
+ * at their full currents: a bound on what the phase of their counters
+ * changes in a stretch of the run (one burst more or fewer of each). */
+static double dev_burst_C(const dev *v)
+{
+    const plan *p = v->p;
+    const double *w = p->cur[COMP_WIFI];
+    double q = 0;
+    if (v->cal_every)
+        q += w[WIFI_CAL] * ticks_to_s(p->cal);
+    if (v->ka_every)
+        q += w[WIFI_TX] * ticks_to_s(p->ka_tx) + w[WIFI_RX] * ticks_to_s(p->ka_rx);
+    return q;
+}
+
+/* The quasi-repeat at a wake (device_hooks.quasi): the state with the
+ * radio counters' phases left out, offered when nothing absolute-timed
+ * lies ahead. Returns 1 when the engine took it (stop looking: it records
+ * and ends the run), 0 to look on. */
+static int dev_quasi(dev *v, struct dev_ff *f)
+{
+    repeat *r = &f->quasi;
+    dev_key(v, f->key, TICK_MAX, 1, 0, 0);
+    if (!repeat_offer(r, f->key, v->now, v->wakes, dev_bound(v, TICK_MAX), v->L))
+        return 0;
+    tick_t period = v->now - r->t;
+    if (period <= 0 || r->bound != TICK_MAX) {
+        repeat_reset(r);
+        return 0;
+    }
+    if (v->h->quasi(v->h->ctx, v->now, period, dev_burst_C(v)))
+        return 1;
+    f->quasi_on = 0;    /* refused: it will not be taken later either */
+    return 0;
+}
+
 /* At a wake: offer the state to every detector, the whole state first;
- * skip at the first repeat that allows it. Returns 0 to keep looking, -1
- * to stop looking. */
+ * skip at the first repeat that allows it; then the quasi-repeat. Returns
+ * 0 to keep looking, -1 to stop looking. */
 static int dev_fast_forward(dev *v, struct dev_ff *f)
 {
     ledger_acc_flush(v->acc);
@@ -1269,7 +1327,7 @@ static int dev_fast_forward(dev *v, struct dev_ff *f)
         dev_level *lv = &f->lv[l];
         if (lv->off)
             continue;
-        dev_key(v, f->key, lv->cut, lv->gen, l > 0 && f->replay);
+        dev_key(v, f->key, lv->cut, lv->gen, l > 0 && f->replay, 1);
         if (!repeat_offer(&lv->r, f->key, v->now, v->wakes, dev_bound(v, lv->cut), v->L)) {
             if (lv->r.fresh) {
                 lv->draws_at = f->ndraws;
@@ -1281,7 +1339,7 @@ static int dev_fast_forward(dev *v, struct dev_ff *f)
         if (rc)
             return rc < 0 ? -1 : 0;
     }
-    return 0;
+    return f->quasi_on && dev_quasi(v, f) ? -1 : 0;
 }
 
 int device_run(const plan *p, ledger *L, const device_hooks *h)

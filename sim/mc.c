@@ -219,7 +219,7 @@ static void mc_job(int j, void *ctx, void *out)
     for (int k = 0; k <= sp->n && n < 511; k++)
         all[n++] = extra[k];
     /* run in this child, not through another pool */
-    variant_run_inline(o->file, all, n, &one.v[0], out);
+    variant_run_inline(o->file, all, n, &one.v[0], 1, out);
     for (int k = 0; k < sp->n; k++)
         free(extra[k]);
     free(extra);

@@ -248,16 +248,9 @@ int pipeline_steady_ledger(pipeline *pl, ledger *one)
      * keepalive intervals included (a radio that stays on repeats with
      * them too: the imp004m-ps variant of a 10-s wake, 60 s); a long
      * period costs few simulated wakes (inner repeats: device.c) */
-    tick_t h0 = plan_hyperperiod(&pl->p), h = h0, lim, x;
+    tick_t h = plan_radio_period(&pl->p, NULL), lim;
     if (!h)
         return plan_aperiodic(&pl->p) ? 1 : 2;
-    /* (only when that makes the search at most 64 times longer: a wake
-     * period that has no small common multiple with 60 s, e.g. 1.741 s,
-     * would make it run for years) */
-    if (pl->p.cal_interval > 0 && (x = ticks_lcm(h, pl->p.cal_interval)) && x / h0 <= 64)
-        h = x;
-    if (pl->p.ka_interval > 0 && (x = ticks_lcm(h, pl->p.ka_interval)) && x / h0 <= 64)
-        h = x;
     /* cut short of the range by one period, so that no task's next run
      * passes it (a next run out of range reads as "never": a false
      * repeat); the repeat is then looked for until then */

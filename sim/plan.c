@@ -536,6 +536,23 @@ tick_t plan_hyperperiod(const plan *p)
     return r;
 }
 
+tick_t plan_radio_period(const plan *p, tick_t *ratio)
+{
+    tick_t h0 = plan_hyperperiod(p), h = h0, all = h0, x;
+    tick_t every[2] = {p->cal_interval > 0 && p->cal > 0 ? p->cal_interval : 0,
+                       p->ka_interval > 0 && p->ka_tx + p->ka_rx > 0 ? p->ka_interval : 0};
+    for (int i = 0; i < 2 && h0; i++) {
+        if (!every[i])
+            continue;
+        if ((x = ticks_lcm(h, every[i])) && x / h0 <= PLAN_RADIO_MAX)
+            h = x;
+        all = all ? ticks_lcm(all, every[i]) : 0;
+    }
+    if (ratio)
+        *ratio = !h0 ? 0 : all ? all / h0 : TICK_MAX;
+    return h;
+}
+
 double plan_wifi_peak_A(const plan *p)
 {
     int radio = p->wifi_connected || p->latch;

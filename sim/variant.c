@@ -152,7 +152,7 @@ int variant_check_user(const variant_set *vs, const char *path, char *const *set
 }
 
 void variant_run_inline(const char *path, char *const *sets, int nsets, const variant *v,
-                        variant_result *r)
+                        int life_only, variant_result *r)
 {
     char **all = calloc((size_t)nsets + VARIANT_MAX_SETS + 1, sizeof *all);
     if (!all)
@@ -170,7 +170,9 @@ void variant_run_inline(const char *path, char *const *sets, int nsets, const va
     if (!b)
         abort();
     if (pipeline_load(&pl, path, all, n, d) == 0) {
-        r->ok = pipeline_run(&pl, NULL, b, NULL) == 0 && pipeline_life(&pl, 1, b, d) == 0;
+        int budget = !life_only || !pl.cell || !plan_hyperperiod(&pl.p);
+        r->ok = (!budget || pipeline_run(&pl, NULL, b, NULL) == 0) &&
+                pipeline_life(&pl, 1, b, d) == 0;
         r->crystal = pl.s->crystal != 0;
         snprintf(r->sleep, sizeof r->sleep, "%s", scn_sleep_name(pl.s->sleep));
         r->wifi_connected = pl.s->wifi_connected;
@@ -227,7 +229,7 @@ static void variant_job(int j, void *ctx, void *out)
         all[n++] = c->sets[i];
     if (extra)
         all[n++] = (char *)extra;
-    variant_run_inline(c->path, all, n, v, out);
+    variant_run_inline(c->path, all, n, v, 0, out);
     free(all);
 }
 

@@ -88,9 +88,19 @@ int variant_run_all(const char *path, char *const *sets, int nsets, const char *
                     const variant_set *vs, int workers, variant_result *res);
 
 /* Run one variant here (the engine still forks): sets first, then the
- * variant's own settings. Fills *r; a failure to run is r->ok = 0. */
+ * variant's own settings. Fills *r; a failure to run is r->ok = 0.
+ * life_only: where the scenario has a battery and a periodic schedule
+ * (its life is then fast-forwarded and needs no budget), only the life is
+ * simulated: the life fields are set (has_life, life_s, delivered_C,
+ * ended_by, depleted, peak_fails), the budget's (avg_current_A,
+ * charge_day_C, connects, ...) are 0. Why: a Monte Carlo sample is judged
+ * by its life alone (variant_merit), and the budget's run over the
+ * scenario's duration is exact to the tick, so it goes event by event
+ * wherever the whole state never repeats (a radio that stays on, with a
+ * drawn calibration interval), where the life's run need not
+ * (device_hooks.quasi). */
 void variant_run_inline(const char *path, char *const *sets, int nsets, const variant *v,
-                        variant_result *r);
+                        int life_only, variant_result *r);
 
 /* The same for `rows` rows, row r with the extra setting extra[r] last (a
  * sweep): res holds rows * vs->n results, row-major. */
