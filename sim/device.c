@@ -842,8 +842,6 @@ typedef struct {
     int off;                /* no longer offered: its period no longer fits in the run */
 } dev_level;
 
-#define DEV_QUASI_MIN 8
-
 struct dev_ff {
     dev_level lv[DEV_LEVELS];   /* [0]: the whole state; then inner levels, longest cut first */
     int nlv;
@@ -859,6 +857,7 @@ struct dev_ff {
     uint64_t npts;
     repeat quasi;               /* the state up to the radio counters' phases */
     int quasi_on;               /* offered to it (device_hooks.quasi) */
+    tick_t quasi_exact;         /* when the whole state repeats (TICK_MAX: never) */
 };
 
 static void dev_log_point(const dev *v, tick_t t)
@@ -1118,12 +1117,14 @@ static void dev_levels(const dev *v, struct dev_ff *f)
     if (!f->key || (p->nchance && !f->spare))
         abort();
     f->replay = f->inner && v->h->trace && (v->poisson || p->nchance);
-    /* the quasi-repeat where the whole state takes more than DEV_QUASI_MIN
-     * schedule periods to repeat: finding that costs a few of them, the
-     * quasi-repeat one and its recording */
-    tick_t ratio = 0;
+    /* the quasi-repeat where the whole state takes longer to repeat than
+     * the schedule (the engine takes it only where the exact repeat would
+     * come later than its recording ends) */
+    tick_t ratio = 0, h0 = plan_hyperperiod(p);
     plan_radio_period(p, &ratio);
-    if (v->h->quasi && ratio > DEV_QUASI_MIN) {
+    if (v->h->quasi && ratio > 1) {
+        if (ratio == TICK_MAX || ticks_mul(ratio, h0, &f->quasi_exact))
+            f->quasi_exact = TICK_MAX;
         repeat_init(&f->quasi, size, plan_hyperperiod(p));
         f->quasi_on = 1;
     }
@@ -1311,9 +1312,9 @@ static int dev_quasi(dev *v, struct dev_ff *f)
         repeat_reset(r);
         return 0;
     }
-    if (v->h->quasi(v->h->ctx, v->now, period, dev_burst_C(v)))
+    if (v->h->quasi(v->h->ctx, v->now, period, dev_burst_C(v), f->quasi_exact))
         return 1;
-    f->quasi_on = 0;    /* refused: it will not be taken later either */
+    f->quasi_on = 0;    /* refused: it will not be taken later either; look on */
     return 0;
 }
 

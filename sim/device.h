@@ -42,17 +42,19 @@ typedef struct {
     /* Quasi-repeat. Called when the state at the wake at `now` equals the
      * state at the wake `period` ticks earlier except for the phases of
      * the radio's calibration and keepalive counters, and nothing
-     * absolute-timed lies ahead, in a plan whose radio intervals have no
-     * small common multiple with its schedule (plan_radio_period's
-     * drift: the whole state then never repeats while the radio stays
-     * on). From here every stretch of `period` runs the same schedule;
-     * the stretches differ only in where the bursts fall: by at most one
-     * burst of each kind, burst_C (C, module side) in all. Returns 1 when
-     * the caller takes it (a battery run records from now on and ends the
-     * run: engine.c; the device stops looking for repeats), 0 when not
-     * (never offered again). NULL: never offered (every exact result: a
-     * ledger, a steady state, a trace). */
-    int (*quasi)(void *ctx, tick_t now, tick_t period, double burst_C);
+     * absolute-timed lies ahead, in a plan whose radio intervals do not
+     * divide its schedule's hyperperiod (plan_radio_period's ratio > 1:
+     * while the radio stays on, the whole state repeats only after
+     * `exact` ticks, TICK_MAX when that is past the tick range). From here
+     * every stretch of `period` runs the same schedule; the stretches
+     * differ only in where the bursts fall: one more or fewer of each kind
+     * (burst_C, C module side, in all), a few cut short where they meet a
+     * change of state. Returns 1 when the caller takes it (a battery run
+     * records from now on and ends the run: engine.c; the device stops
+     * looking for repeats), 0 when not (never offered again; the exact
+     * repeat is still looked for). NULL: never offered (every exact
+     * result: a ledger, a steady state, a trace). */
+    int (*quasi)(void *ctx, tick_t now, tick_t period, double burst_C, tick_t exact);
 } device_hooks;
 
 /* Run plan p from power-on to p->duration, adding into L (which must hold

@@ -2,6 +2,7 @@
  * one simulation; run in a forked child (results back through a pipe), or
  * in this process when it is a pool worker (SimGrid started once there). */
 #include <errno.h>
+#include <math.h>
 #include <simgrid/actor.h>
 #include <simgrid/engine.h>
 #include <simgrid/host.h>
@@ -52,9 +53,10 @@ typedef struct {
 
 /* A quasi-repeat's recording (engine_quasi): one calibration burst and
  * one keepalive at most this share of its charge; at most this many
- * segments (32 B each) before it is given up for segment by segment. The
- * buffer of a battery run (engine_take): at most this many segments
- * before it is given up for recording the next period. */
+ * segments (a segment and its start, 32 B; the arrays grow by doubling)
+ * in it, else it is not taken. The buffer of a battery run (engine_take):
+ * at most this many segments before it is given up (freed) for recording
+ * the next period. */
 #define ENGINE_QUASI_TOL 1e-4
 #define ENGINE_QUASI_SEGS (1u << 20)
 #define ENGINE_BUFFER_SEGS (1u << 18)
@@ -77,18 +79,25 @@ static void engine_advance(void *ctx, tick_t now)
 }
 
 /* A quasi-repeat's recording has reached period_end, a whole number of
- * its periods: 1 when it holds enough charge (ENGINE_QUASI_SHARE), else
- * record one period more; past ENGINE_QUASI_SEGS segments drop it and go
- * on segment by segment (0). */
+ * its periods: 1 when it holds enough charge (quasi_C), else record one
+ * period more (0). */
 static int engine_quasi_done(engine_child_ctx *c)
 {
     if (c->seg_C >= c->quasi_C)
         return 1;
-    if (c->nseg <= ENGINE_QUASI_SEGS)
-        c->period_end += c->quasi;
-    else
-        c->period_end = c->nseg = 0, c->seg_C = 0;
+    c->period_end += c->quasi;
     return 0;
+}
+
+/* Forget the segments recorded, and their memory. */
+static void engine_drop(engine_child_ctx *c)
+{
+    free(c->seg);
+    free(c->seg_at);
+    c->seg = NULL;
+    c->seg_at = NULL;
+    c->nseg = c->cap = 0;
+    c->seg_C = 0;
 }
 
 /* The device is at the wake where a repeat of `period` was found: end the
@@ -115,8 +124,7 @@ static void engine_capture(engine_child_ctx *c, const battery_segment *s, tick_t
 {
     if (c->buffering && !c->period_end && c->nseg >= ENGINE_BUFFER_SEGS) {
         c->buffering = 0;       /* too long a wait for the repeat: record the next period */
-        c->nseg = 0;
-        c->seg_C = 0;
+        engine_drop(c);
         return;
     }
     if (c->nseg == c->cap) {
@@ -131,31 +139,54 @@ static void engine_capture(engine_child_ctx *c, const battery_segment *s, tick_t
     c->seg_C += s->current_A * s->duration_s;
 }
 
-/* Keep, of the segments buffered since power-on, those of the period that
- * ends now (from now - period): 1, or 0 when it is not there whole (the
- * buffer was given up, or no segment starts at now - period: a wake
- * whose current is the sleep's). Why: the state at now - period is the
- * state at now, so that period is the next one's twin: recording it again
- * would simulate it twice. */
-static int engine_take(engine_child_ctx *c, tick_t now, tick_t period)
+/* Where the period that ends now (from now - period) starts in the buffer
+ * of segments since power-on: 1 with *from its first segment and *q its
+ * charge (C, module side, the open segment's part up to now included), or
+ * 0 when it is not there whole (the buffer was given up, or no segment
+ * starts at now - period: a wake whose current is the sleep's). Changes
+ * nothing. */
+static int engine_buffered(const engine_child_ctx *c, tick_t now, tick_t period, size_t *from,
+                           double *q)
 {
     if (!c->buffering)
         return 0;
-    engine_close(c, now);
-    c->t0 = now;
-    c->buffering = 0;
-    tick_t from = now - period;
+    tick_t t = now - period;
     size_t lo = 0, hi = c->nseg;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (c->seg_at[mid] < from)
+        if (c->seg_at[mid] < t)
             lo = mid + 1;
         else
             hi = mid;
     }
-    if (lo == c->nseg || c->seg_at[lo] != from) {
-        c->nseg = 0;
-        c->seg_C = 0;
+    int open = c->open && now > c->t0;
+    if (!(lo < c->nseg ? c->seg_at[lo] == t : open && c->t0 == t))
+        return 0;
+    *from = lo;
+    *q = open ? c->i0 * ticks_to_s(now - c->t0) : 0;
+    for (size_t k = lo; k < c->nseg; k++)
+        *q += c->seg[k].current_A * c->seg[k].duration_s;
+    return 1;
+}
+
+/* Keep, of the segments buffered since power-on, those of the period that
+ * ends now (engine_buffered): 1, or 0 when it is not there whole (the
+ * buffer is then dropped). Either way the buffering ends, the open segment
+ * closed at now. Why: the state at now - period is the state at now, so
+ * that period is the next one's twin: recording it again would simulate
+ * it twice. */
+static int engine_take(engine_child_ctx *c, tick_t now, tick_t period)
+{
+    size_t lo;
+    double q;
+    int found = engine_buffered(c, now, period, &lo, &q);
+    engine_close(c, now);
+    c->t0 = now;
+    if (!c->buffering)
+        return 0;
+    c->buffering = 0;
+    if (!found) {
+        engine_drop(c);
         return 0;
     }
     c->nseg -= lo;
@@ -215,45 +246,55 @@ static int64_t engine_repeat(void *ctx, tick_t now, tick_t period, tick_t until,
             engine_taken(c, now);
             return 0;
         }
-        engine_close(c, now);
-        c->t0 = now;
         c->period_end = now + period;
     }
     return 0;
 }
 
 /* The device repeats with `period` up to the phases of its radio's
- * calibration and keepalive counters (device_hooks.quasi): with a battery
- * (and no trace, no steady search: those are exact), record whole periods
- * from now until one calibration burst and one keepalive (burst_C) are at
- * most ENGINE_QUASI_TOL of the recorded charge, and stop there; the
- * battery runner repeats the recording (engine_battery_result). Why this
- * is close: the schedule is the same in every stretch; the bursts fall
- * elsewhere, one more or fewer of each, a few cut short where they meet a
- * change of state: a bias of order burst_C over the recorded charge, the
- * less as the recording is long. And a life that ends at a burst's peak
- * ends at one of the recording's bursts, up to an interval or two from the
- * real one. Measured against the event-by-event life: the tide gauge's
- * variant that stays associated (bench/tide-gauge.scn, 14 d) with the
- * interval at 55.5, 60.16 and 61.37 s: within 4e-5; a 10-min product
- * whose life is 4.9 d (test_life.c): charge within 6e-5, the end 84 s
- * early (one interval and a half). */
-static int engine_quasi(void *ctx, tick_t now, tick_t period, double burst_C)
+ * calibration and keepalive counters (device_hooks.quasi); its whole state
+ * would repeat after `exact` ticks (TICK_MAX: not in the tick range). With
+ * a battery (and no trace, no steady search: those are exact), record
+ * whole periods, the one just run first, until one calibration burst and
+ * one keepalive (burst_C) are at most ENGINE_QUASI_TOL of the recorded
+ * charge, and stop there; the battery runner repeats the recording
+ * (engine_battery_result). Taken only when that recording is shorter
+ * than `exact` (the exact repeat is then found later than the recording
+ * ends: it would cost more and is not waited for) and holds at most
+ * ENGINE_QUASI_SEGS segments, judged from the period just run (so only
+ * with the buffer); else refused, and the device looks on for the exact
+ * repeat. Why the recording is close: the schedule is the same in every
+ * stretch; the bursts fall elsewhere, one more or fewer of each, a few
+ * cut short where they meet a change of state: a bias of order burst_C
+ * over the recorded charge, the less as the recording is long. And a life
+ * that ends at a burst's peak ends at one of the recording's bursts, up to
+ * an interval or two from the real one. Measured against the
+ * event-by-event life: the tide gauge's variant that stays associated
+ * (bench/tide-gauge.scn, 14 d) with the interval at 55.5, 60.16 and
+ * 61.37 s: within 4e-5; a 10-min product whose life is 4.9 d
+ * (test_life.c): charge within 6e-5, the end 84 s early (one interval
+ * and a half). */
+static int engine_quasi(void *ctx, tick_t now, tick_t period, double burst_C, tick_t exact)
 {
     engine_child_ctx *c = ctx;
+    size_t lo;
+    double q;
     if (!c->bat || c->o->trace || c->o->steady || c->period_end ||
-        battery_ended(c->bat) != BATTERY_ALIVE || !(burst_C >= 0))
+        battery_ended(c->bat) != BATTERY_ALIVE || !(burst_C >= 0) ||
+        !engine_buffered(c, now, period, &lo, &q) || !(q > 0))
+        return 0;
+    double quasi_C = burst_C / ENGINE_QUASI_TOL, k = ceil(quasi_C / q);
+    double segs = k * (double)(c->nseg - lo + 1);
+    if (!(k * (double)period < (double)exact) || segs > ENGINE_QUASI_SEGS)
         return 0;
     c->quasi = period;
-    c->quasi_C = burst_C / ENGINE_QUASI_TOL;
+    c->quasi_C = quasi_C;
     c->r->period = period;
     if (engine_take(c, now, period) && c->seg_C >= c->quasi_C) {
         engine_taken(c, now);
         return 1;
     }
-    engine_close(c, now);   /* on from the period taken, or from now */
-    c->t0 = now;
-    c->period_end = now + period;
+    c->period_end = now + period;   /* on from the period taken */
     return 1;
 }
 
@@ -418,10 +459,7 @@ static void engine_finish(engine_child_ctx *c)
         c->status = 1;
     else
         c->status = c->rc ? 2 : 0;
-    free(c->seg);
-    free(c->seg_at);
-    c->seg = NULL;
-    c->seg_at = NULL;
+    engine_drop(c);
     if (c->bat)
         battery_free(c->bat);
     c->bat = NULL;
@@ -459,7 +497,9 @@ static void engine_batch_here(int n, const plan *const *p, const engine_opts *co
         c[i].status = 1;
         if (o[i]->cell)
             c[i].bat = battery_new(o[i]->cell, &o[i]->reg);
-        c[i].buffering = c[i].bat && o[i]->fast_forward && !o[i]->trace && !o[i]->steady;
+        /* a schedule that never repeats needs no buffer */
+        c[i].buffering = c[i].bat && o[i]->fast_forward && !o[i]->trace &&
+                         !o[i]->steady && plan_hyperperiod(p[i]);
         sg_actor_t a = sg_actor_init("device", host);
         sg_actor_set_data(a, &c[i]);
         sg_actor_start(a, engine_device_actor, 0, NULL);
