@@ -140,9 +140,7 @@ static void test_ff_quasi_repeat(void)
                     "every 10 min as sense:\n  read sensor 6 B\n  cpu 200 kcycles\n"
                     "every 1 h as upload:\n  wifi send 512 B\n";
     budget_battery ff, full;
-    CU_ASSERT_FATAL(life(s, 1, NULL, &ff) == 0);
-    CU_ASSERT_FATAL(life(s, 0, NULL, &full) == 0);
-    CU_ASSERT_STRING_EQUAL(ff.method, "fast-forward");
+    ff_vs_full(s, NULL, &ff, &full);
     CU_ASSERT_STRING_EQUAL(ff.ended_by, full.ended_by);
     CU_ASSERT(full.life_s > 3 * 86400);     /* many hours recorded, many more repeated */
     /* the end is found at a burst's peak, and the recording's bursts fall
@@ -165,9 +163,7 @@ static void test_ff_quasi_not_taken(void)
                     "set battery.cell.capacity = 300 mAh\n"
                     "every 25 s:\n  wifi send 64 B\n";
     budget_battery ff, full;
-    CU_ASSERT_FATAL(life(s, 1, NULL, &ff) == 0);
-    CU_ASSERT_FATAL(life(s, 0, NULL, &full) == 0);
-    CU_ASSERT_STRING_EQUAL(ff.method, "fast-forward");
+    ff_vs_full(s, NULL, &ff, &full);
     TUTIL_REL_EQ(ff.life_s, full.life_s, 1e-12);
     TUTIL_REL_EQ(ff.delivered_C, full.delivered_C, 1e-9);
     const char *fast = "module imp004m\nduration 1 d\nsleep idle\nwifi-idle connected\n"
