@@ -37,7 +37,9 @@ typedef struct {
                                  * capacity x life; battery.c draws it as a constant current) */
     const char *ended_by;   /* static: battery_end_word() */
     const char *method;     /* static: "fast-forward" or "full" */
-    const char *full_why;   /* static, NULL: why "full" (plan_aperiodic, --no-fast-forward) */
+    const char *full_why;   /* static, NULL: why "full" (plan_aperiodic, --no-fast-forward,
+                             * no common multiple of the periods, no repeat before the end) */
+    int replayed;           /* "full" with a random schedule's inner repeats replayed */
     int depleted;           /* 0: not empty at the horizon, life_s is the horizon, no life */
     double horizon_s;       /* the simulation horizon (PIPELINE_HORIZON_S) */
     double wifi_peak_A;     /* largest module current with WiFi drawing (0: none) */

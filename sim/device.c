@@ -910,14 +910,20 @@ static size_t dev_key_size(const dev *v)
            ((size_t)v->p->ncounter + 1) * sizeof(int64_t);
 }
 
-/* Whether any task has a time-of-day window: then the time of the week is
- * state (a run at 17:50 is followed by the evening, one at 09:00 is not). */
-static int dev_windows(const plan *p)
+/* The period of the tasks' time-of-day windows (a day when every window
+ * is daily, a week when one names days; 0 when there are none): the time
+ * modulo it is state (a run at 17:50 is followed by the evening, one at
+ * 09:00 is not), and nothing else of the time is (window.c reads the day
+ * only for windows that name days). */
+static tick_t dev_window_period(const plan *p)
 {
-    for (int i = 0; i < p->ntask; i++)
-        if (p->task[i].win.on)
-            return 1;
-    return 0;
+    tick_t w = 0;
+    for (int i = 0; i < p->ntask; i++) {
+        tick_t x = window_period(&p->task[i].win);
+        if (x)
+            w = w ? ticks_lcm(w, x) : x;
+    }
+    return w;
 }
 
 static tick_t rel(tick_t t, tick_t now)
@@ -988,7 +994,7 @@ static void dev_key(const dev *v, unsigned char *key, tick_t cut, int gen, int t
             memset(y, 0, gsl_rng_size(v->chance_rng));
         y += gsl_rng_size(v->chance_rng);
     }
-    /* `every Nth run` counters matter modulo N; the time of the week with windows */
+    /* `every Nth run` counters matter modulo N; the time of day (or week) with windows */
     int64_t c[2];
     for (int i = 0; i < v->p->ntask; i++)
         for (int k = 0; k < v->p->task[i].nstep; k++) {
@@ -999,7 +1005,8 @@ static void dev_key(const dev *v, unsigned char *key, tick_t cut, int gen, int t
             }
         }
     y += (size_t)v->p->ncounter * sizeof c[0];
-    c[1] = dev_windows(v->p) ? v->now % WINDOW_WEEK : 0;
+    tick_t w = dev_window_period(v->p);
+    c[1] = w ? v->now % w : 0;
     memcpy(y, &c[1], sizeof c[1]);
 }
 

@@ -112,6 +112,11 @@ int matrix_parse(int argc, char **argv, const char *usage, int accept, matrix_op
         if (c == ':')
             return cli_usage_error(argv[0], "option '%s' needs a value", argv[optind - 1]);
         int rc = c == '?' ? 1 : matrix_opt(argv[0], c, optarg, accept, o);
+        if (rc == 1 && c != '?')    /* one of another command's options (and its value) */
+            for (const struct option *e = lo; e->name; e++)
+                if (e->val == c)
+                    return cli_usage_error(argv[0], "option '--%s' does not apply to this "
+                                           "command (see --help)", e->name);
         if (rc == 1)
             return cli_unknown_option(argv[0], argv[optind - 1], lo);
         if (rc)

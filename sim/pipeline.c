@@ -287,6 +287,20 @@ int pipeline_steady(pipeline *pl, double *amps, double *period_s)
     return rc;
 }
 
+/* Why a battery life with fast-forward went event by event (static). */
+static const char *pipeline_full_why(const plan *p)
+{
+    const char *why = plan_aperiodic(p);
+    if (why)
+        return why;
+    if (!plan_hyperperiod(p))
+        return "its tasks' periods have no common multiple within the tick range (38 years): "
+               "there is no whole period to repeat (a period like 8.109392 s against a "
+               "daily task has none; a rounder one, 8.1 s, has)";
+    return "its state did not repeat before the battery's end (the schedule's period is "
+           "long against the battery life)";
+}
+
 /* Run the battery to depletion or the horizon; *ff set when the engine
  * fast-forwarded. */
 static int life_run(pipeline *pl, const battery_cell *cell, const battery_regulator *reg,
@@ -348,7 +362,8 @@ int pipeline_life(pipeline *pl, int fast_forward, budget *b, diag *why)
     int rc = life_run(pl, cell, &reg, fast_forward, &res, &ff);
     budget_battery *bb = &b->battery;
     bb->method = ff ? "fast-forward" : "full";
-    bb->full_why = ff ? NULL : !fast_forward ? "--no-fast-forward" : plan_aperiodic(&pl->p);
+    bb->full_why = ff ? NULL : !fast_forward ? "--no-fast-forward" : pipeline_full_why(&pl->p);
+    bb->replayed = !ff && fast_forward && plan_random(&pl->p);
     if (rc >= 0) {
         bb->present = 1;
         snprintf(bb->cell, sizeof bb->cell, "%s", battery_cell_name(cell));

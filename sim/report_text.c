@@ -84,7 +84,7 @@ static void text_battery(const budget_battery *bb, FILE *fp)
             fmt(bb->delivered_C, DIM_CHARGE, y), fmt(bb->capacity_C, DIM_CHARGE, z),
             bb->capacity_C > 0 ? 100 * bb->delivered_C / bb->capacity_C : 0,
             strcmp(bb->method, "full") ? "steady period fast-forwarded"
-            : bb->full_why && strcmp(bb->full_why, "--no-fast-forward")
+            : bb->replayed
                 ? "segment by segment, no period multiplied (wakes that repeat between "
                   "the random ones are replayed exactly, not simulated again)"
                 : "simulated event by event",

@@ -175,8 +175,10 @@ void variant_run_inline(const char *path, char *const *sets, int nsets, const va
                 pipeline_life(&pl, 1, b, d) == 0;
         r->crystal = pl.s->crystal != 0;
         snprintf(r->sleep, sizeof r->sleep, "%s", scn_sleep_name(pl.s->sleep));
-        r->wifi_connected = pl.s->wifi_connected;
-        r->powersave = pl.s->powersave;
+        /* what took effect: deep sleep powers the radio down at every
+         * sleep, whatever `wifi-idle` asks (device.c's wait_until) */
+        r->wifi_connected = pl.s->wifi_connected && pl.p.sleep != SLEEP_DEEP;
+        r->powersave = r->wifi_connected && pl.s->powersave;
         r->latch = pl.s->latch;
         r->outages = pl.s->nap;
         pipeline_free(&pl);

@@ -178,6 +178,21 @@ static void test_ff_quasi_not_taken(void)
     CU_ASSERT(ff.life_s > 2 * 3600);
 }
 
+/* A daily window makes the time of day state, not the time of the week:
+ * the state repeats after a day, and a 4.75-d life is fast-forwarded (it
+ * went event by event while the key held the time of the week). */
+static void test_ff_daily_window(void)
+{
+    const char *s = "module imp004m\ncrystal yes\nduration 1 d\nsleep deep\n"
+                    "battery 2xAA-lithium\nset battery.cell.capacity = 20 mAh\n"
+                    "every 10 min during 06:00-20:00 daily as send:\n  wifi send 64 B\n"
+                    "every 1 h as tick:\n  cpu 1 kcycles\n";
+    budget_battery ff, full;
+    ff_vs_full(s, NULL, &ff, &full);
+    CU_ASSERT(full.life_s > 4 * 86400 && full.life_s < 7 * 86400);
+    TUTIL_REL_EQ(ff.life_s, full.life_s, 1e-4);
+}
+
 static void test_poisson_runs_full(void)
 {
     budget_battery b;
@@ -687,6 +702,7 @@ int main(void)
                 test_ff_quasi_repeat);
     CU_add_test(s, "quasi-repeat not taken where the exact one comes first",
                 test_ff_quasi_not_taken);
+    CU_add_test(s, "a daily window repeats daily", test_ff_daily_window);
     CU_add_test(s, "stochastic schedule runs in full", test_poisson_runs_full);
     CU_add_test(s, "no battery, no life", test_no_battery);
     CU_add_test(s, "hyperperiod", test_hyperperiod);
