@@ -86,6 +86,18 @@ static int matrix_opt(const char *cmd, int c, const char *arg, int accept, matri
     return 1;
 }
 
+/* Whether the command (accept: MX_* bits) takes option val (its short
+ * code in matrix_parse's table). */
+static int matrix_takes(int val, int accept)
+{
+    switch (val) {
+    case 'p': case 'n': case 'l': return (accept & MX_SWEEP) != 0;
+    case 't': case 'r': return (accept & MX_DECIDE) != 0;
+    case 'm': case 'S': return (accept & MX_MC) != 0;
+    default: return 1;
+    }
+}
+
 int matrix_parse(int argc, char **argv, const char *usage, int accept, matrix_opts *o)
 {
     static const struct option lo[] = {
@@ -111,14 +123,21 @@ int matrix_parse(int argc, char **argv, const char *usage, int accept, matrix_op
         }
         if (c == ':')
             return cli_usage_error(argv[0], "option '%s' needs a value", argv[optind - 1]);
-        int rc = c == '?' ? 1 : matrix_opt(argv[0], c, optarg, accept, o);
-        if (rc == 1 && c != '?')    /* one of another command's options (and its value) */
+        if (c != '?' && !matrix_takes(c, accept))   /* another command's (and its value) */
             for (const struct option *e = lo; e->name; e++)
                 if (e->val == c)
                     return cli_usage_error(argv[0], "option '--%s' does not apply to this "
                                            "command (see --help)", e->name);
-        if (rc == 1)
-            return cli_unknown_option(argv[0], argv[optind - 1], lo);
+        int rc = c == '?' ? 1 : matrix_opt(argv[0], c, optarg, accept, o);
+        if (rc == 1) {      /* a guess only among this command's options */
+            struct option mine[sizeof lo / sizeof lo[0]];
+            int k = 0;
+            for (const struct option *e = lo; e->name; e++)
+                if (matrix_takes(e->val, accept))
+                    mine[k++] = *e;
+            mine[k] = lo[sizeof lo / sizeof lo[0] - 1];
+            return cli_unknown_option(argv[0], argv[optind - 1], mine);
+        }
         if (rc)
             return rc;
     }

@@ -246,6 +246,10 @@ check "--target 18months: a month has no fixed length, 'mo'" '[ $? -eq 2 ] && gr
 check "--target 2yrs: did you mean 'yr'" '[ $? -eq 2 ] && grep -q "did you mean .yr.?" "$T/err"'
 "$IMPSIM" decide "$E" --montecarlo 200 > /dev/null 2> "$T/err"
 check "--montecarlo: did you mean --monte-carlo" '[ $? -eq 2 ] && grep -q "unknown option .--montecarlo.; did you mean .--monte-carlo.?" "$T/err"'
+"$IMPSIM" decide "$E" --steps 5 > /dev/null 2> "$T/err"
+check "decide --steps 5: sweep's option, named (not '5')" '[ $? -eq 2 ] && grep -q "option .--steps. does not apply to this command" "$T/err"'
+"$IMPSIM" decide "$E" --stats > /dev/null 2> "$T/err"
+check "decide --stats: no guess of an option decide refuses" '[ $? -eq 2 ] && grep -q "unknown option .--stats.$" "$T/err"'
 "$IMPSIM" run "$E" --zork > /dev/null 2> "$T/err"
 check "--zork: unknown, no guess" '[ $? -eq 2 ] && grep -q "unknown option .--zork.$" "$T/err"'
 printf 'section imp004m\n' > "$T/x.expect"
