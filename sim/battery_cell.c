@@ -418,9 +418,8 @@ battery_cell *battery_cell_from_fig(const char *name, const figfile *f,
     battery_src s = { name, f, over, n_over, d,
                       { f ? f->path : name, 0, 0 } };
     battery_cell *c = calloc(1, sizeof *c);
-    if (!c || !(c->vr_memo = malloc(sizeof *c->vr_memo)))
+    if (!c)
         abort();
-    *c->vr_memo = (battery_vr_memo){ {NAN, NAN}, {0, 0}, {0, 0}, 0 };
     c->name = battery_strdup(name);
     battery_check_all(&s);
     if (diag_count(d) == before) {
@@ -475,7 +474,6 @@ void battery_cell_free(battery_cell *c)
         gsl_interp_free(c->ocv);
     if (c->ocv_acc)
         gsl_interp_accel_free(c->ocv_acc);
-    free(c->vr_memo);
     free(c);
 }
 

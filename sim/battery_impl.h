@@ -56,13 +56,6 @@ typedef struct {
     double delivered;                   /* C out of the pack */
 } battery_map;
 
-/* The last two answers of battery_cell_vr (a piece asks at its start and
- * its end state, several times each). */
-typedef struct {
-    double soc[2], v0[2], r[2];
-    int next;
-} battery_vr_memo;
-
 struct battery_cell {
     char *name, *title;
     battery_model model;
@@ -84,8 +77,6 @@ struct battery_cell {
     gsl_interp_accel *ocv_acc;  /* the last interval found: a hint only (the same
                                  * interval as a search, the same value), so one
                                  * cell may serve any number of batteries */
-    battery_vr_memo *vr_memo;   /* likewise a hint only: the same soc, the same
-                                 * bits as computing them again */
 };
 
 /* Per-period bookkeeping the profile runner reads. */

@@ -279,6 +279,17 @@ static battery_point battery_jump_row(const battery *b, const battery_map *m)
     return (battery_point){ b->t, battery_pack_v(b, i), battery_soc(b), i };
 }
 
+/* The row of a stretch jumped with map m0 and corrected by the exact
+ * repetition m1 after it (battery_pc_correct): a repetition's charge is on
+ * average half-way from m0's to m1's. */
+static battery_point battery_jump_row_pc(const battery *b, const battery_map *m0,
+                                         const battery_map *m1)
+{
+    battery_map avg = *m0;
+    avg.delivered += 0.5 * (m1->delivered - m0->delivered);
+    return battery_jump_row(b, &avg);
+}
+
 /* Apply seg, cut at the horizon. Returns 1 when the run is over (life
  * ended or horizon reached). */
 static int battery_run_seg(battery_runner *r, const battery_segment *seg)
@@ -407,10 +418,10 @@ static void battery_trace_hold(battery_runner *r, int on);
 /* battery_pc_correct for n repetitions of a block's pattern jumped with
  * map m0 and followed by the exact one m1, recorded into the enclosing
  * period's map m too (at this point of it: what follows decays it as it
- * decays the battery's state). Returns the charge it added (C). */
-static double battery_pc_correct_in(battery *b, const battery_map *m0,
-                                    const battery_map *m1, double n,
-                                    battery_map *m)
+ * decays the battery's state). */
+static void battery_pc_correct_in(battery *b, const battery_map *m0,
+                                  const battery_map *m1, double n,
+                                  battery_map *m)
 {
     const battery_law *law = &b->cell->law;
     battery_core c0 = b->core;
@@ -420,7 +431,6 @@ static double battery_pc_correct_in(battery *b, const battery_map *m0,
     for (int j = 0; j < law->nlag; j++)
         m->b[j] += b->core.x[j] - c0.x[j];
     m->delivered += b->delivered - q0;
-    return b->delivered - q0;
 }
 
 /* A block of the period (into the period's map m and the battery's
@@ -453,12 +463,9 @@ static int battery_run_block(battery_runner *r, const battery_block *k,
         left--;
         double d = soc0 - battery_core_soc(law, &b->core);
         if (jumped > 0 && !over) {
-            double dq = battery_pc_correct_in(b, &m0, &rep, jumped, m);
-            if (row >= 0 && row < r->nheld) {   /* the jump row: its average, corrected */
-                battery_map avg = m0;
-                avg.delivered += dq / jumped;
-                r->held[row] = battery_jump_row(&at, &avg);
-            }
+            battery_pc_correct_in(b, &m0, &rep, jumped, m);
+            if (row >= 0 && row < r->nheld)     /* the jump row, corrected */
+                r->held[row] = battery_jump_row_pc(&at, &m0, &rep);
         }
         if (own_hold)
             battery_trace_hold(r, 0);
@@ -626,11 +633,8 @@ static double battery_pc_jump(battery_runner *r, battery_map *m0, double n,
             battery_trace_drop(r);
             continue;
         }
-        if (jump_row) {         /* the jump's average with the correction */
-            battery_map avg = *m0;
-            avg.delivered += 0.5 * (m1.delivered - m0->delivered);
-            r->held[0] = battery_jump_row(&saved, &avg);
-        }
+        if (jump_row)           /* the jump's average with the correction */
+            r->held[0] = battery_jump_row_pc(&saved, m0, &m1);
         battery_trace_hold(r, 0);
         *d = d1;
         *m0 = m1;

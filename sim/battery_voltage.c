@@ -19,8 +19,8 @@ static double battery_ocv(const battery_cell *c, double soc)
     return gsl_interp_eval(c->ocv, c->ocv_soc, c->ocv_v, soc, c->ocv_acc);
 }
 
-static void battery_cell_vr_of(const battery_cell *c, double soc, double *v0,
-                               double *r)
+void battery_cell_vr(const battery_cell *c, double soc, double *v0,
+                     double *r)
 {
     switch (c->vmodel) {
     case BATTERY_V_SHEPHERD:
@@ -35,26 +35,4 @@ static void battery_cell_vr_of(const battery_cell *c, double soc, double *v0,
         break;
     }
     *r = c->resistance;
-}
-
-/* The regulator's current and the start state of every piece ask for the
- * state the previous piece ended in, and the end state is asked again by
- * the profile runner's watch and trace: the last two answers are kept
- * (c->vr_memo, made with the cell) and given again for the same soc. */
-void battery_cell_vr(const battery_cell *c, double soc, double *v0,
-                     double *r)
-{
-    battery_vr_memo *m = c->vr_memo;
-    for (int k = 0; k < 2; k++)
-        if (m->soc[k] == soc) {
-            *v0 = m->v0[k];
-            *r = m->r[k];
-            return;
-        }
-    battery_cell_vr_of(c, soc, v0, r);
-    int k = m->next;
-    m->soc[k] = soc;
-    m->v0[k] = *v0;
-    m->r[k] = *r;
-    m->next = !k;
 }

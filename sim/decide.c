@@ -489,9 +489,13 @@ static int decide_all(const matrix_opts *o, decide_result *r)
     diag *d = diag_new();
     pipeline pl;
     tick_t per;
+    const char *why = NULL;     /* static (plan_no_period) */
     if (decide_load(o->file, o->sets.v, o->sets.n, NULL, NULL, NULL, &pl, d) == 0) {
         r->period_s = scn_every_base(pl.s, &per) == 0 ? ticks_to_s(per) : 0;
-        r->periodic = plan_hyperperiod(&pl.p) != 0;
+        why = plan_no_period(&pl.p);
+        r->periodic = !why;
+        if (plan_aperiodic(&pl.p))      /* the kinds of random or one-off events, named */
+            why = "Poisson or non-repeating pin events, chance blocks or outages";
         pipeline_free(&pl);
     }
     diag_free(d);
@@ -499,9 +503,9 @@ static int decide_all(const matrix_opts *o, decide_result *r)
     if (r->period_s > 0 && r->periodic)
         decide_break_even(o, r);
     else if (r->period_s > 0)   /* the path quoted for the shell where it needs it */
-        snprintf(r->be_note, sizeof r->be_note, "the schedule is not periodic (Poisson or "
-                 "non-repeating pin events, chance blocks or outages); where the lives cross "
-                 "over the wake period: impsim sweep %s%.320s%s --param every=LOW..HIGH",
+        snprintf(r->be_note, sizeof r->be_note, "the schedule is not periodic (%s); where "
+                 "the lives cross over the wake period: impsim sweep %s%.200s%s --param "
+                 "every=LOW..HIGH", why ? why : "?",
                  decide_plain_path(o->file) ? "" : "'", o->file,
                  decide_plain_path(o->file) ? "" : "'");
     else

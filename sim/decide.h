@@ -28,7 +28,7 @@ typedef struct {
     int be_status;                  /* 0 found, 1 deep always better, 2 awake always better, -1 n/a */
     double be_period_s, be_lo_s, be_hi_s, period_s;
     int periodic;                   /* the schedule repeats (steady state exists) */
-    char be_note[512];
+    char be_note[768];
     decide_sens sens[DECIDE_MAX_SENS];
     int nsens;
 } decide_result;

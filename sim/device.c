@@ -858,6 +858,7 @@ struct dev_ff {
     repeat quasi;               /* the state up to the radio counters' phases */
     int quasi_on;               /* offered to it (device_hooks.quasi) */
     tick_t quasi_exact;         /* when the whole state repeats (TICK_MAX: never) */
+    tick_t window;              /* dev_window_period, fixed for the run */
 };
 
 static void dev_log_point(const dev *v, tick_t t)
@@ -1005,7 +1006,7 @@ static void dev_key(const dev *v, unsigned char *key, tick_t cut, int gen, int t
             }
         }
     y += (size_t)v->p->ncounter * sizeof c[0];
-    tick_t w = dev_window_period(v->p);
+    tick_t w = v->ff->window;
     c[1] = w ? v->now % w : 0;
     memcpy(y, &c[1], sizeof c[1]);
 }
@@ -1127,12 +1128,11 @@ static void dev_levels(const dev *v, struct dev_ff *f)
     /* the quasi-repeat where the whole state takes longer to repeat than
      * the schedule (the engine takes it only where the exact repeat would
      * come later than its recording ends) */
-    tick_t ratio = 0, h0 = plan_hyperperiod(p);
-    plan_radio_period(p, &ratio);
-    if (v->h->quasi && ratio > 1) {
-        if (ratio == TICK_MAX || ticks_mul(ratio, h0, &f->quasi_exact))
-            f->quasi_exact = TICK_MAX;
-        repeat_init(&f->quasi, size, plan_hyperperiod(p));
+    f->window = dev_window_period(p);
+    tick_t h0 = plan_hyperperiod(p);
+    plan_radio_period(p, &f->quasi_exact);
+    if (v->h->quasi && f->quasi_exact > h0) {
+        repeat_init(&f->quasi, size, h0);
         f->quasi_on = 1;
     }
     if (f->replay && !(f->pt = malloc(DEV_POINTS * sizeof *f->pt)))
@@ -1363,8 +1363,7 @@ int device_run(const plan *p, ledger *L, const device_hooks *h)
     ledger_acc_init(accp, L);
     v.acc = accp;
     dev_rest_mask(p, v.mask);
-    v.cal_every = p->cal_interval > 0 && p->cal > 0 ? p->cal_interval : 0;
-    v.ka_every = p->ka_interval > 0 && p->ka_tx + p->ka_rx > 0 ? p->ka_interval : 0;
+    plan_radio_every(p, &v.cal_every, &v.ka_every);
     dev_parts(&v);
     v.due = calloc((size_t)p->ntask + 1, sizeof *v.due);
     v.pin_i = calloc((size_t)p->ntask + 1, sizeof *v.pin_i);

@@ -43,9 +43,9 @@ typedef struct {
      * state at the wake `period` ticks earlier except for the phases of
      * the radio's calibration and keepalive counters, and nothing
      * absolute-timed lies ahead, in a plan whose radio intervals do not
-     * divide its schedule's hyperperiod (plan_radio_period's ratio > 1:
-     * while the radio stays on, the whole state repeats only after
-     * `exact` ticks, TICK_MAX when that is past the tick range). From here
+     * divide its schedule's hyperperiod (while the radio stays on, the
+     * whole state repeats only after `exact` ticks: plan_radio_period's
+     * whole multiple, TICK_MAX when that is past the tick range). From here
      * every stretch of `period` runs the same schedule; the stretches
      * differ only in where the bursts fall: one more or fewer of each kind
      * (burst_C, C module side, in all), a few cut short where they meet a

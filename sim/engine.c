@@ -192,9 +192,7 @@ static int engine_take(engine_child_ctx *c, tick_t now, tick_t period)
     c->nseg -= lo;
     memmove(c->seg, c->seg + lo, c->nseg * sizeof *c->seg);
     memmove(c->seg_at, c->seg_at + lo, c->nseg * sizeof *c->seg_at);
-    c->seg_C = 0;
-    for (size_t k = 0; k < c->nseg; k++)
-        c->seg_C += c->seg[k].current_A * c->seg[k].duration_s;
+    c->seg_C = q;           /* the period's charge, its last segment now closed */
     return 1;
 }
 
@@ -279,8 +277,9 @@ static int engine_quasi(void *ctx, tick_t now, tick_t period, double burst_C, ti
     engine_child_ctx *c = ctx;
     size_t lo;
     double q;
-    if (!c->bat || c->o->trace || c->o->steady || c->period_end ||
-        battery_ended(c->bat) != BATTERY_ALIVE || !(burst_C >= 0) ||
+    /* the hook is given only to a buffering run (a battery, no trace, no
+     * steady search: those are exact) */
+    if (c->period_end || battery_ended(c->bat) != BATTERY_ALIVE || !(burst_C >= 0) ||
         !engine_buffered(c, now, period, &lo, &q) || !(q > 0))
         return 0;
     double quasi_C = burst_C / ENGINE_QUASI_TOL, k = ceil(quasi_C / q);
@@ -361,8 +360,7 @@ static void engine_device_actor(int argc, char **argv)
     int stops = c->bat || c->o->steady;
     device_hooks h = {engine_advance, segs ? engine_segment : NULL, stops ? engine_stop : NULL,
                       c->o->fast_forward ? engine_repeat : NULL, c, c->o->trace != NULL,
-                      c->o->fast_forward && c->bat && !c->o->trace && !c->o->steady
-                          ? engine_quasi : NULL};
+                      c->buffering ? engine_quasi : NULL};
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (c->o->trace)

@@ -290,15 +290,9 @@ int pipeline_steady(pipeline *pl, double *amps, double *period_s)
 /* Why a battery life with fast-forward went event by event (static). */
 static const char *pipeline_full_why(const plan *p)
 {
-    const char *why = plan_aperiodic(p);
-    if (why)
-        return why;
-    if (!plan_hyperperiod(p))
-        return "its tasks' periods have no common multiple within the tick range (38 years): "
-               "there is no whole period to repeat (a period like 8.109392 s against a "
-               "daily task has none; a rounder one, 8.1 s, has)";
-    return "its state did not repeat before the battery's end (the schedule's period is "
-           "long against the battery life)";
+    const char *why = plan_no_period(p);
+    return why ? why : "its state did not repeat before the battery's end (the schedule's "
+                       "period is long against the battery life)";
 }
 
 /* Run the battery to depletion or the horizon; *ff set when the engine

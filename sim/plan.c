@@ -500,6 +500,16 @@ const char *plan_aperiodic(const plan *p)
     return NULL;
 }
 
+const char *plan_no_period(const plan *p)
+{
+    const char *why = plan_aperiodic(p);
+    if (why || plan_hyperperiod(p))
+        return why;
+    return "its tasks' periods have no common multiple within the tick range (38 years): "
+           "there is no whole period to repeat (a period like 8.109392 s against a daily "
+           "task has none; a rounder one, 8.1 s, has)";
+}
+
 int plan_random(const plan *p)
 {
     if (p->nchance)
@@ -536,11 +546,16 @@ tick_t plan_hyperperiod(const plan *p)
     return r;
 }
 
-tick_t plan_radio_period(const plan *p, tick_t *ratio)
+void plan_radio_every(const plan *p, tick_t *cal, tick_t *ka)
 {
-    tick_t h0 = plan_hyperperiod(p), h = h0, all = h0, x;
-    tick_t every[2] = {p->cal_interval > 0 && p->cal > 0 ? p->cal_interval : 0,
-                       p->ka_interval > 0 && p->ka_tx + p->ka_rx > 0 ? p->ka_interval : 0};
+    *cal = p->cal_interval > 0 && p->cal > 0 ? p->cal_interval : 0;
+    *ka = p->ka_interval > 0 && p->ka_tx + p->ka_rx > 0 ? p->ka_interval : 0;
+}
+
+tick_t plan_radio_period(const plan *p, tick_t *whole)
+{
+    tick_t h0 = plan_hyperperiod(p), h = h0, all = h0, x, every[2];
+    plan_radio_every(p, &every[0], &every[1]);
     for (int i = 0; i < 2 && h0; i++) {
         if (!every[i])
             continue;
@@ -548,8 +563,8 @@ tick_t plan_radio_period(const plan *p, tick_t *ratio)
             h = x;
         all = all ? ticks_lcm(all, every[i]) : 0;
     }
-    if (ratio)
-        *ratio = !h0 ? 0 : all ? all / h0 : TICK_MAX;
+    if (whole)
+        *whole = !h0 ? 0 : all ? all : TICK_MAX;
     return h;
 }
 

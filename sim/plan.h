@@ -114,25 +114,35 @@ const char *plan_comp_name(const plan *p, comp_id c);
  * range. A `chance 0 %` or `chance 100 %` block keeps it periodic. */
 tick_t plan_hyperperiod(const plan *p);
 
-/* The hyperperiod with the radio's calibration and keepalive intervals
- * folded in (wifi.cal.interval, wifi.keepalive.interval: a radio that
- * stays on between wakes repeats with them too), each only where that
- * makes it at most PLAN_RADIO_MAX times plan_hyperperiod: a wake period
- * with no small common multiple with 60 s (1.741 s; a swept 2.13 min; a
- * Monte Carlo draw of 60.16 s for the interval, 47 days with a daily
- * schedule) would make the search for it run for years. *ratio (may be
- * NULL) is set to the whole common multiple over plan_hyperperiod
- * (TICK_MAX past the tick range; 0 when the schedule has no period): how
- * much longer than the schedule a radio that stays on takes to repeat
- * (device_hooks.quasi). 0 when the schedule has no period. */
+/* The radio's calibration and keepalive intervals as the device runs them
+ * (wifi.cal.interval, wifi.keepalive.interval), each 0 where it has no
+ * burst (no interval, or a burst of no length). */
+void plan_radio_every(const plan *p, tick_t *cal, tick_t *ka);
+
+/* The hyperperiod with the radio's intervals (plan_radio_every) folded in
+ * (a radio that stays on between wakes repeats with them too), each only
+ * where that makes it at most PLAN_RADIO_MAX times plan_hyperperiod: a
+ * wake period with no small common multiple with 60 s (1.741 s; a swept
+ * 2.13 min; a Monte Carlo draw of 60.16 s for the interval, 47 days with
+ * a daily schedule) would make the search for it run for years. *whole
+ * (may be NULL) is set to the whole common multiple (TICK_MAX past the
+ * tick range): when a radio that stays on repeats (device_hooks.quasi).
+ * 0 when the schedule has no period (*whole 0 too). */
 #define PLAN_RADIO_MAX 64
-tick_t plan_radio_period(const plan *p, tick_t *ratio);
+tick_t plan_radio_period(const plan *p, tick_t *whole);
 
 /* Why the schedule has no period (a phrase for the report: "its `chance`
  * blocks ..."), or NULL when nothing in it breaks the repetition. Static
  * strings. Why: a run or battery life that goes event by event says so,
  * rather than silently taking longer. */
 const char *plan_aperiodic(const plan *p);
+
+/* Why the schedule has no hyperperiod: plan_aperiodic's reason, or that
+ * its periods have no common multiple in the tick range (a period like
+ * 8.109392 s beside a daily task); NULL when it has one. Static strings.
+ * Why: a battery life or a break-even search that cannot use a period
+ * says which of these it met. */
+const char *plan_no_period(const plan *p);
 
 /* 1 when the schedule draws at random (`chance` blocks that decide
  * something, Poisson pin events), so that the scenario's seed changes what

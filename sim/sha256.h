@@ -10,7 +10,7 @@
 #include <gcrypt.h>
 
 typedef struct {
-    gcry_md_hd_t h;         /* NULL when libgcrypt could not open a digest */
+    gcry_md_hd_t h;         /* NULL once released (sha256_hex, sha256_free) */
 } sha256_ctx;
 
 /* Start a digest. Aborts when libgcrypt cannot open one (out of memory:
