@@ -226,13 +226,17 @@ static void advance_radio(dev *v, tick_t dt, int s)
     }
 }
 
-/* Wait dt: advance, then let SimGrid's clock follow. Only waits cross into
- * SimGrid: another actor can see the device only while it waits, and a
- * busy phase of a few state changes costs no simcall. */
-static void wait_ticks(dev *v, tick_t dt)
+/* Wait dt: advance; at a sleep (sleep 1: between wakes, or a snooze
+ * while the access point is gone) SimGrid's clock then follows. Only
+ * sleeps cross into SimGrid: the devices of one simulation share nothing,
+ * so nothing another actor does can change a device's wake, and SimGrid
+ * needs each device's clock only to interleave them wake by wake. A
+ * firmware `wait` inside a wake, like a busy phase of a few state
+ * changes, costs no simcall (the tide gauge's wake has 11 waits). */
+static void wait_ticks(dev *v, tick_t dt, int sleep)
 {
     advance(v, dt);
-    if (v->h->advance)
+    if (sleep && v->h->advance)
         v->h->advance(v->h->ctx, v->now);
 }
 
@@ -379,7 +383,7 @@ static int ap_down(const dev *v)
     return 0;
 }
 
-static void idle_wait(dev *v, tick_t dt, int shallow);
+static void idle_wait(dev *v, tick_t dt, int shallow, int sleep);
 
 /* The access point is gone: SUSPEND_ON_ERROR retries for wifi.retry.time,
  * deep-sleeps wifi.snooze.time, restarts and tries again, until it is back.
@@ -395,7 +399,7 @@ static void wifi_offline(dev *v)
         wifi_phase(v, WIFI_SCAN, CPU_IDLE, v->p->retry);
         if (!v->p->crystal) {
             radio_rest(v);
-            idle_wait(v, v->p->snooze, 0);
+            idle_wait(v, v->p->snooze, 0, 1);
             continue;
         }
         /* Squirrel restarts after the snooze; its boot code sets up the
@@ -404,7 +408,7 @@ static void wifi_offline(dev *v)
         memcpy(kept, v->enabled, sizeof kept);
         memcpy(kept_loads, v->load_on, sizeof kept_loads);
         deep_states(v);
-        wait_ticks(v, v->p->snooze);
+        wait_ticks(v, v->p->snooze, 1);
         v->ps = v->p->powersave;
         boot_os(v);
         memcpy(v->enabled, kept, sizeof kept);
@@ -476,13 +480,13 @@ static int idle_cpu_state(const dev *v)
     return CPU_IDLE;
 }
 
-static void idle_wait(dev *v, tick_t dt, int shallow)
+static void idle_wait(dev *v, tick_t dt, int shallow, int sleep)
 {
     int cpu = shallow ? CPU_IDLE : idle_cpu_state(v);
     set_awake(v, cpu);
     if (v->p->has_flash)
         v->st[COMP_FLASH] = v->p->flash_rest;
-    wait_ticks(v, dt);
+    wait_ticks(v, dt, sleep);
     tick_t lat = cpu == CPU_STOP ? v->p->wake_stop : v->p->wake_idle;
     int save = v->act;
     v->act = v->p->act_wake;
@@ -503,12 +507,12 @@ static void do_step(dev *v, const plan_step *st)
 {
     switch (st->kind) {
     case A_CPU: case A_NV_WRITE: run_cpu(v, CPU_RUN, st->t1); break;
-    case A_WAIT: idle_wait(v, st->t1, 0); break;
+    case A_WAIT: idle_wait(v, st->t1, 0, 0); break;
     case A_IMPSLEEP:
         if (st->flag)
             run_cpu(v, CPU_RUN, st->t1);
         else
-            idle_wait(v, st->t1, 1);
+            idle_wait(v, st->t1, 1, 0);
         break;
     case A_READ: case A_WRITE:   /* UARTs are interrupt-driven; I2C, SPI, ADC block */
         periph_active(v, st, st->comp == COMP_UART ? CPU_IDLE : CPU_RUN);
@@ -643,7 +647,7 @@ static void deep_sleep(dev *v, tick_t until)
     wifi_disconnect(v, v->p->act_disconnect);
     v->act = v->p->act_sleep;
     deep_states(v);
-    wait_ticks(v, until - v->now);
+    wait_ticks(v, until - v->now, 1);
     if (!v->stopped)
         boot(v);
 }
@@ -757,7 +761,7 @@ static void wait_until(dev *v, tick_t until)
     if (!p->wifi_connected)
         wifi_disconnect(v, p->act_disconnect);
     v->act = p->act_sleep;
-    idle_wait(v, until - v->now, p->sleep == SLEEP_SHALLOW);
+    idle_wait(v, until - v->now, p->sleep == SLEEP_SHALLOW, 1);
 }
 
 static void schedule_init(dev *v)
@@ -1312,7 +1316,8 @@ static int dev_quasi(dev *v, struct dev_ff *f)
 {
     repeat *r = &f->quasi;
     dev_key(v, f->key, TICK_MAX, 1, 0, 0);
-    if (!repeat_offer(r, f->key, v->now, v->wakes, dev_bound(v, TICK_MAX), v->L))
+    /* no ledger at its checkpoints: the engine records the period itself */
+    if (!repeat_offer(r, f->key, v->now, v->wakes, dev_bound(v, TICK_MAX)))
         return 0;
     tick_t period = v->now - r->t;
     if (period <= 0 || r->bound != TICK_MAX) {
@@ -1330,14 +1335,20 @@ static int dev_quasi(dev *v, struct dev_ff *f)
  * 0 to keep looking, -1 to stop looking. */
 static int dev_fast_forward(dev *v, struct dev_ff *f)
 {
-    ledger_acc_flush(v->acc);
+    int flushed = 0;    /* the ledger brought up to date, once, when needed */
     for (int l = 0; l < f->nlv && (l == 0 || f->inner); l++) {
         dev_level *lv = &f->lv[l];
         if (lv->off)
             continue;
         dev_key(v, f->key, lv->cut, lv->gen, l > 0 && f->replay, 1);
-        if (!repeat_offer(&lv->r, f->key, v->now, v->wakes, dev_bound(v, lv->cut), v->L)) {
+        int found = repeat_offer(&lv->r, f->key, v->now, v->wakes, dev_bound(v, lv->cut));
+        if ((found || lv->r.fresh) && !flushed) {
+            ledger_acc_flush(v->acc);
+            flushed = 1;
+        }
+        if (!found) {
             if (lv->r.fresh) {
+                repeat_set_ledger(&lv->r, v->L);
                 lv->draws_at = f->ndraws;
                 lv->pts_at = f->npts;
             }

@@ -30,10 +30,9 @@ void repeat_reset(repeat *r)
 }
 
 static void repeat_checkpoint(repeat *r, const void *key, tick_t now, int64_t wakes,
-                              tick_t bound, const ledger *L)
+                              tick_t bound)
 {
     memcpy(r->key, key, r->size);
-    memcpy(r->at, L, sizeof *L);
     r->t = now;
     r->wakes = wakes;
     r->bound = bound;
@@ -41,14 +40,18 @@ static void repeat_checkpoint(repeat *r, const void *key, tick_t now, int64_t wa
     r->fresh = 1;
 }
 
-int repeat_offer(repeat *r, const void *key, tick_t now, int64_t wakes, tick_t bound,
-                 const ledger *L)
+void repeat_set_ledger(repeat *r, const ledger *L)
+{
+    memcpy(r->at, L, sizeof *L);
+}
+
+int repeat_offer(repeat *r, const void *key, tick_t now, int64_t wakes, tick_t bound)
 {
     r->fresh = 0;
     if (!r->have) {
         r->have = 1;
         r->power = 1;
-        repeat_checkpoint(r, key, now, wakes, bound, L);
+        repeat_checkpoint(r, key, now, wakes, bound);
         return 0;
     }
     r->lam++;
@@ -63,7 +66,7 @@ int repeat_offer(repeat *r, const void *key, tick_t now, int64_t wakes, tick_t b
     if (move) {
         r->power = 2 * r->lam;
         r->moves++;
-        repeat_checkpoint(r, key, now, wakes, bound, L);
+        repeat_checkpoint(r, key, now, wakes, bound);
     }
     return 0;
 }
