@@ -270,7 +270,7 @@ static int64_t engine_repeat(void *ctx, tick_t now, tick_t period, tick_t until,
  * event-by-event life: the tide gauge's variant that stays associated
  * (bench/tide-gauge.scn, 14 d) with the interval at 55.5, 60.16 and
  * 61.37 s: within 4e-5; a 10-min product whose life is 4.9 d
- * (test_life.c): charge within 6e-5, the end 84 s early (one interval
+ * (test_life.c): mean current within 2e-5, the end 84 s early (one interval
  * and a half). */
 static int engine_quasi(void *ctx, tick_t now, tick_t period, double burst_C, tick_t exact)
 {

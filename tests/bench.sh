@@ -12,18 +12,23 @@ trap 'rm -rf "$B"' EXIT
 S="$SRCDIR/scenarios"
 
 # bench_time N CMD...: run CMD N times; sets WALL, CPU (user + sys) to the
-# medians (s) and RSS to the largest peak resident set (MB). Exit statuses
-# 0, 1 and 4 are answers (decide's yes, no, no variant meets); any other
-# returns 1 with the status in RC and the error in $B/err.
+# medians (s) and RSS to the largest peak resident set (MB). Wall time is
+# read from the clock in nanoseconds (time(1)'s is in hundredths: too
+# coarse for the 30-ms runs); CPU time is the kernel's, in hundredths.
+# Exit statuses 0, 1 and 4 are answers (decide's yes, no, no variant
+# meets); any other returns 1 with the status in RC and the error in $B/err.
 bench_time() {
   n=$1; shift
   : > "$B/runs"
   i=0
   while [ $i -lt "$n" ]; do
     RC=0
+    t0=$(date +%s.%N)
     /usr/bin/time -f '%e %U %S %M' -o "$B/time" "$@" > "$B/out" 2> "$B/err" || RC=$?
+    t1=$(date +%s.%N)
     case $RC in 0|1|4) ;; *) return 1 ;; esac
-    tail -1 "$B/time" >> "$B/runs"     # after "Command exited with non-zero status"
+    # after "Command exited with non-zero status": the wall from the clock
+    tail -1 "$B/time" | awk -v t0="$t0" -v t1="$t1" '{ $1 = sprintf("%.4f", t1 - t0); print }' >> "$B/runs"
     i=$((i + 1))
   done
   mid=$(( (n + 1) / 2 ))
@@ -65,7 +70,9 @@ bench_time "$RUNS" "$IMPSIM" run "$B/es1.scn" --duration 1y -o "$B/r.txt" || fai
 report "run env-sensor-1min 1 y (fast-forward)" 0.05
 W1=$WALL
 bench_time "$RUNS" "$IMPSIM" run "$B/es1.scn" --duration 10y -o "$B/r.txt" || fail
-report "run env-sensor-1min 10 y (fast-forward)" "$W1"
+# "no slower": within the host's noise between two medians of a few
+# 30-ms runs, 10 % or 5 ms
+report "run env-sensor-1min 10 y (fast-forward)" "$(awk -v w="$W1" 'BEGIN { d = 0.1 * w; if (d < 0.005) d = 0.005; printf "%.4f", w + d }')"
 bench_time "$RUNS" "$IMPSIM" run "$B/es1.scn" --duration 1y --no-fast-forward -o "$B/r.txt" || fail
 report "run env-sensor-1min 1 y --no-fast-forward" 1
 awk -v nv="$NAIVE_WALL" -v w="$WALL" -v nc="$NAIVE_CPU" -v c="$CPU" -v tc="$TI_CPU" 'BEGIN {

@@ -125,8 +125,8 @@ static void test_ff_long_period(void)
  * an interval with no common multiple with the 1-h schedule in the tick
  * range: the whole state never repeats. The life's run records whole
  * hours up to the calibration counter's phase (device_hooks.quasi) and
- * delivers what the event-by-event run does within 1e-4 (the recording's
- * bound is one burst in 1e4 of its charge). The budget stays exact: a run
+ * draws the event-by-event run's mean current within 1e-4 (the
+ * recording's bound is one burst in 1e4 of its charge). The budget stays exact: a run
  * without a battery never takes the quasi-repeat (its ledger is compared
  * with the event-by-event one in test_ff_ledger_*). */
 static void test_ff_quasi_repeat(void)
@@ -147,7 +147,10 @@ static void test_ff_quasi_repeat(void)
      * elsewhere than the real ones: up to a calibration interval or two
      * away */
     CU_ASSERT(fabs(ff.life_s - full.life_s) <= 1e-4 * full.life_s + 2 * 61.37);
-    TUTIL_REL_EQ(ff.delivered_C, full.delivered_C, 1e-4);
+    /* the charge, apart from the ends' offset: the mean current over the
+     * life (the charge at the ends differs by the offset's charge, 84 s
+     * here, 2e-4 of it; at equal times the runs are within 2e-5) */
+    TUTIL_REL_EQ(ff.delivered_C / ff.life_s, full.delivered_C / full.life_s, 1e-4);
 }
 
 /* Where the whole state repeats soon (a 25-s wake against the 60-s
