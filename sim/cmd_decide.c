@@ -242,6 +242,9 @@ int cmd_decide(int argc, char **argv)
 {
     matrix_opts o;
     int rc = matrix_parse(argc, argv, decide_usage, MX_DECIDE | MX_MC, &o);
+    /* decide answers in text or JSON (its CSV would be compare's table) */
+    if (!rc && o.fmt == REPORT_CSV)
+        rc = cli_usage_error("decide", "--format: found 'csv', expected text or json");
     if (rc) {
         matrix_free(&o);
         return rc < 0 ? 0 : rc;

@@ -290,12 +290,34 @@ static const char *sweep_text_life(const variant_result *r, const mc_result *m, 
     return buf;
 }
 
+/* Point i's label in the text table: as units_format gives it (4
+ * significant digits, in the unit that reads best), or, with exact, the
+ * point's value itself in its SI unit (the shortest decimal that reads
+ * back). */
+static char *sweep_label(const sweep_param *p, double x, int exact, char *buf, int len)
+{
+    if (!exact)
+        return units_format(x, p->dim, buf, len);
+    if (p->dim == DIM_RATIO || p->dim == DIM_PER_YEAR)
+        snprintf(buf, (size_t)len, "%s %s", NUM_C(x * 100), p->dim == DIM_RATIO ? "%" : "%/y");
+    else if (p->dim == DIM_NONE)
+        snprintf(buf, (size_t)len, "%s", NUM_C(x));
+    else
+        snprintf(buf, (size_t)len, "%s %s", NUM_C(x), units_si_name(p->dim));
+    return buf;
+}
+
 static void sweep_text(const matrix_opts *o, const sweep_param *p, const double *x,
                        const variant_result *res, const double *cross, const mc_result *mc,
                        FILE *fp)
 {
     int nv = o->vs.n;
-    char a[32];
+    char a[32], b[32];
+    /* points closer than 4 digits tell apart (sweep_points kept more):
+     * every label exact, so that no two rows read alike */
+    int exact = 0;
+    for (int i = 1; i < o->steps && !exact; i++)
+        exact = !strcmp(sweep_label(p, x[i - 1], 0, a, sizeof a), sweep_label(p, x[i], 0, b, sizeof b));
     /* the first column is headed by the parameter (its cells carry their
      * unit); the lives are in days, said once in the title */
     const char *dot = strchr(p->key, '.');
@@ -309,7 +331,7 @@ static void sweep_text(const matrix_opts *o, const sweep_param *p, const double 
         fprintf(fp, " %16.16s", o->vs.v[v].name);
     fputc('\n', fp);
     for (int i = 0; i < o->steps; i++) {
-        fprintf(fp, "%-*s", width, units_format(x[i], p->dim, a, sizeof a));
+        fprintf(fp, "%-*s", width, sweep_label(p, x[i], exact, a, sizeof a));
         for (int v = 0; v < nv; v++) {
             const variant_result *r = &res[(size_t)i * nv + v];
             if (!r->ok)

@@ -161,6 +161,9 @@ check "decide says no for the 15-min sensor (exit 1): every reconnect powers the
 check "decide says no at a higher bar (exit 1)" '[ $rc -eq 1 ] && grep -q "\"can_drop\": false" "$T/dec.json"'
 "$IMPSIM" decide "$S/env-sensor-15min.scn" --target 12parsecs > /dev/null 2> "$T/err"; rc=$?
 check "decide with a bad target exits 2" '[ $rc -eq 2 ] && grep -q "expected a time" "$T/err"'
+"$IMPSIM" decide "$S/env-sensor-15min.scn" --format csv > "$T/out" 2> "$T/err"; rc=$?
+check "decide --format csv: exit 2, text or json expected, nothing printed" \
+  '[ $rc -eq 2 ] && grep -q "found .csv., expected text or json" "$T/err" && [ ! -s "$T/out" ]'
 "$IMPSIM" sweep "$S/env-sensor-15min.scn" --param every=30s..10min --steps 4 --log > "$T/sw.csv" 2>&1
 check "sweep writes CSV with a marked break-even" '[ $? -eq 0 ] && head -1 "$T/sw.csv" | grep -q "^scenario.every_s,imp002_life_s" && awk -F, "NR == 1 { for (i = 1; i <= NF; i++) if (\$i == \"break_even\") c = i } NR > 1 && !/^#/ && \$c != \"\" { n++ } END { exit !(c && n == 1) }" "$T/sw.csv" && [ "$(grep -vc "^#" "$T/sw.csv")" -eq 5 ]'
 check "sweep's points: the ends as given, between them 4 significant digits" \
@@ -168,6 +171,9 @@ check "sweep's points: the ends as given, between them 4 significant digits" \
 "$IMPSIM" sweep "$S/env-sensor-15min.scn" --param every=100s..100.3s --steps 5 > "$T/sw5.csv" 2>&1
 check "sweep's points: more digits where 4 would merge two" \
   '[ "$(grep -v "^#" "$T/sw5.csv" | sed 1d | cut -d, -f1 | tr "\n" " ")" = "100 100.08 100.15 100.23 100.3 " ]'
+"$IMPSIM" sweep "$S/env-sensor-15min.scn" --param every=600s..600.05s --steps 6 --format text > "$T/sw6.txt" 2>&1
+check "sweep's text table: points closer than 4 digits keep theirs" \
+  '[ "$(sed -n "3,8p" "$T/sw6.txt" | cut -c1-9 | tr -s " " | tr "\n" "|")" = "600 s |600.01 s |600.02 s |600.03 s |600.04 s |600.05 s |" ]'
 "$IMPSIM" sweep "$S/env-sensor-15min.scn" --param every=10min..1min > /dev/null 2> "$T/err"
 check "sweep with a reversed range exits 2" '[ $? -eq 2 ] && grep -q "expected NAME=LOW..HIGH" "$T/err"'
 
