@@ -378,6 +378,10 @@ int pipeline_life(pipeline *pl, int fast_forward, budget *b, diag *why)
         bb->wifi_min_V = reg.wifi_min_v;
         if (bb->wifi_peak_A > 0)
             bb->peak_fails = battery_peak_check(cell, &reg, bb->wifi_peak_A, &bb->wifi_peak_V);
+        /* a cell that fails at the WiFi peak ends at the first burst: that,
+         * not the schedule, is why no period was seen */
+        if (bb->peak_fails && !ff && fast_forward && !plan_no_period(&pl->p))
+            bb->full_why = "the cell failed at the first WiFi peak, before the schedule repeated";
     }
     return rc < 0 ? -1 : 0;
 }

@@ -1,6 +1,7 @@
 /* report_json.c — the budget as one JSON object (keys in
  * scenarios/README.md: scenario, module, duration_s, charge_C, energy_J,
  * avg_current_A, components[], activities[]). */
+#include <math.h>
 #include "assume.h"
 #include "num.h"
 #include "physwarn.h"
@@ -73,8 +74,10 @@ void report_json(const budget *b, const assume *a, FILE *fp)
         if (bb->peak_fails)
             fprintf(fp, ", \"ended_after_s\": %s", NUM_J(bb->life_s));
         if (bb->wifi_peak_A > 0)
+            /* null where the pack cannot give the peak's power at all
+             * (battery_peak_check: no voltage under it, not 0 V) */
             fprintf(fp, ", \"wifi_peak_A\": %s, \"wifi_peak_V_full\": %s", NUM_J(bb->wifi_peak_A),
-                    NUM_J(bb->wifi_peak_V));
+                    NUM_J(bb->wifi_peak_V > 0 ? bb->wifi_peak_V : NAN));
         fprintf(fp, ", \"wifi_min_V\": %s, \"ended_by\": \"%s\", \"delivered_C\": %s, "
                 "\"method\": \"%s\"", NUM_J(bb->wifi_min_V), bb->ended_by, NUM_J(bb->delivered_C), bb->method);
         if (bb->full_why) {     /* why event by event */

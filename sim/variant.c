@@ -173,7 +173,7 @@ void variant_run_inline(const char *path, char *const *sets, int nsets, const va
         int budget = !life_only || !pl.cell || !plan_hyperperiod(&pl.p);
         r->ok = (!budget || pipeline_run(&pl, NULL, b, NULL) == 0) &&
                 pipeline_life(&pl, 1, b, d) == 0;
-        r->crystal = pl.s->crystal != 0;
+        r->crystal = pl.p.crystal != 0;     /* what took effect: the imp002 keeps its crystal */
         snprintf(r->sleep, sizeof r->sleep, "%s", scn_sleep_name(pl.s->sleep));
         /* what took effect: deep sleep powers the radio down at every
          * sleep, whatever `wifi-idle` asks (device.c's wait_until) */
