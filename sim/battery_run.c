@@ -16,8 +16,7 @@
  * (battery_pc_correct, closed form; Heun's method over the jump); m1 is
  * the next jump's m0. n is chosen so that Heun's error stays at most
  * BATTERY_PC_TOL (5e-5) of the jump's charge (below), so that the state of
- * charge moves at most BATTERY_PC_SOC_MAX (5 %; 2 % until three exact
- * periods have been run, the error's estimate needing three), and so that
+ * charge moves at most BATTERY_PC_SOC (2 %), and so that
  * at most half of each remaining margin (state of charge, cut-off voltage,
  * WiFi voltage, extrapolated from the watches of the exact periods before
  * and after the last jump) is used;
@@ -35,20 +34,18 @@
  * index k) leaves about |c| (n + 1)^3 / 12, so n is held to
  * n^2 <= 12 tol q / |c| with c the second divided difference of the last
  * three exact periods' charge (battery_curve), and to twice the last
- * jump (the bend grows towards the end). Why adaptive: the bend varies by
- * orders of magnitude over a discharge. A fixed 2 % of state of charge
- * per jump (this session's predecessor) left up to 3e-4 of a jump's
- * charge where a cell's OCV curve turns (Li-FeS2 from 100 % to 80 %) and
- * 1e-6 on its plateau; held to 5e-5, the jumps shrink where the curve
- * turns and grow to 5 % on the plateau (the tide gauge's life: 60 exact
- * periods where 2 % took 53), and every library life with five cells is
- * within 0.01 % of the segment-by-segment run (rms 0.003 %; with 2 %:
- * 0.052 %, rms 0.008 %; held to 3e-5: 0.0094 %, rms 0.0025 %, for 3 %
- * more work on the tide gauge's sweep; to 1e-4: 0.03 %, rms 0.005 %). Why 5 % at most: the bend is estimated from
- * the periods already run, and a period of several per cent of the
- * charge (the tide gauge's variant that stays associated, 7 % a day) can
- * bend much more over the next one than over the last three (allowed
- * 10 %, that variant's life jumped single days and ended 2.4e-4 early).
+ * jump (the bend grows towards the end). Why: the bend varies by orders of
+ * magnitude over a discharge, and 2 % of state of charge per jump alone
+ * left up to 3e-4 of a jump's charge where a cell's OCV curve turns
+ * (Li-FeS2 from 100 % to 80 %); held to 5e-5 there, the jumps shrink
+ * where the curve turns (the tide gauge's life: 60 exact periods where
+ * 2 % alone took 53). Why never more than 2 %: the bend is estimated from
+ * the periods already run, and cannot see a knot of the OCV curve ahead
+ * (Li-FeS2's every 10 %), where the bend jumps: allowed 5 %, a jump over
+ * the 90 % knot left 8.6e-4 of its charge (uart-logger.scn on 2xAA-lithium
+ * ended one 15-min upload late, 0.037 %), and a period of 7 % of the
+ * charge (the tide gauge's variant that stays associated) bent much more
+ * over the next one than over the last three.
  * m1 ran at the predicted state, a little above the
  * corrected one, so the next jump starts from currents low by the
  * correction's share of the drift: second order again. (Moving m1 along
@@ -61,11 +58,7 @@
  * library scenario with five cells, and on bench/: within 0.01 % (the
  * frozen-current jumps of 0.1 % this replaced: up to 0.06 %); the
  * tests' day-long periods (Peukert, diffusion, Shepherd cells) are within
- * one or two WiFi bursts of the exact end. A life of few periods, each
- * moving the state of charge by more than 2 % (the tide gauge's variant
- * that stays associated, at a 2.13-min wake: 14 d, 40 periods of 2.5 %),
- * was run wholly exactly; it now jumps from its fourth period on (26
- * exact periods; its end the same to 1e-11).
+ * one or two WiFi bursts of the exact end.
  *
  * Blocks. An exact period is costly when it is long (a product waking
  * every 10 s whose schedule repeats only every 150 h: 54 000 wakes; a day
@@ -76,38 +69,37 @@
  * jumped as whole periods are: one applied segment by segment (two for
  * a charge law with lags, whose state settles after the block's entry),
  * then n of them in closed form with the currents of the last one (n
- * bounded by 2 % of state of charge and the margins), then one exactly,
+ * bounded by 2 % of state of charge and the margins; after one exact
+ * repetition there is no drift of the voltage margins to extrapolate, so
+ * a jump may use up to the 3/4 of a margin that battery_ff_jump checks,
+ * not half), then one exactly,
  * and the currents' drift over the n added as for whole periods
  * (battery_pc_correct: the maps interpolated between the repetitions
  * before and after the jump). The tide gauge's 30-min cycle is jumped 45
  * times in one go (at 0.1 %, the bound of frozen jumps, it was 13 at a
  * time; with two exact repetitions before each jump, 44: at the same
  * whole-period jumps its life applies 28 % fewer segments exactly with
- * one). The order of the load in
- * time is kept (a block's repetitions are contiguous in the period), so
- * a heavier load elsewhere in the period (the upload) is applied where
- * it happens.
+ * one). The order of the load in time is kept (a block's repetitions are
+ * contiguous in the period), so a heavier load elsewhere in the period
+ * (the upload) is applied where it happens.
  *
  * Error of a block jump. Frozen, a jump's charge is low by half its
- * currents' drift: the tide gauge's 30-min cycle drifts 0.08 % over its
- * 44 jumped repetitions, which left its exact days 0.04 % light and its
+ * currents' drift: the tide gauge's 30-min cycle drifts 0.08 % over 44
+ * jumped repetitions, which left its exact days 0.04 % light and its
  * lives 0.015 % long (the imp002's, without blocks before: 0.02 % long
  * with frozen ones). Corrected, the error is second order as for whole
  * periods: the imp002's life on the tide gauge is the same to four
- * digits with corrected blocks as with exact days, and every library
- * scenario with five cells stays within 0.02 % of the segment-by-segment
- * run (bench/water-meter.scn with its own cell ends one 6-h upload
- * early, 0.05 %, its charge delivered by then within 0.003 %). The
- * tests: tests/test_battery.c and test_life.c (battery.c's own pieces
- * freeze the current over 0.5 % of charge).
+ * digits with corrected blocks as with exact days. The tests:
+ * tests/test_battery.c and test_life.c (battery.c's own pieces freeze
+ * the current over 0.5 % of charge).
  *
  * Ties. Where two end rules nearly tie (the loaded voltage at a wake
  * reaching the cut-off just as the capacity runs out), a charge error of
- * 1e-4 moves the end by a whole period or upload: thermostat-display.scn's
- * imp002 variant (compare) ends 15 min early (-0.04 %), its charge
- * delivered by any given time within 1e-4 (state-keeper.scn's shallow
- * sleep variant, one hour early with fixed 2 % jumps, now ends within
- * 0.0003 % of the event-by-event run). */
+ * 1e-4 moves the end by a whole period or upload: with jumps of a fixed
+ * 2 % alone, compare's shallow-sleep variant of state-keeper.scn ended an
+ * hour early (-0.13 %) and thermostat-display.scn's imp002 variant 15 min
+ * early (-0.04 %); held to Heun's error, they end within 0.0004 % and
+ * 1e-10 of the event-by-event run. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -115,7 +107,6 @@
 #include "battery_impl.h"
 
 #define BATTERY_PC_SOC   0.02   /* a jump's bound (whole periods, block repetitions) */
-#define BATTERY_PC_SOC_MAX 0.05 /* a whole-period jump's, once the curve is known */
 #define BATTERY_PC_TOL   5e-5   /* Heun's error, of a jump's charge */
 #define BATTERY_FF_SHARE 0.5
 #define BATTERY_FF_LIMIT 0.75
@@ -768,7 +759,7 @@ static void battery_run_periods(battery_runner *r, double period)
                 double dn = d < 0 ? d : fmax(d, m.dq / b->cell->law.cap);
                 battery_watch w0 = b->watch;
                 n = battery_ff_count(r, &b->watch, &prev, gap, dn, period,
-                                     cv.n >= 3 ? BATTERY_PC_SOC_MAX : BATTERY_PC_SOC);
+                                     BATTERY_PC_SOC);
                 n = fmin(n, battery_curve_jump(&cv));
                 if (n < 1 || (n = battery_pc_jump(r, &m, n, blocks, period, &d)) < 1)
                     break;

@@ -92,14 +92,16 @@ static double sweep_value(const sweep_param *p, int i, int steps, int log_scale)
     return log_scale ? p->lo * pow(p->hi / p->lo, f) : p->lo + (p->hi - p->lo) * f;
 }
 
-/* x to `digits` significant digits. */
+/* x to `digits` significant digits: the double nearest that decimal
+ * (through its text: a scale by a power of ten is inexact, 1e-5 is not a
+ * binary fraction, and left 185599999.99999997 for 1.856e8). */
 static double sweep_round(double x, int digits)
 {
-    if (x == 0 || !isfinite(x))
+    char buf[40];
+    if (!isfinite(x))
         return x;
-    double s = pow(10, digits - 1 - floor(log10(fabs(x))));
-    double r = round(x * s) / s;
-    return isfinite(r) ? r : x;
+    snprintf(buf, sizeof buf, "%.*e", digits - 1, x);
+    return strtod(buf, NULL);
 }
 
 /* The points x[0..steps): the ends as given, the points between them
@@ -115,7 +117,9 @@ static void sweep_points(const sweep_param *p, int steps, int log_scale, double 
     for (int digits = 4; digits <= 17; digits++) {
         int ok = 1;
         for (int i = 0; i < steps; i++) {
-            double v = sweep_value(p, i, steps, log_scale);
+            double v = i == 0              ? p->lo
+                       : i == steps - 1 ? p->hi
+                                        : sweep_value(p, i, steps, log_scale);
             x[i] = i == 0 || i == steps - 1 || digits == 17 ? v : sweep_round(v, digits);
             if (i > 0 && !(x[i] > x[i - 1]))
                 ok = 0;
@@ -147,15 +151,24 @@ static double sweep_cross(const matrix_opts *o, const variant_result *res, const
     return log_scale ? x[i] * pow(x[i + 1] / x[i], t) : x[i] + (x[i + 1] - x[i]) * t;
 }
 
-/* The physical warnings over every point and variant, each kind once. */
-static void sweep_warnings(const matrix_opts *o, const variant_result *res, physwarn_list *w)
+/* The physical warnings over every point and variant, each kind once: its
+ * figures are those of the first variant and point that raised it, named
+ * with the point (physwarn.at: "imp004m-deep at 1 min"). */
+static void sweep_warnings(const matrix_opts *o, const sweep_param *p, const double *x,
+                           const variant_result *res, physwarn_list *w)
 {
     int nv = o->vs.n;
     memset(w, 0, sizeof *w);
     for (int i = 0; i < o->steps; i++)
         for (int v = 0; v < nv; v++)
-            if (res[(size_t)i * nv + v].ok)
+            if (res[(size_t)i * nv + v].ok) {
+                int had = w->n;
                 physwarn_add(w, &res[(size_t)i * nv + v].facts, o->vs.v[v].name);
+                char a[32];
+                for (int k = had; k < w->n; k++)
+                    snprintf(w->v[k].at, sizeof w->v[k].at, "at %s",
+                             units_format(x[i], p->dim, a, sizeof a));
+            }
 }
 
 /* A Monte Carlo quantile as a CSV cell: empty when it is no life. */
@@ -212,7 +225,7 @@ static void sweep_csv(const matrix_opts *o, const sweep_param *p, const double *
         fputc('\n', fp);
     }
     physwarn_list w;
-    sweep_warnings(o, res, &w);
+    sweep_warnings(o, p, x, res, &w);
     physwarn_csv(&w, fp);
     if (o->assume)
         assume_csv(o->assume, fp);
@@ -259,7 +272,7 @@ static void sweep_json(const matrix_opts *o, const sweep_param *p, const double 
             first = 0;
         }
     physwarn_list w;
-    sweep_warnings(o, res, &w);
+    sweep_warnings(o, p, x, res, &w);
     fputs("],\n \"warnings\": ", fp);
     physwarn_json(&w, fp);
     if (o->assume) {
@@ -348,7 +361,7 @@ static void sweep_text(const matrix_opts *o, const sweep_param *p, const double 
             fprintf(fp, "  -- break-even at %s --\n", units_format(cross[i], p->dim, a, sizeof a));
     }
     physwarn_list w;
-    sweep_warnings(o, res, &w);
+    sweep_warnings(o, p, x, res, &w);
     physwarn_text(&w, fp);
     if (o->assume)
         assume_text(o->assume, fp);

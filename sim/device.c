@@ -486,6 +486,10 @@ static int idle_cpu_state(const dev *v)
     return CPU_IDLE;
 }
 
+/* Wait dt ticks in impOS idle (clock-gated, or stop mode where allowed;
+ * shallow: clock-gated whatever is allowed), then wake. sleep 1: the wait
+ * is a sleep between wakes (or a snooze), where SimGrid's clock follows
+ * (wait_ticks); 0: a firmware wait inside a wake. */
 static void idle_wait(dev *v, tick_t dt, int shallow, int sleep)
 {
     int cpu = shallow ? CPU_IDLE : idle_cpu_state(v);

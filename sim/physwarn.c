@@ -97,12 +97,14 @@ void physwarn_add(physwarn_list *w, const physwarn_facts *f, const char *variant
                 snprintf(d, sizeof d, "the battery life of %s", units_format(f->life_s, DIM_TIME, c, 32));
             else
                 snprintf(d, sizeof d, "a 10 y service life");
-            snprintf(p->text, sizeof p->text, "the SPI flash wears out first: %.4g sector erases "
+            char e[32];
+            snprintf(p->text, sizeof p->text, "the SPI flash wears out first: %s sector erases "
                      "a day against %.0f rated erase cycles per sector is %s to wear-out when the "
                      "same sector is rewritten, shorter than %s. Write less often, keep the state "
                      "in RAM (stop mode keeps RAM: no persist needed), or spread the writes over "
                      "many sectors (wear levelling: N sectors last N times longer)",
-                     f->erases_per_day, f->endurance, units_format(wear_s, DIM_TIME, a, 32), d);
+                     units_number_fig(f->erases_per_day, e, sizeof e), f->endurance,
+                     units_format(wear_s, DIM_TIME, a, 32), d);
         }
     }
     double lost = f->self_discharge_C + f->delivered_C;
@@ -151,12 +153,26 @@ void physwarn_add(physwarn_list *w, const physwarn_facts *f, const char *variant
     }
 }
 
+const char *physwarn_who(const physwarn *p, char *buf, size_t n)
+{
+    const char *comma = strchr(p->variants, ',');
+    if (!comma && !p->at[0])
+        return p->variants;
+    if (!comma)
+        snprintf(buf, n, "%s %s", p->variants, p->at);
+    else
+        snprintf(buf, n, "%.*s%s%s's figures; also%s", (int)(comma - p->variants), p->variants,
+                 p->at[0] ? " " : "", p->at, comma + 1);
+    return buf;
+}
+
 void physwarn_text(const physwarn_list *w, FILE *fp)
 {
+    char who[300];
     for (int i = 0; i < w->n; i++) {
         fprintf(fp, "warning: %s", w->v[i].text);
         if (w->v[i].variants[0])
-            fprintf(fp, " (%s)", w->v[i].variants);
+            fprintf(fp, " (%s)", physwarn_who(&w->v[i], who, sizeof who));
         fputs("\n", fp);
     }
 }
@@ -178,7 +194,9 @@ void physwarn_json(const physwarn_list *w, FILE *fp)
 
 void physwarn_csv(const physwarn_list *w, FILE *fp)
 {
+    char who[300];
     for (int i = 0; i < w->n; i++)
         fprintf(fp, "# warning: %s: %s%s%s%s\n", w->v[i].key, w->v[i].text,
-                w->v[i].variants[0] ? " (" : "", w->v[i].variants, w->v[i].variants[0] ? ")" : "");
+                w->v[i].variants[0] ? " (" : "", physwarn_who(&w->v[i], who, sizeof who),
+                w->v[i].variants[0] ? ")" : "");
 }

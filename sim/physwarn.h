@@ -53,6 +53,8 @@ typedef struct {
     const char *unit;           /* static: "V", "s", "" (a fraction) */
     char text[640];             /* one sentence: the figure, what it means, the remedy */
     char variants[256];         /* the variants concerned ("" for a single run) */
+    char at[48];                /* where the figures are from, if not the run's
+                                 * ("at 1 min": a sweep's point), or "" */
 } physwarn;
 
 typedef struct {
@@ -74,6 +76,12 @@ void physwarn_add(physwarn_list *w, const physwarn_facts *f, const char *variant
 /* Writers: text lines "warning: ..." (one per warning), a JSON array of
  * objects {kind, figure, unit, variants, text}, CSV comment lines
  * "# warning: KIND: text". Nothing (text/CSV) or "[]" (JSON) when empty. */
+/* The variants a warning concerns, as its text names them: the one
+ * variant, or, where several share a kind, "A's figures; also B, C" (the
+ * text's figures are the first variant's: each kind is said once), with
+ * p->at after the first name ("A at 1 min"). Returns buf (n bytes) or
+ * p->variants. */
+const char *physwarn_who(const physwarn *p, char *buf, size_t n);
 void physwarn_text(const physwarn_list *w, FILE *fp);
 void physwarn_json(const physwarn_list *w, FILE *fp);
 void physwarn_csv(const physwarn_list *w, FILE *fp);

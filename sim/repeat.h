@@ -7,7 +7,8 @@
  * as long as nothing it reads depends on absolute time. Then k periods add
  * exactly k times one period's integer ledger ticks. The detector follows
  * Brent's cycle-finding method: it keeps one checkpoint (a key and a copy
- * of the ledger, which the caller gives: repeat_set_ledger), compares every new key with it, and moves the checkpoint
+ * of the ledger, which the caller gives: repeat_set_ledger), compares
+ * every new key with it, and moves the checkpoint
  * forward at 1, 2, 4, 8, ... wakes, so memory is one key and one ledger
  * whatever the period, and a period of P wakes after a prefix of M wakes
  * is found within about 2 max(M, P) + P wakes. With a hint H (the
@@ -48,7 +49,8 @@ void repeat_reset(repeat *r);
 /* Offer the state at a wake: key (size bytes), time now, the device's wake
  * count and the first absolute-time boundary at or after now (TICK_MAX for
  * none). Returns 1 when key equals the checkpoint's (then r->t, r->wakes,
- * r->bound and r->at describe the earlier wake: the period is now - r->t),
+ * r->bound and, where the caller set it, r->at describe the earlier wake:
+ * the period is now - r->t),
  * else 0 (the checkpoint may have moved here: r->fresh is then set, and
  * the caller gives the ledger so far with repeat_set_ledger). */
 int repeat_offer(repeat *r, const void *key, tick_t now, int64_t wakes, tick_t bound);

@@ -312,7 +312,9 @@ static void html_warnings(const report_doc *d, FILE *fp)
     matrix_warnings(d->o, d->r->res, &w);
     for (int i = 0; i < w.n; i++, n++) {
         fprintf(fp, "<li class=\"phys\" data-kind=\"%s\"><b>", w.v[i].key);
-        report_html_text(fp, w.v[i].variants[0] ? w.v[i].variants : "this design");
+        char who[300];
+        report_html_text(fp, w.v[i].variants[0] ? physwarn_who(&w.v[i], who, sizeof who)
+                                                 : "this design");
         fputs(":</b> ", fp);
         report_html_text(fp, w.v[i].text);
         fputs(".</li>\n", fp);

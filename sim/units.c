@@ -257,6 +257,12 @@ const char *units_dim_word(units_dim dim)
 static char *fmt_sig(double x, const char *unit, int keep, char *buf, int len)
 {
     char num[40];
+    if (fabs(x) >= 9999.5 && fabs(x) < 1e15) {
+        /* 4 significant digits without an exponent: 26340, not 2.634e+04 */
+        double s = pow(10, floor(log10(fabs(x))) - 3);
+        snprintf(buf, (size_t)len, "%.0f %s", round(x / s) * s, unit);
+        return buf;
+    }
     snprintf(num, sizeof num, keep ? "%#.4g" : "%.4g", x);
     size_t n = strlen(num);
     if (keep && n && num[n - 1] == '.')

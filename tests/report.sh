@@ -92,9 +92,9 @@ check "the target is drawn" 'grep -q ">target 1 y<" "$R/sweep.svg" && grep -q ">
 W=$T/weak/index.html
 check "a cell that cannot deliver the WiFi peak: the report is still written" '[ $? -eq 0 ] && [ -s "$W" ]'
 "$IMPSIM" decide "$S" --set battery.cell.resistance=3ohm > "$T/wd" 2>&1
-wtext=$(sed -n 's/^warning: \(the cell cannot deliver the WiFi peak: .*\) (imp002,.*/\1/p' "$T/wd" | head -1)
+wtext=$(sed -n "s/^warning: \(the cell cannot deliver the WiFi peak: .*\) (imp002's figures; also .*/\1/p" "$T/wd" | head -1)
 check "the page has decide's WiFi-peak warning, word for word, with its variants" \
-  '[ -n "$wtext" ] && grep -F "data-kind=\"wifi-peak\"" "$W" | grep -F "<b>imp002, imp004m-deep," | grep -Fq "$wtext."'
+  '[ -n "$wtext" ] && grep -F "data-kind=\"wifi-peak\"" "$W" | grep -F "<b>imp002'"'"'s figures; also imp004m-deep," | grep -Fq "$wtext."'
 check "the default report has no WiFi-peak warning" '! grep -q "data-kind=\"wifi-peak\"" "$H"'
 sum=$(sed -n 's/^  impsim .*; scenario .* (\(fnv1a64:[0-9a-f]*\))$/\1/p' "$T/wd")
 check "the assumptions are decide's: checksum, override with its source, cell, seed" \
