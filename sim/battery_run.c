@@ -521,7 +521,7 @@ static int battery_run_block(battery_runner *r, const battery_block *k,
             /* one exact repetition is enough without lags: nothing settles
              * after the block's entry (the watch's drift is then taken as
              * none: battery_ff_jump's check of the margins still holds) */
-            double n = fmin(battery_ff_count(r, &b->watch, exact >= 2 ? &prev : &b->watch,
+            double n = fmin(battery_ff_count(r, &b->watch, law->nlag ? &prev : &b->watch,
                                              1, d, len, BATTERY_PC_SOC),
                             (double)(left - 1));
             if (n >= 1) {

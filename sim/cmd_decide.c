@@ -118,12 +118,11 @@ static void decide_text(const matrix_opts *o, const decide_result *r, const mc_r
         fprintf(fp, "          note: %s\n", note);
     /* the verdict weighs battery lives; a deep-sleep design whose persisted
      * state wears the SPI flash out first is worse than its life says */
-    const physwarn_facts *df = &deep->facts;
-    if (deep->has_life && !deep->peak_fails && df->erases_per_day > 0 && df->endurance > 0 &&
-        df->endurance / df->erases_per_day * 86400 < deep->life_s)
+    double wear_s = physwarn_wear_s(&deep->facts);
+    if (deep->has_life && !deep->peak_fails && wear_s < deep->life_s)
         fprintf(fp, "          note: with deep sleep (%s) the SPI flash wears out in %s, before "
                 "its battery life of %s (state persisted across deep sleep; see the warning)\n",
-                vd->name, units_format(df->endurance / df->erases_per_day * 86400, DIM_TIME, a, 32),
+                vd->name, units_format(wear_s, DIM_TIME, a, 32),
                 units_format(deep->life_s, DIM_TIME, b, 32));
     if (mc) {
         mc_print(o, mc, fp);

@@ -305,19 +305,10 @@ static const char *sweep_text_life(const variant_result *r, const mc_result *m, 
 
 /* Point i's label in the text table: as units_format gives it (4
  * significant digits, in the unit that reads best), or, with exact, the
- * point's value itself in its SI unit (the shortest decimal that reads
- * back). */
+ * point's value itself as the setting that ran (units_setting). */
 static char *sweep_label(const sweep_param *p, double x, int exact, char *buf, int len)
 {
-    if (!exact)
-        return units_format(x, p->dim, buf, len);
-    if (p->dim == DIM_RATIO || p->dim == DIM_PER_YEAR)
-        snprintf(buf, (size_t)len, "%s %s", NUM_C(x * 100), p->dim == DIM_RATIO ? "%" : "%/y");
-    else if (p->dim == DIM_NONE)
-        snprintf(buf, (size_t)len, "%s", NUM_C(x));
-    else
-        snprintf(buf, (size_t)len, "%s %s", NUM_C(x), units_si_name(p->dim));
-    return buf;
+    return exact ? units_setting(x, p->dim, buf, len) : units_format(x, p->dim, buf, len);
 }
 
 static void sweep_text(const matrix_opts *o, const sweep_param *p, const double *x,

@@ -1,4 +1,5 @@
 /* physwarn.c — the physical warnings (see physwarn.h). */
+#include <math.h>
 #include <string.h>
 #include "num.h"
 #include "battery.h"
@@ -61,6 +62,12 @@ static physwarn *physwarn_slot(physwarn_list *w, physwarn_kind k, const char *va
     return p;
 }
 
+double physwarn_wear_s(const physwarn_facts *f)
+{
+    return f->erases_per_day > 0 && f->endurance > 0 ? f->endurance / f->erases_per_day * 86400
+                                                     : HUGE_VAL;
+}
+
 void physwarn_add(physwarn_list *w, const physwarn_facts *f, const char *variant)
 {
     char a[32], b[32], c[32], d[48];
@@ -87,7 +94,7 @@ void physwarn_add(physwarn_list *w, const physwarn_facts *f, const char *variant
                      units_format(f->wifi_peak_A, DIM_CURRENT, a, 32), f->cell);
     }
     if (f->erases_per_day > 0 && f->endurance > 0) {
-        double wear_s = f->endurance / f->erases_per_day * 86400;
+        double wear_s = physwarn_wear_s(f);
         double bar = f->has_battery && !f->peak_fails ? f->life_s : PHYSWARN_SERVICE_S;
         if (wear_s < bar && (p = physwarn_slot(w, PHYSWARN_FLASH_WEAR, variant, &fresh)) && fresh) {
             p->key = "flash-wear";

@@ -65,6 +65,11 @@ typedef struct {
 /* The facts of one run's budget (after pipeline_life). */
 void physwarn_facts_of(const budget *b, physwarn_facts *f);
 
+/* The SPI flash's time to wear-out (s) when the same sectors are
+ * rewritten (rated erase cycles / erases per day, no wear levelling);
+ * HUGE_VAL without erases or a rating. */
+double physwarn_wear_s(const physwarn_facts *f);
+
 /* Add the warnings that f triggers to w, under variant name `variant`
  * (NULL or "" for a single run); a kind already in w gets the variant
  * appended to its list (once) instead of a second warning. Flash wear warns when

@@ -287,12 +287,17 @@ int pipeline_steady(pipeline *pl, double *amps, double *period_s)
     return rc;
 }
 
-/* Why a battery life with fast-forward went event by event (static). */
-static const char *pipeline_full_why(const plan *p)
+/* Why a battery life with fast-forward went event by event (static): the
+ * schedule has no period; or a cell that fails at the WiFi peak ended at
+ * the first burst; or the period is long against the life. */
+static const char *pipeline_full_why(const plan *p, int peak_fails)
 {
     const char *why = plan_no_period(p);
-    return why ? why : "its state did not repeat before the battery's end (the schedule's "
-                       "period is long against the battery life)";
+    if (why)
+        return why;
+    return peak_fails ? "the cell failed at the first WiFi peak, before the schedule repeated"
+                      : "its state did not repeat before the battery's end (the schedule's "
+                        "period is long against the battery life)";
 }
 
 /* Run the battery to depletion or the horizon; *ff set when the engine
@@ -356,7 +361,6 @@ int pipeline_life(pipeline *pl, int fast_forward, budget *b, diag *why)
     int rc = life_run(pl, cell, &reg, fast_forward, &res, &ff);
     budget_battery *bb = &b->battery;
     bb->method = ff ? "fast-forward" : "full";
-    bb->full_why = ff ? NULL : !fast_forward ? "--no-fast-forward" : pipeline_full_why(&pl->p);
     bb->replayed = !ff && fast_forward && plan_random(&pl->p);
     if (rc >= 0) {
         bb->present = 1;
@@ -378,11 +382,9 @@ int pipeline_life(pipeline *pl, int fast_forward, budget *b, diag *why)
         bb->wifi_min_V = reg.wifi_min_v;
         if (bb->wifi_peak_A > 0)
             bb->peak_fails = battery_peak_check(cell, &reg, bb->wifi_peak_A, &bb->wifi_peak_V);
-        /* a cell that fails at the WiFi peak ends at the first burst: that,
-         * not the schedule, is why no period was seen */
-        if (bb->peak_fails && !ff && fast_forward && !plan_no_period(&pl->p))
-            bb->full_why = "the cell failed at the first WiFi peak, before the schedule repeated";
     }
+    bb->full_why = ff ? NULL : !fast_forward ? "--no-fast-forward"
+                                             : pipeline_full_why(&pl->p, bb->peak_fails);
     return rc < 0 ? -1 : 0;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include "diag.h"
+#include "num.h"
 #include "units.h"
 
 typedef struct {
@@ -380,18 +381,21 @@ char *units_format(double v, units_dim dim, char *buf, int len)
 
 char *units_setting(double v, units_dim dim, char *buf, int len)
 {
+    /* the shortest decimal that reads back to the same double (num.h):
+     * the same value as %.17g's, and 124.2 s rather than
+     * 124.20000000000000284 s where a user reads it */
     switch (dim) {
     case DIM_RATIO:
-        snprintf(buf, (size_t)len, "%.17g %%", v * 100);
+        snprintf(buf, (size_t)len, "%s %%", NUM_C(v * 100));
         break;
     case DIM_PER_YEAR:
-        snprintf(buf, (size_t)len, "%.17g %%/y", v * 100);
+        snprintf(buf, (size_t)len, "%s %%/y", NUM_C(v * 100));
         break;
     case DIM_NONE:
-        snprintf(buf, (size_t)len, "%.17g", v);
+        snprintf(buf, (size_t)len, "%s", NUM_C(v));
         break;
     default:
-        snprintf(buf, (size_t)len, "%.17g %s", v, units_si_name(dim));
+        snprintf(buf, (size_t)len, "%s %s", NUM_C(v), units_si_name(dim));
     }
     return buf;
 }
