@@ -23,7 +23,7 @@ secs=${2:-60}
 
 # The parser, checker and planner with what they link against; everything
 # that needs SimGrid (engine.c, pipeline.c, cmd_*.c, main.c) is left out.
-SIM="ticks diag units lex figfile paths comp model model_schema scn_parse
+SIM="ticks diag units num lex figfile paths comp model model_schema scn_parse
      scn_check plan ledger battery_cell battery_core battery_diffusion
      battery_kibam battery_peukert battery_shepherd battery_voltage outfile
      capture sha256 expect budget scn_param window"
